@@ -1,0 +1,39 @@
+/**
+ * @fileoverview One `hartvm batch` job, run on a pool thread: a fresh single-hart VM for one program.
+ * Guest output is dropped; only the outcome comes back.
+ */
+
+import { runMachine } from '../machine/machine.ts';
+import { parseBios } from './main.ts';
+import { StopReason } from '../memory/layout.ts';
+
+export interface BatchJob {
+  file: string;
+  bios: string;
+  memoryBytes: number;
+  timeoutSeconds?: number;
+}
+
+export interface BatchJobResult {
+  passed: boolean;
+  /** The exit status `hartvm run` would give for this program. */
+  status: number;
+  message?: string;
+}
+
+export async function runBatchJob(job: BatchJob): Promise<BatchJobResult> {
+  try {
+    const result = await runMachine({
+      kernel: job.file,
+      bios: parseBios(job.bios),
+      memoryBytes: job.memoryBytes,
+      harts: 1,
+      timeoutSeconds: job.timeoutSeconds,
+      trace: false,
+    }, { output: () => {} });
+    const status = result.reason === StopReason.Timeout ? 124 : result.exitCode;
+    return { passed: result.reason === StopReason.Pass, status, message: result.message };
+  } catch (err) {
+    return { passed: false, status: 2, message: (err as Error).message };
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * @fileoverview The hartvm command line: parses arguments with yargs into a MachineConfig and hands it
+ * to the machine; returns the exit status (0 pass, the guest's failure code, 2 bad usage or input,
+ * 124 timeout) for the bin to set. No emulation logic lives here.
+ */
+
+import yargs, { type Argv } from 'yargs';
+import { runMachine } from '../machine/machine.ts';
+import { ConfigError, type BiosChoice, type MachineConfig } from '../machine/config.ts';
+import { parseMemorySize } from '../memory/size.ts';
+import { LoaderError } from '../loader/errors.ts';
+import { StopReason } from '../memory/layout.ts';
+import { runBatch } from './batch.ts';
+
+export interface CliIo {
+  stdout(text: string | Uint8Array): void;
+  stderr(text: string): void;
+  stdin?: NodeJS.ReadableStream;
+}
+
+export const EXIT_USAGE = 2;
+export const EXIT_TIMEOUT = 124;
+
+class UsageError extends Error {}
+
+/** Options shared by `run` and `batch`, declared as data. */
+const machineOptions = {
+  bios: { type: 'string', default: 'builtin', describe: 'Firmware: builtin (the VMM is the SBI), none (bare metal in M-mode at the ELF entry), or an M-mode firmware FILE' },
+  memory: { alias: 'm', type: 'string', default: '128M', describe: 'Guest RAM size, with K/M/G suffix' },
+  timeout: { type: 'number', describe: 'Stop the guest after SECONDS (exit status 124)' },
+} as const;
+
+const runOptions = {
+  ...machineOptions,
+  kernel: { type: 'string', describe: 'Guest program: an ELF or a raw binary (or give it as the first argument)' },
+  smp: { type: 'number', default: 1, describe: 'Number of harts (vCPUs), each on its own worker thread' },
+  stats: { type: 'boolean', default: false, describe: 'Print instructions retired and MIPS per hart at exit' },
+  trace: { type: 'boolean', default: false, describe: 'Print every instruction address to stderr (very slow)' },
+} as const;
+
+export function parseBios(text: string): BiosChoice {
+  if (text === 'builtin') return { kind: 'builtin' };
+  if (text === 'none') return { kind: 'none' };
+  return { kind: 'file', path: text };
+}
+
+function memoryOf(text: string): number {
+  try {
+    return parseMemorySize(text);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  let status = 0;
+  const parser: Argv = yargs(argv)
+    .scriptName('hartvm')
+    .usage('$0 <command> [options]\n\nA RISC-V (RV64) virtual machine: one worker thread per guest hart.')
+    .command('run [kernel]', 'Boot a guest program', (y) => y
+      .positional('kernel', { type: 'string', describe: 'Guest program (same as --kernel)' })
+      .options(runOptions)
+      .example('$0 run --bios none prog.elf', 'Run a bare-metal program in M-mode')
+      .example('$0 run --bios none --timeout 10 --stats prog.elf', 'Stop after 10 s; print MIPS'),
+    async (args) => {
+      const kernel = (args.kernel as string | undefined) ?? '';
+      const config: MachineConfig = {
+        kernel,
+        bios: parseBios(args.bios as string),
+        memoryBytes: memoryOf(args.memory as string),
+        harts: args.smp as number,
+        timeoutSeconds: args.timeout as number | undefined,
+        trace: args.trace as boolean,
+      };
+      status = await runOne(config, args.stats as boolean, io);
+    })
+    .command('batch <files..>', 'Run many programs, each in its own fresh single-hart VM, on a pool', (y) => y
+      .positional('files', { type: 'string', array: true, describe: 'Guest programs' })
+      .options({
+        ...machineOptions,
+        jobs: { alias: 'j', type: 'number', default: 2, describe: 'VMs run at once' },
+      })
+      .example('$0 batch --bios none --jobs 2 tests/*.elf', 'Print PASS/FAIL per program and a summary'),
+    async (args) => {
+      const jobs = args.jobs as number;
+      if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs ${jobs}: must be a whole number of at least 1`);
+      status = await runBatch({
+        files: args.files as string[],
+        bios: args.bios as string,
+        memoryBytes: memoryOf(args.memory as string),
+        timeoutSeconds: args.timeout as number | undefined,
+        jobs,
+      }, io);
+    })
+    .demandCommand(1, 'Name a command: run or batch')
+    .strict()
+    .help()
+    .alias('h', 'help')
+    .version()
+    .wrap(Math.min(110, process.stdout.columns ?? 110))
+    .exitProcess(false)
+    .fail((msg, err) => {
+      throw err ?? new UsageError(msg);
+    });
+  try {
+    await parser.parseAsync();
+    return status;
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof ConfigError || err instanceof LoaderError ||
+        (err as Error).name === 'YError') {
+      io.stderr(`hartvm: ${(err as Error).message}\n`);
+      if (err instanceof UsageError || (err as Error).name === 'YError') io.stderr('Run hartvm --help for usage.\n');
+      return EXIT_USAGE;
+    }
+    if ((err as { kind?: string }).kind === 'memory-size') {
+      io.stderr(`hartvm: ${(err as Error).message}\n`);
+      return EXIT_USAGE;
+    }
+    throw err;
+  }
+}
+
+async function runOne(config: MachineConfig, stats: boolean, io: CliIo): Promise<number> {
+  const result = await runMachine(config, { output: (bytes) => io.stdout(bytes), input: io.stdin });
+  if (result.message !== undefined && result.reason !== StopReason.Fail) io.stderr(`hartvm: ${result.message}\n`);
+  if (stats) {
+    for (const s of result.stats) {
+      const mips = s.micros > 0 ? s.instret / s.micros : 0;
+      io.stderr(`hart ${s.hart}: ${s.instret} instructions in ${(s.micros / 1e6).toFixed(3)} s, ${mips.toFixed(1)} MIPS\n`);
+    }
+  }
+  return result.reason === StopReason.Timeout ? EXIT_TIMEOUT : result.exitCode;
+}

@@ -1,0 +1,412 @@
+/**
+ * @fileoverview One RV64 hart: the interpreter loop (fetch, decode, execute) over the shared state
+ * block and guest RAM. The hart knows nothing of threads: whatever lies outside it (MMIO devices,
+ * the clock, HTIF) is reached through the HartPlatform it is given, and run() returns an Exit for
+ * its owner to act on. Privileged state (CSRs, traps, interrupts) lives in Privileged, which this
+ * class extends so that the hot loop reaches it without indirection.
+ */
+
+import { Global } from '../memory/layout.ts';
+import { Access, Cause } from './trap-causes.ts';
+import { TLB_MASK } from './mmu.ts';
+import { Privileged, type HartPlatform } from './privileged.ts';
+import { compressedTable } from './compressed.ts';
+import { div32, div64, mul64, mulh, out, splitNumber } from './int64.ts';
+
+export type { HartPlatform } from './privileged.ts';
+
+export const enum Exit {
+  /** The instruction budget ran out. */
+  Budget = 0,
+  /** The hart executed WFI with no interrupt pending: its owner should sleep until one may be. */
+  Wfi = 1,
+  /** The machine is stopping (the shared stop word is set). */
+  Stop = 2,
+  /** The hart cannot go on: its trap vector faults on fetch. fatalMessage says why. */
+  Fatal = 3,
+}
+
+/** Instructions between checks for interrupts and the stop word: the "block" of the interpreter. */
+const CHUNK = 1024;
+const TWO32 = 4294967296;
+
+export class Hart extends Privileged {
+  private readonly cexp = compressedTable();
+  /** Set by fetchSlow(): instruction length, and the page it cached (NaN if none). */
+  private fetchLen = 4;
+  private fetchBase = NaN;
+  private fetchHost = 0;
+
+  /**
+   * Runs up to about `budget` instructions. Interrupts and the stop word are checked every CHUNK
+   * instructions and after any instruction that may change which interrupts are enabled.
+   */
+  run(budget: number): Exit {
+    const r = this.r;
+    const u16 = this.u16, i8 = this.i8, u8 = this.u8, i16 = this.i16, i32 = this.i32;
+    const cexp = this.cexp;
+    const ltlb = this.mmu.tlbs[Access.Load], stlb = this.mmu.tlbs[Access.Store];
+    const lTagLo = ltlb.tagLo, lTagHi = ltlb.tagHi, lHost = ltlb.host;
+    const sTagLo = stlb.tagLo, sTagHi = stlb.tagHi, sHost = stlb.host;
+    let pc = this.pc;
+    let fBase = NaN, fHost = 0;
+    let icount = 0;
+    let exit = Exit.Budget;
+
+    while (budget > 0) {
+      if (Atomics.load(this.mem, Global.Stop) !== 0) { exit = Exit.Stop; break; }
+      if (this.fatalMessage !== '') { exit = Exit.Fatal; break; }
+      const irq = this.pendingInterrupt();
+      if (irq >= 0) { pc = this.takeInterrupt(irq, pc); fBase = NaN; }
+      let n = budget < CHUNK ? budget : CHUNK;
+      budget -= n;
+
+      while (n-- > 0) {
+        let inst: number, ilen: number;
+        const off = pc - fBase;
+        if (off >= 0 && off < 4093) {
+          const h = (fHost + off) >>> 1;
+          const half = u16[h];
+          if ((half & 3) === 3) { inst = half | (u16[h + 1] << 16); ilen = 4; }
+          else { inst = cexp[half]; ilen = 2; if (inst === 0) { inst = half; ilen = -2; } }
+        } else {
+          this.instret += icount; icount = 0;
+          inst = this.fetchSlow(pc);
+          if (this.excPending) { pc = this.raise(pc); fBase = NaN; continue; }
+          fBase = this.fetchBase; fHost = this.fetchHost; ilen = this.fetchLen;
+        }
+        if (ilen < 0) { // a reserved compressed parcel
+          this.exception(Cause.IllegalInstruction, inst, 0);
+          pc = this.raise(pc); fBase = NaN; continue;
+        }
+
+        const rd2 = (inst >> 6) & 62;
+        const rs1 = (inst >> 14) & 62;
+        const f3 = (inst >> 12) & 7;
+        switch (inst & 0x7f) {
+          case 0x13: { // OP-IMM
+            const imm = inst >> 20;
+            const alo = r[rs1], ahi = r[rs1 + 1];
+            let lo: number, hi: number;
+            switch (f3) {
+              case 0: lo = (alo + imm) | 0; hi = (ahi + (imm >> 31) + ((lo >>> 0) < (alo >>> 0) ? 1 : 0)) | 0; break;
+              case 1: {
+                if ((inst >>> 26) !== 0) { pc = this.illegal(pc, inst); fBase = NaN; continue; }
+                const s = imm & 63;
+                if (s === 0) { lo = alo; hi = ahi; } else if (s < 32) { hi = (ahi << s) | (alo >>> (32 - s)); lo = alo << s; } else { hi = alo << (s - 32); lo = 0; }
+                break;
+              }
+              case 2: hi = 0; lo = (ahi < (imm >> 31) || (ahi === (imm >> 31) && (alo >>> 0) < (imm >>> 0))) ? 1 : 0; break;
+              case 3: hi = 0; lo = ((ahi >>> 0) < ((imm >> 31) >>> 0) || (ahi === (imm >> 31) && (alo >>> 0) < (imm >>> 0))) ? 1 : 0; break;
+              case 4: lo = alo ^ imm; hi = ahi ^ (imm >> 31); break;
+              case 5: {
+                const f6 = inst >>> 26;
+                const s = imm & 63;
+                if (f6 === 0) {
+                  if (s === 0) { lo = alo; hi = ahi; } else if (s < 32) { lo = (alo >>> s) | (ahi << (32 - s)); hi = ahi >>> s; } else { lo = ahi >>> (s - 32); hi = 0; }
+                } else if (f6 === 0x10) {
+                  if (s === 0) { lo = alo; hi = ahi; } else if (s < 32) { lo = (alo >>> s) | (ahi << (32 - s)); hi = ahi >> s; } else { lo = ahi >> (s - 32); hi = ahi >> 31; }
+                } else { pc = this.illegal(pc, inst); fBase = NaN; continue; }
+                break;
+              }
+              case 6: lo = alo | imm; hi = ahi | (imm >> 31); break;
+              default: lo = alo & imm; hi = ahi & (imm >> 31); break;
+            }
+            if (rd2 !== 0) { r[rd2] = lo; r[rd2 + 1] = hi; }
+            pc += ilen;
+            break;
+          }
+          case 0x33: { // OP
+            const rs2 = (inst >> 19) & 62;
+            const alo = r[rs1], ahi = r[rs1 + 1], blo = r[rs2], bhi = r[rs2 + 1];
+            const f7 = inst >>> 25;
+            let lo: number, hi: number;
+            if (f7 === 0) {
+              switch (f3) {
+                case 0: lo = (alo + blo) | 0; hi = (ahi + bhi + ((lo >>> 0) < (alo >>> 0) ? 1 : 0)) | 0; break;
+                case 1: {
+                  const s = blo & 63;
+                  if (s === 0) { lo = alo; hi = ahi; } else if (s < 32) { hi = (ahi << s) | (alo >>> (32 - s)); lo = alo << s; } else { hi = alo << (s - 32); lo = 0; }
+                  break;
+                }
+                case 2: hi = 0; lo = (ahi < bhi || (ahi === bhi && (alo >>> 0) < (blo >>> 0))) ? 1 : 0; break;
+                case 3: hi = 0; lo = ((ahi >>> 0) < (bhi >>> 0) || (ahi === bhi && (alo >>> 0) < (blo >>> 0))) ? 1 : 0; break;
+                case 4: lo = alo ^ blo; hi = ahi ^ bhi; break;
+                case 5: {
+                  const s = blo & 63;
+                  if (s === 0) { lo = alo; hi = ahi; } else if (s < 32) { lo = (alo >>> s) | (ahi << (32 - s)); hi = ahi >>> s; } else { lo = ahi >>> (s - 32); hi = 0; }
+                  break;
+                }
+                case 6: lo = alo | blo; hi = ahi | bhi; break;
+                default: lo = alo & blo; hi = ahi & bhi; break;
+              }
+            } else if (f7 === 0x20 && f3 === 0) {
+              lo = (alo - blo) | 0; hi = (ahi - bhi - ((alo >>> 0) < (blo >>> 0) ? 1 : 0)) | 0;
+            } else if (f7 === 0x20 && f3 === 5) {
+              const s = blo & 63;
+              if (s === 0) { lo = alo; hi = ahi; } else if (s < 32) { lo = (alo >>> s) | (ahi << (32 - s)); hi = ahi >> s; } else { lo = ahi >> (s - 32); hi = ahi >> 31; }
+            } else if (f7 === 1) {
+              switch (f3) {
+                case 0: mul64(alo, ahi, blo, bhi); break;
+                case 1: mulh(1, alo, ahi, blo, bhi); break;
+                case 2: mulh(2, alo, ahi, blo, bhi); break;
+                case 3: mulh(3, alo, ahi, blo, bhi); break;
+                case 4: div64(true, false, alo, ahi, blo, bhi); break;
+                case 5: div64(false, false, alo, ahi, blo, bhi); break;
+                case 6: div64(true, true, alo, ahi, blo, bhi); break;
+                default: div64(false, true, alo, ahi, blo, bhi); break;
+              }
+              lo = out[0]; hi = out[1];
+            } else { pc = this.illegal(pc, inst); fBase = NaN; continue; }
+            if (rd2 !== 0) { r[rd2] = lo; r[rd2 + 1] = hi; }
+            pc += ilen;
+            break;
+          }
+          case 0x03: { // LOAD
+            const imm = inst >> 20;
+            const alo = r[rs1];
+            const lo = (alo + imm) | 0;
+            const hi = (r[rs1 + 1] + (imm >> 31) + ((lo >>> 0) < (alo >>> 0) ? 1 : 0)) | 0;
+            const t = (lo >>> 12) & TLB_MASK;
+            let vlo: number, vhi: number;
+            if (lTagLo[t] === (lo & -4096) && lTagHi[t] === hi && (lo & ((1 << (f3 & 3)) - 1)) === 0 && f3 !== 7) {
+              const h = (lHost[t] >>> 0) + (lo & 0xfff);
+              switch (f3) {
+                case 0: vlo = i8[h]; vhi = vlo >> 31; break;
+                case 1: vlo = i16[h >>> 1]; vhi = vlo >> 31; break;
+                case 2: vlo = i32[h >>> 2]; vhi = vlo >> 31; break;
+                case 3: vlo = i32[h >>> 2]; vhi = i32[(h >>> 2) + 1]; break;
+                case 4: vlo = u8[h]; vhi = 0; break;
+                case 5: vlo = u16[h >>> 1]; vhi = 0; break;
+                default: vlo = i32[h >>> 2]; vhi = 0; break;
+              }
+            } else {
+              if (f3 === 7) { pc = this.illegal(pc, inst); fBase = NaN; continue; }
+              if (!this.loadSlow(lo, hi, f3)) { pc = this.raise(pc); fBase = NaN; continue; }
+              vlo = out[0]; vhi = out[1];
+            }
+            if (rd2 !== 0) { r[rd2] = vlo; r[rd2 + 1] = vhi; }
+            pc += ilen;
+            break;
+          }
+          case 0x23: { // STORE
+            const imm = ((inst >> 25) << 5) | ((inst >> 7) & 31);
+            const alo = r[rs1];
+            const lo = (alo + imm) | 0;
+            const hi = (r[rs1 + 1] + (imm >> 31) + ((lo >>> 0) < (alo >>> 0) ? 1 : 0)) | 0;
+            const rs2 = (inst >> 19) & 62;
+            const t = (lo >>> 12) & TLB_MASK;
+            if (sTagLo[t] === (lo & -4096) && sTagHi[t] === hi && f3 < 4 && (lo & ((1 << f3) - 1)) === 0) {
+              const h = (sHost[t] >>> 0) + (lo & 0xfff);
+              switch (f3) {
+                case 0: u8[h] = r[rs2]; break;
+                case 1: u16[h >>> 1] = r[rs2]; break;
+                case 2: i32[h >>> 2] = r[rs2]; break;
+                default: i32[h >>> 2] = r[rs2]; i32[(h >>> 2) + 1] = r[rs2 + 1]; break;
+              }
+            } else {
+              if (f3 >= 4) { pc = this.illegal(pc, inst); fBase = NaN; continue; }
+              if (!this.storeSlow(lo, hi, f3, r[rs2], r[rs2 + 1])) { pc = this.raise(pc); fBase = NaN; continue; }
+              if (this.endBlock) { this.endBlock = false; n = 0; }
+            }
+            pc += ilen;
+            break;
+          }
+          case 0x63: { // BRANCH
+            const rs2 = (inst >> 19) & 62;
+            const alo = r[rs1], ahi = r[rs1 + 1], blo = r[rs2], bhi = r[rs2 + 1];
+            let taken: boolean;
+            switch (f3) {
+              case 0: taken = alo === blo && ahi === bhi; break;
+              case 1: taken = alo !== blo || ahi !== bhi; break;
+              case 4: taken = ahi < bhi || (ahi === bhi && (alo >>> 0) < (blo >>> 0)); break;
+              case 5: taken = !(ahi < bhi || (ahi === bhi && (alo >>> 0) < (blo >>> 0))); break;
+              case 6: taken = (ahi >>> 0) < (bhi >>> 0) || (ahi === bhi && (alo >>> 0) < (blo >>> 0)); break;
+              case 7: taken = !((ahi >>> 0) < (bhi >>> 0) || (ahi === bhi && (alo >>> 0) < (blo >>> 0))); break;
+              default: pc = this.illegal(pc, inst); fBase = NaN; continue;
+            }
+            if (taken) {
+              pc += ((inst >> 31) << 12) | (((inst >> 7) & 1) << 11) | (((inst >> 25) & 0x3f) << 5) | (((inst >> 8) & 0xf) << 1);
+            } else {
+              pc += ilen;
+            }
+            break;
+          }
+          case 0x3b: { // OP-32
+            const rs2 = (inst >> 19) & 62;
+            const a = r[rs1], b = r[rs2];
+            const f7 = inst >>> 25;
+            let v: number;
+            if (f7 === 0) {
+              if (f3 === 0) v = (a + b) | 0;
+              else if (f3 === 1) v = a << (b & 31);
+              else if (f3 === 5) v = a >>> (b & 31);
+              else { pc = this.illegal(pc, inst); fBase = NaN; continue; }
+            } else if (f7 === 0x20) {
+              if (f3 === 0) v = (a - b) | 0;
+              else if (f3 === 5) v = a >> (b & 31);
+              else { pc = this.illegal(pc, inst); fBase = NaN; continue; }
+            } else if (f7 === 1) {
+              switch (f3) {
+                case 0: v = Math.imul(a, b); break;
+                case 4: div32(true, false, a, b); v = out[0]; break;
+                case 5: div32(false, false, a, b); v = out[0]; break;
+                case 6: div32(true, true, a, b); v = out[0]; break;
+                case 7: div32(false, true, a, b); v = out[0]; break;
+                default: pc = this.illegal(pc, inst); fBase = NaN; continue;
+              }
+            } else { pc = this.illegal(pc, inst); fBase = NaN; continue; }
+            if (rd2 !== 0) { r[rd2] = v; r[rd2 + 1] = v >> 31; }
+            pc += ilen;
+            break;
+          }
+          case 0x1b: { // OP-IMM-32
+            const a = r[rs1];
+            const f7 = inst >>> 25;
+            const s = (inst >> 20) & 31;
+            let v: number;
+            if (f3 === 0) v = (a + (inst >> 20)) | 0;
+            else if (f3 === 1 && f7 === 0) v = a << s;
+            else if (f3 === 5 && f7 === 0) v = a >>> s;
+            else if (f3 === 5 && f7 === 0x20) v = a >> s;
+            else { pc = this.illegal(pc, inst); fBase = NaN; continue; }
+            v |= 0;
+            if (rd2 !== 0) { r[rd2] = v; r[rd2 + 1] = v >> 31; }
+            pc += ilen;
+            break;
+          }
+          case 0x37: { // LUI
+            if (rd2 !== 0) { const v = inst & -4096; r[rd2] = v; r[rd2 + 1] = v >> 31; }
+            pc += ilen;
+            break;
+          }
+          case 0x17: { // AUIPC
+            if (rd2 !== 0) { splitNumber(pc + (inst & -4096)); r[rd2] = out[0]; r[rd2 + 1] = out[1]; }
+            pc += ilen;
+            break;
+          }
+          case 0x6f: { // JAL
+            if (rd2 !== 0) { splitNumber(pc + ilen); r[rd2] = out[0]; r[rd2 + 1] = out[1]; }
+            pc += ((inst >> 31) << 20) | (inst & 0xff000) | (((inst >> 20) & 1) << 11) | (((inst >> 21) & 0x3ff) << 1);
+            break;
+          }
+          case 0x67: { // JALR
+            if (f3 !== 0) { pc = this.illegal(pc, inst); fBase = NaN; continue; }
+            const imm = inst >> 20;
+            const alo = r[rs1];
+            const lo = ((alo + imm) | 0) & ~1;
+            const hi = (r[rs1 + 1] + (imm >> 31) + ((((alo + imm) | 0) >>> 0) < (alo >>> 0) ? 1 : 0)) | 0;
+            if (rd2 !== 0) { splitNumber(pc + ilen); r[rd2] = out[0]; r[rd2 + 1] = out[1]; }
+            const top = hi >> 21;
+            if (top === 0 || top === -1) {
+              pc = hi * TWO32 + (lo >>> 0);
+            } else { // no RAM or device lives there: the fetch of the target faults
+              this.instret += icount + 1; icount = 0;
+              pc = this.raiseUnreachableTarget(lo, hi); fBase = NaN; continue;
+            }
+            break;
+          }
+          case 0x0f: { // MISC-MEM
+            if (f3 === 0) {
+              // FENCE (and FENCE.TSO, PAUSE): one locked read-modify-write orders this thread's
+              // earlier stores before its later loads, like a full barrier on the host.
+              Atomics.or(this.mem, this.fenceWord, 0);
+            } else if (f3 !== 1) { // FENCE.I needs nothing: the interpreter decodes from RAM every time
+              pc = this.illegal(pc, inst); fBase = NaN; continue;
+            }
+            pc += ilen;
+            break;
+          }
+          case 0x2f: { // AMO
+            this.instret += icount; icount = 0;
+            if (!this.atomic(inst)) { pc = this.raise(pc); fBase = NaN; continue; }
+            pc += ilen;
+            break;
+          }
+          case 0x73: { // SYSTEM
+            this.instret += icount; icount = 0;
+            const next = this.system(inst, pc, ilen);
+            if (this.excPending) { pc = this.raise(pc); fBase = NaN; continue; }
+            // Anything SYSTEM does may change privilege, translation or enabled interrupts.
+            pc = next; fBase = NaN; n = 0;
+            if (this.wfiPending) { this.wfiPending = false; budget = 0; exit = Exit.Wfi; }
+            break;
+          }
+          default: {
+            this.instret += icount; icount = 0;
+            const next = this.executeOther(inst, pc, ilen);
+            if (this.excPending) { pc = this.raise(pc); fBase = NaN; continue; }
+            pc = next;
+            break;
+          }
+        }
+        icount++;
+      }
+    }
+    this.pc = pc;
+    this.instret += icount;
+    return exit;
+  }
+
+  /** Opcodes outside the integer core (F/D arrive here): illegal until an extension claims them. */
+  protected executeOther(inst: number, _pc: number, _ilen: number): number {
+    this.exception(Cause.IllegalInstruction, inst, 0);
+    return 0;
+  }
+
+  private illegal(pc: number, inst: number): number {
+    this.exception(Cause.IllegalInstruction, inst, 0);
+    return this.raise(pc);
+  }
+
+  /**
+   * Fetches the instruction at pc when it is not on the cached fetch page: translates, fills the
+   * fetch TLB, handles instructions that straddle two pages. Raises a fetch fault (excPending) on
+   * failure. Sets fetchLen (negative for a reserved compressed parcel) and the cached page.
+   */
+  private fetchSlow(pc: number): number {
+    const lo = pc | 0, hi = Math.floor(pc / TWO32) | 0;
+    this.fetchBase = NaN;
+    const first = this.fetchHalf(lo, hi);
+    if (first < 0) return 0;
+    if ((first & 3) !== 3) {
+      const inst = this.cexp[first];
+      this.fetchLen = inst === 0 ? -2 : 2;
+      return inst === 0 ? first : inst;
+    }
+    const lo2 = (lo + 2) | 0, hi2 = (hi + ((lo2 >>> 0) < (lo >>> 0) ? 1 : 0)) | 0;
+    const second = this.fetchHalf(lo2, hi2);
+    if (second < 0) return 0;
+    this.fetchLen = 4;
+    return first | (second << 16);
+  }
+
+  /** One 16-bit parcel of instruction memory, or -1 after raising a fetch fault. */
+  private fetchHalf(lo: number, hi: number): number {
+    const tlb = this.mmu.tlbs[Access.Fetch];
+    const t = (lo >>> 12) & TLB_MASK;
+    let host: number;
+    if (tlb.tagLo[t] === (lo & -4096) && tlb.tagHi[t] === hi) {
+      host = (tlb.host[t] >>> 0) + (lo & 0xfff);
+    } else {
+      const pa = this.mmu.translate(lo, hi, Access.Fetch, this.priv, this.mstatusLo());
+      if (pa < 0 || !this.mmu.isRam(pa, 2)) {
+        this.exception(pa < 0 ? this.mmu.faultCause : Cause.InstructionAccessFault, lo, hi);
+        return -1;
+      }
+      this.mmu.fill(Access.Fetch, lo, hi, pa);
+      host = this.mmu.hostOf(pa);
+    }
+    if ((lo & 0xfff) <= 4092 && Number.isNaN(this.fetchBase)) {
+      // The whole instruction lies on this page: let the loop fetch from it directly from now on.
+      this.fetchBase = (hi * TWO32 + (lo >>> 0)) - (lo & 0xfff);
+      this.fetchHost = host - (lo & 0xfff);
+    }
+    return this.u16[host >>> 1];
+  }
+
+  /** Publishes the instruction count so far, for stats readers on other threads. */
+  get instructionsRetired(): number {
+    return this.instret;
+  }
+}

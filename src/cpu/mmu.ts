@@ -1,0 +1,164 @@
+/**
+ * @fileoverview Address translation for one hart: Sv39 and Sv48 page walks with A/D updates and
+ * permission checks, and the software TLBs that let the interpreter's loads, stores and fetches
+ * skip the walk. One direct-mapped TLB per access kind, so that a hit needs no permission check:
+ * an entry exists only where that access kind was allowed at the current privilege and mstatus.
+ * Every TLB is flushed whenever satp, the privilege, mstatus or the page tables (sfence.vma) change.
+ */
+
+import { RAM_BASE, RAM_OFFSET } from '../memory/layout.ts';
+import { Access, accessFaultCause, pageFaultCause } from './trap-causes.ts';
+import { Mstatus } from './csr-numbers.ts';
+
+export const TLB_SIZE = 256;
+export const TLB_MASK = TLB_SIZE - 1;
+/** A tag no page can have: real tags have their low 12 bits clear. */
+const INVALID_TAG = 1;
+
+const TWO32 = 4294967296;
+const PAGE = 4096;
+
+const enum Pte {
+  V = 1 << 0,
+  R = 1 << 1,
+  W = 1 << 2,
+  X = 1 << 3,
+  U = 1 << 4,
+  A = 1 << 6,
+  D = 1 << 7,
+}
+
+export const enum SatpMode {
+  Bare = 0,
+  Sv39 = 8,
+  Sv48 = 9,
+}
+
+export class Tlb {
+  /** Virtual page tag: low word of the page address (low 12 bits clear) and the high word. */
+  readonly tagLo = new Int32Array(TLB_SIZE).fill(INVALID_TAG);
+  readonly tagHi = new Int32Array(TLB_SIZE);
+  /** Byte offset of the page in the shared buffer, as an unsigned value stored in an Int32. */
+  readonly host = new Int32Array(TLB_SIZE);
+
+  flush(): void {
+    this.tagLo.fill(INVALID_TAG);
+  }
+}
+
+export class Mmu {
+  readonly tlbs: readonly [Tlb, Tlb, Tlb] = [new Tlb(), new Tlb(), new Tlb()];
+  /** Set by translate() when it returns -1: the cause to raise (tval is the virtual address). */
+  faultCause = 0;
+  /** satp fields, cached at every satp write. */
+  private mode: SatpMode = SatpMode.Bare;
+  private rootPpn = 0;
+  private readonly ramEnd: number;
+
+  constructor(
+    private readonly mem: Int32Array,
+    private readonly ramBytes: number,
+    /** A guest physical page no store may be cached for (HTIF tohost), or -1. */
+    private readonly watchedPage: number,
+  ) {
+    this.ramEnd = RAM_BASE + ramBytes;
+  }
+
+  flush(): void {
+    this.tlbs[0].flush();
+    this.tlbs[1].flush();
+    this.tlbs[2].flush();
+  }
+
+  setSatp(lo: number, hi: number): void {
+    this.mode = (hi >>> 28) as SatpMode;
+    this.rootPpn = (hi & 0xfff) * TWO32 + (lo >>> 0);
+    this.flush();
+  }
+
+  isRam(pa: number, size: number): boolean {
+    return pa >= RAM_BASE && pa + size <= this.ramEnd;
+  }
+
+  /** Host byte offset of a RAM physical address. */
+  hostOf(pa: number): number {
+    return RAM_OFFSET + (pa - RAM_BASE);
+  }
+
+  /**
+   * Virtual (lo/hi) to guest physical address, for an access at privilege `priv` (already the
+   * effective one, MPRV applied) under mstatus `mstatus` (low word). Returns -1 on a fault and
+   * leaves the cause in faultCause.
+   */
+  translate(lo: number, hi: number, access: Access, priv: number, mstatus: number): number {
+    if (priv === 3 || this.mode === SatpMode.Bare) {
+      // Physical addresses above 2^53 cannot name RAM or a device: report them as unmapped.
+      if ((hi >>> 21) !== 0) { this.faultCause = accessFaultCause(access); return -1; }
+      return (hi >>> 0) * TWO32 + (lo >>> 0);
+    }
+    const levels = this.mode === SatpMode.Sv39 ? 3 : 4;
+    // Bits above the top VPN bit (38 or 47) must all equal it: the address must be canonical.
+    const top = levels === 3 ? hi >> 6 : hi >> 15;
+    if (top !== 0 && top !== -1) { this.faultCause = pageFaultCause(access); return -1; }
+    const va = (hi & 0xffff) * TWO32 + (lo >>> 0); // the low 48 bits, unsigned
+
+    for (;;) { // restarts if another hart changed the PTE while we set its A/D bits
+      let table = this.rootPpn * PAGE;
+      for (let level = levels - 1; level >= 0; level--) {
+        const shift = 12 + 9 * level;
+        const vpn = Math.floor(va / 2 ** shift) % 512;
+        const ptePa = table + vpn * 8;
+        if (!this.isRam(ptePa, 8)) { this.faultCause = accessFaultCause(access); return -1; }
+        const idx = this.hostOf(ptePa) >>> 2;
+        const pteLo = Atomics.load(this.mem, idx);
+        const pteHi = this.mem[idx + 1];
+        // Bits 54..63 (reserved, PBMT, N) must be zero: no Svpbmt or Svnapot here.
+        if ((pteLo & Pte.V) === 0 || (pteLo & (Pte.R | Pte.W)) === Pte.W || (pteHi >>> 22) !== 0) {
+          this.faultCause = pageFaultCause(access); return -1;
+        }
+        const ppn = (pteHi & 0x3fffff) * 4194304 + (pteLo >>> 10);
+        if ((pteLo & (Pte.R | Pte.X)) === 0) { // pointer to the next level
+          if (level === 0) { this.faultCause = pageFaultCause(access); return -1; }
+          table = ppn * PAGE;
+          continue;
+        }
+        if (!this.permits(pteLo, access, priv, mstatus)) { this.faultCause = pageFaultCause(access); return -1; }
+        const span = 2 ** (9 * level); // pages covered by this leaf
+        if (ppn % span !== 0) { this.faultCause = pageFaultCause(access); return -1; } // misaligned superpage
+        const want = Pte.A | (access === Access.Store ? Pte.D : 0);
+        if ((pteLo & want) !== want) {
+          // Hardware A/D update, atomic with respect to the PTE we checked (privileged spec 12.3.2 step 7).
+          if (Atomics.compareExchange(this.mem, idx, pteLo, pteLo | want) !== pteLo) break;
+        }
+        return ppn * PAGE + (va % (span * PAGE));
+      }
+      // Only the A/D race above breaks out of the level loop: walk again.
+    }
+  }
+
+  private permits(pte: number, access: Access, priv: number, mstatus: number): boolean {
+    if ((pte & Pte.U) !== 0) {
+      // S-mode may touch user pages only with SUM, and may never execute them.
+      if (priv === 1 && (access === Access.Fetch || (mstatus & Mstatus.SUM) === 0)) return false;
+    } else if (priv === 0) {
+      return false;
+    }
+    switch (access) {
+      case Access.Fetch: return (pte & Pte.X) !== 0;
+      case Access.Load: return (pte & Pte.R) !== 0 || ((mstatus & Mstatus.MXR) !== 0 && (pte & Pte.X) !== 0);
+      default: return (pte & Pte.W) !== 0;
+    }
+  }
+
+  /** Caches a translation of the page holding virtual lo/hi to the RAM physical address pa. */
+  fill(access: Access, lo: number, hi: number, pa: number): void {
+    const pagePa = pa - (pa % PAGE);
+    if (!this.isRam(pagePa, PAGE)) return;
+    if (access === Access.Store && pagePa === this.watchedPage) return; // stores there must be seen
+    const tlb = this.tlbs[access];
+    const i = (lo >>> 12) & TLB_MASK;
+    tlb.tagLo[i] = lo & ~0xfff;
+    tlb.tagHi[i] = hi;
+    tlb.host[i] = this.hostOf(pagePa);
+  }
+}

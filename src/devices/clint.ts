@@ -1,0 +1,75 @@
+/**
+ * @fileoverview The CLINT (SiFive / ACLINT layout as on QEMU virt): msip per hart at +0x0,
+ * mtimecmp per hart at +0x4000, mtime at +0xbff8. Its state lives in the harts' shared control words,
+ * so any thread can serve an access: each vCPU worker serves its own hart's accesses without an exit.
+ */
+
+import { Control, controlWordBase } from '../memory/layout.ts';
+import { IrqBit } from '../cpu/trap-causes.ts';
+import type { MachineClock } from '../vmm/clock.ts';
+
+export const CLINT_BASE = 0x0200_0000;
+export const CLINT_SIZE = 0x1_0000;
+const MSIP = 0x0000;
+const MTIMECMP = 0x4000;
+const MTIME = 0xbff8;
+
+export class Clint {
+  constructor(
+    private readonly mem: Int32Array,
+    private readonly harts: number,
+    private readonly clock: MachineClock,
+  ) {}
+
+  /** Reads `size` bytes at `offset`; result in result[0..1]; false if no register is there. */
+  read(offset: number, size: number, result: Int32Array): boolean {
+    if (offset >= MSIP && offset < MSIP + 4 * this.harts && size === 4 && (offset & 3) === 0) {
+      const pending = Atomics.load(this.mem, controlWordBase(offset >> 2) + Control.PendingIrq);
+      result[0] = (pending & IrqBit.MSIP) !== 0 ? 1 : 0;
+      result[1] = 0;
+      return true;
+    }
+    if (offset >= MTIMECMP && offset < MTIMECMP + 8 * this.harts && (size === 8 || size === 4) && (offset & (size - 1)) === 0) {
+      const base = controlWordBase((offset - MTIMECMP) >> 3);
+      const word = (offset & 4) === 0 ? Control.MtimecmpLo : Control.MtimecmpHi;
+      result[0] = Atomics.load(this.mem, base + word);
+      result[1] = size === 8 ? Atomics.load(this.mem, base + Control.MtimecmpHi) : 0;
+      return true;
+    }
+    if (offset >= MTIME && offset < MTIME + 8 && (size === 8 || size === 4) && (offset & (size - 1)) === 0) {
+      const now = this.clock.mtime();
+      const lo = now % 4294967296 | 0, hi = Math.floor(now / 4294967296) | 0;
+      result[0] = (offset & 4) === 0 ? lo : hi;
+      result[1] = size === 8 ? hi : 0;
+      return true;
+    }
+    return false;
+  }
+
+  /** Writes a register; false if no register is there. mtime is read-only here (its epoch is the VMM's). */
+  write(offset: number, size: number, lo: number, hi: number): boolean {
+    if (offset >= MSIP && offset < MSIP + 4 * this.harts && size === 4 && (offset & 3) === 0) {
+      const target = controlWordBase(offset >> 2);
+      if ((lo & 1) !== 0) Atomics.or(this.mem, target + Control.PendingIrq, IrqBit.MSIP);
+      else Atomics.and(this.mem, target + Control.PendingIrq, ~IrqBit.MSIP);
+      Atomics.add(this.mem, target + Control.Wake, 1);
+      Atomics.notify(this.mem, target + Control.Wake);
+      return true;
+    }
+    if (offset >= MTIMECMP && offset < MTIMECMP + 8 * this.harts && (size === 8 || size === 4) && (offset & (size - 1)) === 0) {
+      const base = controlWordBase((offset - MTIMECMP) >> 3);
+      if (size === 8) {
+        Atomics.store(this.mem, base + Control.MtimecmpLo, lo);
+        Atomics.store(this.mem, base + Control.MtimecmpHi, hi);
+      } else {
+        Atomics.store(this.mem, base + ((offset & 4) === 0 ? Control.MtimecmpLo : Control.MtimecmpHi), lo);
+      }
+      // A sleeping hart must recompute its deadline.
+      Atomics.add(this.mem, base + Control.Wake, 1);
+      Atomics.notify(this.mem, base + Control.Wake);
+      return true;
+    }
+    if (offset >= MTIME && offset < MTIME + 8) return true; // writes to mtime are ignored
+    return false;
+  }
+}

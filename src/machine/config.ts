@@ -1,0 +1,48 @@
+/**
+ * @fileoverview MachineConfig: everything needed to build a VM, validated in one place so the CLI and
+ * programs embedding hartvm get the same checks, with every problem reported at once.
+ */
+
+import { MAX_HARTS } from '../memory/layout.ts';
+
+export type BiosChoice = { kind: 'builtin' } | { kind: 'none' } | { kind: 'file'; path: string };
+
+export interface MachineConfig {
+  /** The guest program: an ELF or a raw binary. */
+  kernel: string;
+  bios: BiosChoice;
+  /** Guest RAM in bytes. */
+  memoryBytes: number;
+  harts: number;
+  /** Stop the guest after this many seconds (exit status 124); undefined = never. */
+  timeoutSeconds?: number;
+  /** Print each instruction's address to stderr (slow). */
+  trace: boolean;
+}
+
+export class ConfigError extends Error {
+  readonly kind = 'config';
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+  }
+}
+
+/** Throws a ConfigError listing every problem; returns the config when it can be built. */
+export function validateConfig(config: MachineConfig): MachineConfig {
+  const problems: string[] = [];
+  if (!Number.isInteger(config.harts) || config.harts < 1 || config.harts > MAX_HARTS) {
+    problems.push(`--smp ${config.harts}: the number of harts must be a whole number from 1 to ${MAX_HARTS}`);
+  }
+  if (config.timeoutSeconds !== undefined && !(config.timeoutSeconds > 0 && Number.isFinite(config.timeoutSeconds))) {
+    problems.push(`--timeout ${config.timeoutSeconds}: the timeout must be a positive number of seconds`);
+  }
+  if (config.bios.kind === 'builtin') {
+    problems.push('--bios builtin (the VMM as SBI firmware, for S-mode kernels) is not available yet; ' +
+      'run bare-metal programs with --bios none');
+  } else if (config.bios.kind === 'file') {
+    problems.push(`--bios ${config.bios.path}: M-mode firmware files are not supported yet; use --bios none`);
+  }
+  if (config.kernel === '') problems.push('no kernel given: name a program with --kernel FILE or as the first argument');
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

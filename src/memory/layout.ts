@@ -1,0 +1,177 @@
+/**
+ * @fileoverview The shared memory layout: where the per-hart state blocks, the per-hart control words
+ * and guest RAM live inside the one shared WebAssembly.Memory. This file is the bottom floor: it
+ * imports nothing from the project, and the interpreter, the VMM, tests and (later) the JIT all read
+ * the same offsets from here.
+ *
+ * Buffer layout (byte offsets into the SharedArrayBuffer):
+ *   0x0000_0000  global words (run state, exit code, mtime epoch)          GLOBAL_BYTES
+ *   0x0000_1000  hart n state block at STATE_BASE + n * STATE_BYTES         64 harts max
+ *   0x0004_1000  hart n control words at CONTROL_BASE + n * CONTROL_BYTES
+ *   0x0010_0000  guest RAM (guest physical RAM_BASE ..)
+ */
+
+/** Guest physical address where RAM starts (QEMU virt). */
+export const RAM_BASE = 0x8000_0000;
+
+/** Most harts a machine may have; the header region is sized for this many. */
+export const MAX_HARTS = 64;
+
+/** Wasm pages are 64 KiB. */
+export const WASM_PAGE = 0x1_0000;
+
+export const GLOBAL_BASE = 0;
+export const GLOBAL_BYTES = 0x1000;
+export const STATE_BASE = 0x1000;
+export const STATE_BYTES = 0x1000;
+export const CONTROL_BASE = STATE_BASE + MAX_HARTS * STATE_BYTES;
+export const CONTROL_BYTES = 0x400;
+/** Guest RAM starts here in the buffer: 1 MiB, past every header, page aligned. */
+export const RAM_OFFSET = 0x10_0000;
+
+/** A wasm32 memory holds at most 4 GiB; guest RAM gets what the header leaves. */
+export const MAX_RAM_BYTES = 0x1_0000_0000 - RAM_OFFSET;
+/** Below this a guest cannot even hold its own page tables; QEMU's virt refuses less than this too. */
+export const MIN_RAM_BYTES = 0x10_0000;
+
+/**
+ * Global words, as Int32 indexes into the whole buffer. GLOBAL_EPOCH is a Float64 index (byte 8).
+ */
+export const enum Global {
+  /** 0 while running; set to 1 by whoever ends the machine (compareExchange, then notify). */
+  Stop = 0,
+  /** The machine's exit status once Stop is set. */
+  ExitCode = 1,
+  /** Float64 index (byte offset 8, words 2-3): host time in ms (timeOrigin + now) at which mtime was 0. */
+  EpochF64 = 1,
+  /** Why the machine stopped: a StopReason. */
+  Reason = 4,
+}
+
+export const enum StopReason {
+  None = 0,
+  /** The guest reported success (finisher 0x5555, HTIF code 0). */
+  Pass = 1,
+  /** The guest reported failure with a code (finisher, HTIF). */
+  Fail = 2,
+  /** The guest asked for a reset (finisher 0x7777); reported, not performed. */
+  Reset = 3,
+  /** A hart could not continue; its worker reports the message. */
+  Fatal = 4,
+  /** --timeout expired. */
+  Timeout = 5,
+  /** The user or the embedding program stopped the machine. */
+  Host = 6,
+}
+
+/**
+ * Ends the machine once: the first caller's reason and code win. Callable from any thread; wakes
+ * every hart sleeping on its wake word and the VMM waiting on the stop word.
+ */
+export function requestStop(mem: Int32Array, harts: number, reason: StopReason, code: number): boolean {
+  if (Atomics.compareExchange(mem, Global.Reason, StopReason.None, reason) !== StopReason.None) return false;
+  Atomics.store(mem, Global.ExitCode, code);
+  Atomics.store(mem, Global.Stop, 1);
+  Atomics.notify(mem, Global.Stop);
+  for (let h = 0; h < harts; h++) {
+    Atomics.add(mem, controlWordBase(h) + Control.Wake, 1);
+    Atomics.notify(mem, controlWordBase(h) + Control.Wake);
+    Atomics.notify(mem, controlWordBase(h) + Control.MboxState);
+  }
+  return true;
+}
+
+/**
+ * Per-hart state block, as Int32 indexes relative to the block (add stateWordBase(hart)).
+ * 64-bit values are little-endian lo/hi pairs: lo at the even index, hi at the next.
+ */
+export const enum State {
+  /** x0..x31: x[i].lo at 2i, x[i].hi at 2i+1. x0 is kept zero. */
+  X = 0,
+  /** f0..f31 as raw 64-bit patterns, 2 words each. */
+  F = 64,
+  /** pc as a lo/hi pair. */
+  PcLo = 128,
+  PcHi = 129,
+  /** Current privilege: 3 = M, 1 = S, 0 = U. */
+  Priv = 130,
+  /** LR/SC reservation: valid flag, physical address (RAM offset) and the value loaded. */
+  ResValid = 131,
+  ResAddr = 132,
+  ResValLo = 133,
+  ResValHi = 134,
+  /** Retired instruction counter (lo/hi), Zicntr instret and the stats. */
+  InstretLo = 136,
+  InstretHi = 137,
+  /** CSR storage: CSR slot s (see cpu/csr-slots) lives at CSR + 2s as lo/hi. */
+  CSR = 256,
+}
+/** Room for this many 64-bit CSR slots in the state block. */
+export const CSR_SLOTS = 256;
+
+/**
+ * Per-hart control words, as Int32 indexes relative to the control block (add controlWordBase(hart)).
+ * These are the only words another thread may touch, always with Atomics.
+ */
+export const enum Control {
+  /** mip bits raised from outside the hart (MSIP, MEIP, SEIP, ...): set with Atomics.or. */
+  PendingIrq = 0,
+  /** Wake word for WFI and the stopped state: bumped and notified on any event for this hart. */
+  Wake = 1,
+  /** RunState of the hart. */
+  RunState = 2,
+  /** mtimecmp lo/hi (CLINT), readable by every hart. */
+  MtimecmpLo = 4,
+  MtimecmpHi = 5,
+  /** MMIO exit mailbox: Mailbox state word, then the request and the reply. */
+  MboxState = 8,
+  MboxAddrLo = 9,
+  MboxAddrHi = 10,
+  MboxSize = 11,
+  MboxWrite = 12,
+  MboxValueLo = 13,
+  MboxValueHi = 14,
+  /** Reply: 0 = done, 1 = access fault (no device there). */
+  MboxFault = 15,
+  /** Stats published by the hart at exit: instret lo/hi and run time in µs. */
+  StatInstretLo = 16,
+  StatInstretHi = 17,
+  StatMicros = 18,
+}
+
+export const enum MailboxState {
+  Idle = 0,
+  /** The hart has posted a request and waits on MboxState. */
+  Request = 1,
+  /** The VMM has written the reply. */
+  Reply = 2,
+}
+
+export const enum RunState {
+  Stopped = 0,
+  Running = 1,
+  Finished = 2,
+}
+
+export function stateByteBase(hart: number): number {
+  return STATE_BASE + hart * STATE_BYTES;
+}
+
+export function stateWordBase(hart: number): number {
+  return stateByteBase(hart) >> 2;
+}
+
+export function controlWordBase(hart: number): number {
+  return (CONTROL_BASE + hart * CONTROL_BYTES) >> 2;
+}
+
+/** Wasm pages needed for a machine with ramBytes of guest RAM. */
+export function wasmPagesFor(ramBytes: number): number {
+  return Math.ceil((RAM_OFFSET + ramBytes) / WASM_PAGE);
+}
+
+/** The one shared memory of a machine: header and guest RAM. */
+export function createSharedMemory(ramBytes: number): WebAssembly.Memory {
+  const pages = wasmPagesFor(ramBytes);
+  return new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+}

@@ -1,0 +1,33 @@
+/**
+ * @fileoverview The machine timer's clock: mtime counts at 10 MHz from the moment the VMM set the
+ * epoch. Every thread computes it from the shared epoch and its own monotonic clock, so reading
+ * mtime never needs a round trip to the main thread.
+ */
+
+import { Global } from '../memory/layout.ts';
+
+/** The timebase of mtime (Hz), as QEMU's virt machine and the device tree say. */
+export const TIMEBASE_HZ = 10_000_000;
+const TICKS_PER_MS = TIMEBASE_HZ / 1000;
+
+function hostNowMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+export class MachineClock {
+  private readonly epochView: Float64Array;
+
+  constructor(buffer: SharedArrayBuffer) {
+    this.epochView = new Float64Array(buffer, 0, 2);
+  }
+
+  /** Called once by the VMM before any hart runs: mtime is 0 now. */
+  start(): void {
+    this.epochView[Global.EpochF64] = hostNowMs();
+  }
+
+  /** mtime in ticks. */
+  mtime(): number {
+    return Math.floor((hostNowMs() - this.epochView[Global.EpochF64]) * TICKS_PER_MS);
+  }
+}
