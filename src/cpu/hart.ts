@@ -50,7 +50,9 @@ export class Hart extends Privileged {
     const sTagLo = stlb.tagLo, sTagHi = stlb.tagHi, sHost = stlb.host;
     let pc = this.pc;
     let fBase = NaN, fHost = 0;
+    /** Instructions retired in this call; this.instret = base + icount whenever a method may read it. */
     let icount = 0;
+    let base = this.instret;
     let exit = Exit.Budget;
 
     while (budget > 0) {
@@ -58,10 +60,13 @@ export class Hart extends Privileged {
       if (this.fatalMessage !== '') { exit = Exit.Fatal; break; }
       const irq = this.pendingInterrupt();
       if (irq >= 0) { pc = this.takeInterrupt(irq, pc); fBase = NaN; }
-      let n = budget < CHUNK ? budget : CHUNK;
+      const n = budget < CHUNK ? budget : CHUNK;
       budget -= n;
+      // The block ends when `limit` instructions have retired; a trap retires nothing but still
+      // uses up one step of the block, so a storm of faults cannot keep the loop from checking in.
+      let limit = icount + n;
 
-      while (n-- > 0) {
+      while (icount < limit) {
         let inst: number, ilen: number;
         const off = pc - fBase;
         if (off >= 0 && off < 4093) {
@@ -70,14 +75,13 @@ export class Hart extends Privileged {
           if ((half & 3) === 3) { inst = half | (u16[h + 1] << 16); ilen = 4; }
           else { inst = cexp[half]; ilen = 2; if (inst === 0) { inst = half; ilen = -2; } }
         } else {
-          this.instret += icount; icount = 0;
           inst = this.fetchSlow(pc);
-          if (this.excPending) { pc = this.raise(pc); fBase = NaN; continue; }
+          if (this.excPending) { pc = this.raise(pc); fBase = NaN; limit--; continue; }
           fBase = this.fetchBase; fHost = this.fetchHost; ilen = this.fetchLen;
         }
         if (ilen < 0) { // a reserved compressed parcel
           this.exception(Cause.IllegalInstruction, inst, 0);
-          pc = this.raise(pc); fBase = NaN; continue;
+          pc = this.raise(pc); fBase = NaN; limit--; continue;
         }
 
         const rd2 = (inst >> 6) & 62;
@@ -91,7 +95,7 @@ export class Hart extends Privileged {
             switch (f3) {
               case 0: lo = (alo + imm) | 0; hi = (ahi + (imm >> 31) + ((lo >>> 0) < (alo >>> 0) ? 1 : 0)) | 0; break;
               case 1: {
-                if ((inst >>> 26) !== 0) { pc = this.illegal(pc, inst); fBase = NaN; continue; }
+                if ((inst >>> 26) !== 0) { pc = this.illegal(pc, inst, ilen); fBase = NaN; limit--; continue; }
                 const s = imm & 63;
                 if (s === 0) { lo = alo; hi = ahi; } else if (s < 32) { hi = (ahi << s) | (alo >>> (32 - s)); lo = alo << s; } else { hi = alo << (s - 32); lo = 0; }
                 break;
@@ -106,7 +110,7 @@ export class Hart extends Privileged {
                   if (s === 0) { lo = alo; hi = ahi; } else if (s < 32) { lo = (alo >>> s) | (ahi << (32 - s)); hi = ahi >>> s; } else { lo = ahi >>> (s - 32); hi = 0; }
                 } else if (f6 === 0x10) {
                   if (s === 0) { lo = alo; hi = ahi; } else if (s < 32) { lo = (alo >>> s) | (ahi << (32 - s)); hi = ahi >> s; } else { lo = ahi >> (s - 32); hi = ahi >> 31; }
-                } else { pc = this.illegal(pc, inst); fBase = NaN; continue; }
+                } else { pc = this.illegal(pc, inst, ilen); fBase = NaN; limit--; continue; }
                 break;
               }
               case 6: lo = alo | imm; hi = ahi | (imm >> 31); break;
@@ -157,7 +161,7 @@ export class Hart extends Privileged {
                 default: div64(false, true, alo, ahi, blo, bhi); break;
               }
               lo = out[0]; hi = out[1];
-            } else { pc = this.illegal(pc, inst); fBase = NaN; continue; }
+            } else { pc = this.illegal(pc, inst, ilen); fBase = NaN; limit--; continue; }
             if (rd2 !== 0) { r[rd2] = lo; r[rd2 + 1] = hi; }
             pc += ilen;
             break;
@@ -181,8 +185,8 @@ export class Hart extends Privileged {
                 default: vlo = i32[h >>> 2]; vhi = 0; break;
               }
             } else {
-              if (f3 === 7) { pc = this.illegal(pc, inst); fBase = NaN; continue; }
-              if (!this.loadSlow(lo, hi, f3)) { pc = this.raise(pc); fBase = NaN; continue; }
+              if (f3 === 7) { pc = this.illegal(pc, inst, ilen); fBase = NaN; limit--; continue; }
+              if (!this.loadSlow(lo, hi, f3)) { pc = this.raise(pc); fBase = NaN; limit--; continue; }
               vlo = out[0]; vhi = out[1];
             }
             if (rd2 !== 0) { r[rd2] = vlo; r[rd2 + 1] = vhi; }
@@ -205,9 +209,9 @@ export class Hart extends Privileged {
                 default: i32[h >>> 2] = r[rs2]; i32[(h >>> 2) + 1] = r[rs2 + 1]; break;
               }
             } else {
-              if (f3 >= 4) { pc = this.illegal(pc, inst); fBase = NaN; continue; }
-              if (!this.storeSlow(lo, hi, f3, r[rs2], r[rs2 + 1])) { pc = this.raise(pc); fBase = NaN; continue; }
-              if (this.endBlock) { this.endBlock = false; n = 0; }
+              if (f3 >= 4) { pc = this.illegal(pc, inst, ilen); fBase = NaN; limit--; continue; }
+              if (!this.storeSlow(lo, hi, f3, r[rs2], r[rs2 + 1])) { pc = this.raise(pc); fBase = NaN; limit--; continue; }
+              if (this.endBlock) { this.endBlock = false; limit = 0; }
             }
             pc += ilen;
             break;
@@ -223,7 +227,7 @@ export class Hart extends Privileged {
               case 5: taken = !(ahi < bhi || (ahi === bhi && (alo >>> 0) < (blo >>> 0))); break;
               case 6: taken = (ahi >>> 0) < (bhi >>> 0) || (ahi === bhi && (alo >>> 0) < (blo >>> 0)); break;
               case 7: taken = !((ahi >>> 0) < (bhi >>> 0) || (ahi === bhi && (alo >>> 0) < (blo >>> 0))); break;
-              default: pc = this.illegal(pc, inst); fBase = NaN; continue;
+              default: pc = this.illegal(pc, inst, ilen); fBase = NaN; limit--; continue;
             }
             if (taken) {
               pc += ((inst >> 31) << 12) | (((inst >> 7) & 1) << 11) | (((inst >> 25) & 0x3f) << 5) | (((inst >> 8) & 0xf) << 1);
@@ -241,11 +245,11 @@ export class Hart extends Privileged {
               if (f3 === 0) v = (a + b) | 0;
               else if (f3 === 1) v = a << (b & 31);
               else if (f3 === 5) v = a >>> (b & 31);
-              else { pc = this.illegal(pc, inst); fBase = NaN; continue; }
+              else { pc = this.illegal(pc, inst, ilen); fBase = NaN; limit--; continue; }
             } else if (f7 === 0x20) {
               if (f3 === 0) v = (a - b) | 0;
               else if (f3 === 5) v = a >> (b & 31);
-              else { pc = this.illegal(pc, inst); fBase = NaN; continue; }
+              else { pc = this.illegal(pc, inst, ilen); fBase = NaN; limit--; continue; }
             } else if (f7 === 1) {
               switch (f3) {
                 case 0: v = Math.imul(a, b); break;
@@ -253,9 +257,9 @@ export class Hart extends Privileged {
                 case 5: div32(false, false, a, b); v = out[0]; break;
                 case 6: div32(true, true, a, b); v = out[0]; break;
                 case 7: div32(false, true, a, b); v = out[0]; break;
-                default: pc = this.illegal(pc, inst); fBase = NaN; continue;
+                default: pc = this.illegal(pc, inst, ilen); fBase = NaN; limit--; continue;
               }
-            } else { pc = this.illegal(pc, inst); fBase = NaN; continue; }
+            } else { pc = this.illegal(pc, inst, ilen); fBase = NaN; limit--; continue; }
             if (rd2 !== 0) { r[rd2] = v; r[rd2 + 1] = v >> 31; }
             pc += ilen;
             break;
@@ -269,7 +273,7 @@ export class Hart extends Privileged {
             else if (f3 === 1 && f7 === 0) v = a << s;
             else if (f3 === 5 && f7 === 0) v = a >>> s;
             else if (f3 === 5 && f7 === 0x20) v = a >> s;
-            else { pc = this.illegal(pc, inst); fBase = NaN; continue; }
+            else { pc = this.illegal(pc, inst, ilen); fBase = NaN; limit--; continue; }
             v |= 0;
             if (rd2 !== 0) { r[rd2] = v; r[rd2 + 1] = v >> 31; }
             pc += ilen;
@@ -291,7 +295,7 @@ export class Hart extends Privileged {
             break;
           }
           case 0x67: { // JALR
-            if (f3 !== 0) { pc = this.illegal(pc, inst); fBase = NaN; continue; }
+            if (f3 !== 0) { pc = this.illegal(pc, inst, ilen); fBase = NaN; limit--; continue; }
             const imm = inst >> 20;
             const alo = r[rs1];
             const lo = ((alo + imm) | 0) & ~1;
@@ -301,8 +305,8 @@ export class Hart extends Privileged {
             if (top === 0 || top === -1) {
               pc = hi * TWO32 + (lo >>> 0);
             } else { // no RAM or device lives there: the fetch of the target faults
-              this.instret += icount + 1; icount = 0;
-              pc = this.raiseUnreachableTarget(lo, hi); fBase = NaN; continue;
+              icount++; this.instret = base + icount;
+              pc = this.raiseUnreachableTarget(lo, hi); fBase = NaN; limit--; continue;
             }
             break;
           }
@@ -312,30 +316,31 @@ export class Hart extends Privileged {
               // earlier stores before its later loads, like a full barrier on the host.
               Atomics.or(this.mem, this.fenceWord, 0);
             } else if (f3 !== 1) { // FENCE.I needs nothing: the interpreter decodes from RAM every time
-              pc = this.illegal(pc, inst); fBase = NaN; continue;
+              pc = this.illegal(pc, inst, ilen); fBase = NaN; limit--; continue;
             }
             pc += ilen;
             break;
           }
           case 0x2f: { // AMO
-            this.instret += icount; icount = 0;
-            if (!this.atomic(inst)) { pc = this.raise(pc); fBase = NaN; continue; }
+            this.instret = base + icount;
+            if (!this.atomic(inst)) { pc = this.raise(pc); fBase = NaN; limit--; continue; }
             pc += ilen;
             break;
           }
           case 0x73: { // SYSTEM
-            this.instret += icount; icount = 0;
+            this.instret = base + icount;
             const next = this.system(inst, pc, ilen);
-            if (this.excPending) { pc = this.raise(pc); fBase = NaN; continue; }
+            base = this.instret - icount; // a CSR write may have set minstret
+            if (this.excPending) { pc = this.raise(pc); fBase = NaN; limit--; continue; }
             // Anything SYSTEM does may change privilege, translation or enabled interrupts.
-            pc = next; fBase = NaN; n = 0;
+            pc = next; fBase = NaN; limit = 0;
             if (this.wfiPending) { this.wfiPending = false; budget = 0; exit = Exit.Wfi; }
             break;
           }
           default: {
-            this.instret += icount; icount = 0;
+            this.instret = base + icount;
             const next = this.executeOther(inst, pc, ilen);
-            if (this.excPending) { pc = this.raise(pc); fBase = NaN; continue; }
+            if (this.excPending) { pc = this.raise(pc); fBase = NaN; limit--; continue; }
             pc = next;
             break;
           }
@@ -344,19 +349,29 @@ export class Hart extends Privileged {
       }
     }
     this.pc = pc;
-    this.instret += icount;
+    this.instret = base + icount;
     return exit;
   }
 
   /** Opcodes outside the integer core (F/D arrive here): illegal until an extension claims them. */
-  protected executeOther(inst: number, _pc: number, _ilen: number): number {
-    this.exception(Cause.IllegalInstruction, inst, 0);
-    return 0;
+  protected executeOther(inst: number, pc: number, ilen: number): number {
+    this.illegalInstruction(pc, inst, ilen);
+    return pc;
   }
 
-  private illegal(pc: number, inst: number): number {
-    this.exception(Cause.IllegalInstruction, inst, 0);
+  private illegal(pc: number, inst: number, ilen: number): number {
+    this.illegalInstruction(pc, inst, ilen);
     return this.raise(pc);
+  }
+
+  /** Sets an illegal-instruction exception; tval holds the instruction as encoded (16 bits if compressed). */
+  protected illegalInstruction(pc: number, inst: number, ilen: number): void {
+    let bits = inst;
+    if (ilen === 2) {
+      const lo = pc | 0, hi = Math.floor(pc / TWO32) | 0;
+      bits = this.fetchHalf(lo, hi); // it was just fetched, so this cannot fault
+    }
+    this.exception(Cause.IllegalInstruction, bits, 0);
   }
 
   /**

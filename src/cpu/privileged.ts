@@ -146,10 +146,15 @@ export class Privileged {
     splitNumber(pc);
     const epcLo = out[0], epcHi = out[1];
     const cause = this.excCause;
+    // What the previous trap left, in case this one turns out to be its handler failing to fetch.
+    const before = this.priv <= 1 && ((this.csr[Slot.Medeleg * 2] >>> cause) & 1) !== 0 ? Slot.Sepc : Slot.Mepc;
+    const prevEpcLo = this.csr[before * 2], prevEpcHi = this.csr[before * 2 + 1];
+    const prevCause = this.csr[(before + 1) * 2], prevTvalLo = this.csr[(before + 2) * 2], prevTvalHi = this.csr[(before + 2) * 2 + 1];
     const target = this.enterTrap(cause, false, this.excTvalLo, this.excTvalHi, epcLo, epcHi);
-    if ((cause === Cause.InstructionAccessFault || cause === Cause.InstructionPageFault) && target === pc) {
-      this.fatalMessage = `hart ${this.id}: the trap vector at 0x${hex(epcLo, epcHi)} cannot be fetched ` +
-        `(${cause === Cause.InstructionAccessFault ? 'no memory there' : 'page fault'}); the guest cannot handle its own faults`;
+    if ((cause === Cause.InstructionAccessFault || cause === Cause.InstructionPageFault) && target === pc && this.fatalMessage === "") {
+      this.fatalMessage = `hart ${this.id}: exception ${prevCause} (${causeName(prevCause)}) at pc 0x${hex(prevEpcLo, prevEpcHi)}, ` +
+        `tval 0x${hex(prevTvalLo, prevTvalHi)}; its trap vector 0x${hex(epcLo, epcHi)} cannot be fetched ` +
+        `(${cause === Cause.InstructionAccessFault ? 'no memory there' : 'page fault'}), so the guest cannot handle the fault`;
     }
     return target;
   }
@@ -759,6 +764,17 @@ function pickMinMax64(f5: number, a: bigint, b: bigint): bigint {
     case 0x18: return BigInt.asUintN(64, a) < BigInt.asUintN(64, b) ? a : b;
     default: return BigInt.asUintN(64, a) > BigInt.asUintN(64, b) ? a : b;
   }
+}
+
+const CAUSE_NAMES: Record<number, string> = {
+  0: 'instruction address misaligned', 1: 'instruction access fault', 2: 'illegal instruction', 3: 'breakpoint',
+  4: 'load address misaligned', 5: 'load access fault', 6: 'store/AMO address misaligned', 7: 'store/AMO access fault',
+  8: 'ecall from U-mode', 9: 'ecall from S-mode', 11: 'ecall from M-mode', 12: 'instruction page fault',
+  13: 'load page fault', 15: 'store/AMO page fault',
+};
+
+export function causeName(cause: number): string {
+  return CAUSE_NAMES[cause] ?? 'reserved cause';
 }
 
 export function hex(lo: number, hi: number): string {
