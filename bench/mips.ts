@@ -1,0 +1,86 @@
+/**
+ * @fileoverview `npm run bench:mips`: guest MIPS of bare-metal loops on one hart, and the same ELFs
+ * under qemu-system-riscv64 (when installed) in the same run, with the ratio hartvm/QEMU.
+ *
+ * Method. Each loop is built twice, with ITER = 1 and ITER = N. hartvm runs both with --stats: the
+ * difference in instructions retired gives the exact instructions per iteration, and hartvm's MIPS is
+ * the big run's instructions over its in-worker run time (start-up excluded). QEMU cannot count, so
+ * its MIPS is (instructions per iteration x (N_qemu - 1)) over the difference in wall time between
+ * its ITER = N_qemu and ITER = 1 runs, which cancels QEMU's own start-up.
+ *
+ * Usage: npm run bench:mips [-- --iterations N] [--qemu-iterations N] [--only alu,memory]
+ */
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outDir = join(root, 'build', 'bench');
+const LOOPS = ['alu', 'memory', 'branchy', 'compressed'];
+
+function argValue(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
+}
+
+const iterations = Number(argValue('iterations', '20000000'));
+const qemuIterations = Number(argValue('qemu-iterations', String(iterations * 10)));
+const only = argValue('only', LOOPS.join(',')).split(',');
+
+/** Builds bench/guest/NAME.S with a given iteration count; deterministic flags, no timestamps. */
+function build(name: string, iter: number, march = 'rv64imac'): string {
+  mkdirSync(outDir, { recursive: true });
+  const out = join(outDir, `${name}-${iter}.elf`);
+  execFileSync('riscv64-unknown-elf-gcc', [
+    `-march=${march}_zicsr_zifencei`, '-mabi=lp64', '-nostdlib', '-nostartfiles', '-static', '-mcmodel=medany',
+    `-DITER=${iter}`, '-I', join(root, 'bench', 'guest'), '-T', join(root, 'test', 'guest', 'link.ld'),
+    '-o', out, join(root, 'bench', 'guest', `${name}.S`),
+  ], { stdio: 'inherit' });
+  return out;
+}
+
+interface HartvmRun { instret: number; mips: number }
+
+function runHartvm(elf: string): HartvmRun {
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'hartvm.mjs'), 'run', '--bios', 'none', '--stats', '--timeout', '600', elf], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`hartvm failed on ${elf} (status ${r.status}): ${r.stderr}`);
+  const m = /hart 0: (\d+) instructions in [\d.]+ s, ([\d.]+) MIPS/.exec(r.stderr);
+  if (!m) throw new Error(`no --stats line from hartvm: ${r.stderr}`);
+  return { instret: Number(m[1]), mips: Number(m[2]) };
+}
+
+function qemuAvailable(): boolean {
+  return spawnSync('qemu-system-riscv64', ['--version']).status === 0;
+}
+
+/** Wall time of one QEMU run of the ELF, in seconds (best of 3: start-up noise only adds). */
+function timeQemu(elf: string): number {
+  let best = Infinity;
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    const r = spawnSync('qemu-system-riscv64', ['-machine', 'virt', '-bios', 'none', '-nographic', '-kernel', elf], { timeout: 600_000 });
+    if (r.status !== 0) throw new Error(`qemu failed on ${elf} (status ${r.status})`);
+    best = Math.min(best, (performance.now() - t0) / 1000);
+  }
+  return best;
+}
+
+const withQemu = qemuAvailable();
+console.log(`bench:mips: ${iterations} iterations per loop on hartvm${withQemu ? `, ${qemuIterations} on QEMU` : ' (qemu-system-riscv64 not installed: no comparison)'}`);
+const rows: string[][] = [['loop', 'insns/iter', 'hartvm MIPS', 'QEMU MIPS', 'hartvm/QEMU']];
+for (const name of LOOPS.filter((l) => only.includes(l))) {
+  const small = runHartvm(build(name, 1));
+  const big = runHartvm(build(name, iterations));
+  const perIter = (big.instret - small.instret) / (iterations - 1);
+  let qemuMips = NaN;
+  if (withQemu) {
+    const dt = timeQemu(build(name, qemuIterations)) - timeQemu(build(name, 1));
+    qemuMips = (perIter * (qemuIterations - 1)) / dt / 1e6;
+  }
+  rows.push([name, perIter.toFixed(2), big.mips.toFixed(1), withQemu ? qemuMips.toFixed(0) : '-',
+    withQemu ? (big.mips / qemuMips).toFixed(3) : '-']);
+}
+const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+for (const r of rows) console.log(r.map((cell, c) => cell.padStart(widths[c])).join('  '));
