@@ -10,9 +10,6 @@ interface Window {
   name: string;
 }
 
-/** Largest address the bus handles: guest physical addresses are kept as exact JS numbers. */
-const ADDRESS_LIMIT = Number.MAX_SAFE_INTEGER + 1;
-
 /**
  * Routes guest physical accesses to the device whose window holds them. An access that is not
  * entirely inside one window reaches nothing, and the caller raises an access fault, as a physical
@@ -31,7 +28,8 @@ export class MmioBus {
       throw new RangeError(`MMIO window for ${name} at ${hex(base)}: length ${length} must be a positive integer`);
     }
     const end = base + length;
-    if (end > ADDRESS_LIMIT) {
+    // Guest physical addresses are JS numbers, exact only below 2^53.
+    if (!Number.isSafeInteger(end)) {
       throw new RangeError(`MMIO window for ${name} at ${hex(base)}: it runs past the end of the address space`);
     }
     for (const other of this.windows) {

@@ -150,8 +150,9 @@ export class Uart16550 implements MmioDevice {
   receive(bytes: Uint8Array): void {
     for (const byte of bytes) {
       if (!this.inputQueue.push(byte)) this.inputDropped++;
+      // Move bytes on as they come, so the FIFO's room adds to the queue's rather than sharing it.
+      this.fillRxFifo();
     }
-    this.fillRxFifo();
     this.updateIrq();
   }
 

@@ -151,7 +151,7 @@ class ElfReader {
   private checkIdent(): void {
     const { bytes, name } = this;
     if (!isElf(bytes)) {
-      if (bytes.length < ELF_MAGIC.length && ELF_MAGIC.slice(0, bytes.length).every((b, i) => bytes[i] === b)) {
+      if (bytes.length > 0 && bytes.length < ELF_MAGIC.length && ELF_MAGIC.slice(0, bytes.length).every((b, i) => bytes[i] === b)) {
         throw this.truncated(`the ELF header`, 0, Ehdr.Size);
       }
       throw new LoaderError('not-elf', `${name} is not an ELF file (no \\x7fELF magic)`);
