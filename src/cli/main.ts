@@ -36,6 +36,7 @@ const runOptions = {
   smp: { type: 'number', default: 1, describe: 'Number of harts (vCPUs), each on its own worker thread' },
   stats: { type: 'boolean', default: false, describe: 'Print instructions retired and MIPS per hart at exit' },
   trace: { type: 'boolean', default: false, describe: 'Print every instruction address to stderr (very slow)' },
+  append: { type: 'string', describe: 'Kernel command line (device tree bootargs), with --bios builtin' },
 } as const;
 
 export function parseBios(text: string): BiosChoice {
@@ -71,6 +72,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         harts: args.smp as number,
         timeoutSeconds: args.timeout as number | undefined,
         trace: args.trace as boolean,
+        append: args.append as string | undefined,
       };
       status = await runOne(config, args.stats as boolean, io);
     })

@@ -6,7 +6,7 @@
  * class extends so that the hot loop reaches it without indirection.
  */
 
-import { Global } from '../memory/layout.ts';
+import { Control, Global } from '../memory/layout.ts';
 import { Access, Cause } from './trap-causes.ts';
 import { TLB_MASK } from './mmu.ts';
 import { Privileged, type HartPlatform } from './privileged.ts';
@@ -24,6 +24,8 @@ export const enum Exit {
   Stop = 2,
   /** The hart cannot go on: its trap vector faults on fetch. fatalMessage says why. */
   Fatal = 3,
+  /** The hart stopped itself through SBI HSM hart_stop. */
+  HartStopped = 4,
 }
 
 /** Instructions between checks for interrupts and the stop word: the "block" of the interpreter. */
@@ -58,6 +60,10 @@ export class Hart extends Privileged {
     while (budget > 0) {
       if (Atomics.load(this.mem, Global.Stop) !== 0) { exit = Exit.Stop; break; }
       if (this.fatalMessage !== '') { exit = Exit.Fatal; break; }
+      if (Atomics.load(this.mem, this.ctl + Control.FlushRequest) !== 0) { // a remote SFENCE.VMA
+        Atomics.store(this.mem, this.ctl + Control.FlushRequest, 0);
+        this.mmu.flush(); fBase = NaN;
+      }
       const irq = this.pendingInterrupt();
       if (irq >= 0) { pc = this.takeInterrupt(irq, pc); fBase = NaN; }
       const n = budget < CHUNK ? budget : CHUNK;
@@ -335,6 +341,7 @@ export class Hart extends Privileged {
             // Anything SYSTEM does may change privilege, translation or enabled interrupts.
             pc = next; fBase = NaN; limit = 0;
             if (this.wfiPending) { this.wfiPending = false; budget = 0; exit = Exit.Wfi; }
+            if (this.hsmStopPending) { this.hsmStopPending = false; budget = 0; exit = Exit.HartStopped; }
             break;
           }
           default: {

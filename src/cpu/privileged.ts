@@ -24,6 +24,12 @@ export interface HartPlatform {
   tohostWritten(lo: number, hi: number): void;
 }
 
+/** Firmware that serves S-mode ECALLs itself (the builtin SBI) instead of letting them trap to M-mode. */
+export interface SbiHandler {
+  /** Serves the call in a0..a7; returns an SbiAction (0 continue, 1 stop hart, 2 suspend, 3 non-retentive suspend). */
+  ecall(hart: Privileged): number;
+}
+
 const TWO32 = 4294967296;
 /** misa: MXL = 2 (RV64) in bits 63:62, and the extension letters A, C, I, M, S, U. */
 const MISA_HI = 0x8000_0000 | 0;
@@ -85,6 +91,12 @@ export class Privileged {
   endBlock = false;
   /** Non-empty when the hart cannot continue (its trap vector is not executable). */
   fatalMessage = '';
+  /** The builtin SBI, when the machine runs with --bios builtin. */
+  sbi: SbiHandler | undefined;
+  /** Set by an SBI hart_stop: the hart leaves its run loop. */
+  hsmStopPending = false;
+  /** With the builtin SBI the machine timer (mtimecmp) is the supervisor's timer: it raises STIP. */
+  timerToSupervisor = false;
 
   constructor(memory: WebAssembly.Memory, id: number, ramBytes: number, readonly platform: HartPlatform) {
     const buf = memory.buffer as unknown as SharedArrayBuffer;
@@ -114,6 +126,31 @@ export class Privileged {
     splitNumber(this.id); this.r[20] = out[0]; this.r[21] = out[1];
     splitNumber(a1); this.r[22] = out[0]; this.r[23] = out[1];
     this.mmu.setSatp(0, 0);
+  }
+
+  /**
+   * What the builtin firmware sets up before any S-mode code runs, as OpenSBI does: every exception
+   * but S/M ecalls and all supervisor interrupts delegated to S-mode, counters readable, Sstc enabled.
+   */
+  setUpForSupervisor(): void {
+    this.setSlot(Slot.Medeleg, MEDELEG_WRITABLE & ~(1 << Cause.EcallFromS), 0);
+    this.setSlot(Slot.Mideleg, MIDELEG_WRITABLE, 0);
+    this.setSlot(Slot.Mcounteren, 7, 0);
+    this.setSlot(Slot.Menvcfg, 0, STCE_HI);
+    this.setSlot(Slot.Stimecmp, -1, -1);
+    this.timerToSupervisor = true;
+  }
+
+  /** Enters S-mode at addr with a0 = hartid, a1 = a1, translation off and interrupts disabled (SBI hart_start). */
+  enterSupervisor(addr: number, a1Lo: number, a1Hi: number): void {
+    this.pc = addr;
+    this.priv = 1;
+    this.r.fill(0);
+    splitNumber(this.id); this.r[20] = out[0]; this.r[21] = out[1];
+    this.r[22] = a1Lo; this.r[23] = a1Hi;
+    this.setSlot(Slot.Satp, 0, 0);
+    this.mmu.setSatp(0, 0);
+    this.setSlot(Slot.Mstatus, this.csr[Slot.Mstatus * 2] & ~Mstatus.SIE, 0);
   }
 
   /** Writes pc, privilege and instret to the state block, for readers on other threads. */
@@ -240,7 +277,7 @@ export class Privileged {
     let mip = csr[Slot.Mip * 2] | Atomics.load(this.mem, this.ctl + Control.PendingIrq);
     if (withTimers) {
       const now = this.platform.mtime();
-      if (now >= this.mtimecmp()) mip |= IrqBit.MTIP;
+      if (now >= this.mtimecmp()) mip |= this.timerToSupervisor ? IrqBit.STIP : IrqBit.MTIP;
       if ((csr[Slot.Menvcfg * 2 + 1] & STCE_HI) !== 0) {
         mip &= ~IrqBit.STIP;
         const cmp = (csr[Slot.Stimecmp * 2 + 1] >>> 0) * TWO32 + (csr[Slot.Stimecmp * 2] >>> 0);
@@ -280,7 +317,7 @@ export class Privileged {
   msUntilTimer(): number {
     const mie = this.csr[Slot.Mie * 2];
     let deadline = Infinity;
-    if ((mie & IrqBit.MTIP) !== 0) deadline = this.mtimecmp();
+    if ((mie & (this.timerToSupervisor ? IrqBit.STIP : IrqBit.MTIP)) !== 0) deadline = this.mtimecmp();
     if ((mie & IrqBit.STIP) !== 0 && (this.csr[Slot.Menvcfg * 2 + 1] & STCE_HI) !== 0) {
       deadline = Math.min(deadline, (this.csr[Slot.Stimecmp * 2 + 1] >>> 0) * TWO32 + (this.csr[Slot.Stimecmp * 2] >>> 0));
     }
@@ -297,6 +334,7 @@ export class Privileged {
     if (f3 === 0) {
       switch (inst) {
         case 0x00000073: // ECALL
+          if (this.priv === 1 && this.sbi !== undefined) return this.sbiCall(pc, ilen);
           this.exception(this.priv === 0 ? Cause.EcallFromU : this.priv === 1 ? Cause.EcallFromS : Cause.EcallFromM, 0, 0);
           return pc;
         case 0x00100073: // EBREAK: tval is the address of the breakpoint
@@ -344,6 +382,13 @@ export class Privileged {
       this.csrWrite(csrNum, newLo, newHi);
     }
     if (rd !== 0) { this.r[rd * 2] = oldLo; this.r[rd * 2 + 1] = oldHi; }
+    return pc + ilen;
+  }
+
+  private sbiCall(pc: number, ilen: number): number {
+    const action = this.sbi!.ecall(this);
+    if (action === 1) this.hsmStopPending = true;
+    else if (action >= 2) this.wfiPending = true; // suspend: sleep until an interrupt is pending
     return pc + ilen;
   }
 
@@ -463,6 +508,7 @@ export class Privileged {
       case CsrNum.Sip: {
         const mask = csr[Slot.Mideleg * 2] & IrqBit.SSIP;
         this.setSlot(Slot.Mip, (csr[Slot.Mip * 2] & ~mask) | (lo & mask), 0);
+        this.clearRoutedSoftBits(mask & ~lo);
         return;
       }
       case CsrNum.Stvec: this.writeTvec(Slot.Stvec, lo, hi); return;
@@ -504,6 +550,7 @@ export class Privileged {
         let writable = MIP_SOFT_WRITABLE;
         if ((csr[Slot.Menvcfg * 2 + 1] & STCE_HI) !== 0) writable &= ~IrqBit.STIP; // Sstc drives STIP
         this.setSlot(Slot.Mip, (csr[Slot.Mip * 2] & ~writable) | (lo & writable), 0);
+        this.clearRoutedSoftBits(IrqBit.SSIP & ~lo);
         return;
       }
       // The counter write takes effect after this instruction retires, which adds one.
@@ -515,6 +562,14 @@ export class Privileged {
     } else if (n >= CsrNum.Pmpaddr0 && n <= CsrNum.Pmpaddr63) {
       this.setSlot(Slot.Pmpaddr0 + (n - CsrNum.Pmpaddr0), lo, hi & 0x3fffff); // 54 bits
     }
+  }
+
+  /**
+   * An SBI IPI raises SSIP in the shared pending word; when the guest clears sip.SSIP it acknowledges
+   * that IPI, so the routed bit must drop too or the interrupt would fire forever.
+   */
+  private clearRoutedSoftBits(bits: number): void {
+    if (bits !== 0) Atomics.and(this.mem, this.ctl + Control.PendingIrq, ~bits);
   }
 
   /** FP CSRs: absent until the F extension is present. */

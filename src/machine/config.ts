@@ -18,6 +18,8 @@ export interface MachineConfig {
   timeoutSeconds?: number;
   /** Print each instruction's address to stderr (slow). */
   trace: boolean;
+  /** Kernel command line (device tree /chosen/bootargs), for --bios builtin. */
+  append?: string;
 }
 
 export class ConfigError extends Error {
@@ -36,10 +38,7 @@ export function validateConfig(config: MachineConfig): MachineConfig {
   if (config.timeoutSeconds !== undefined && !(config.timeoutSeconds > 0 && Number.isFinite(config.timeoutSeconds))) {
     problems.push(`--timeout ${config.timeoutSeconds}: the timeout must be a positive number of seconds`);
   }
-  if (config.bios.kind === 'builtin') {
-    problems.push('--bios builtin (the VMM as SBI firmware, for S-mode kernels) is not available yet; ' +
-      'run bare-metal programs with --bios none');
-  } else if (config.bios.kind === 'file') {
+  if (config.bios.kind === 'file') {
     problems.push(`--bios ${config.bios.path}: M-mode firmware files are not supported yet; use --bios none`);
   }
   if (config.kernel === '') problems.push('no kernel given: name a program with --kernel FILE or as the first argument');

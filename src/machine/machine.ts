@@ -7,8 +7,11 @@
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import {
-  Global, RAM_BASE, RAM_OFFSET, StopReason, createSharedMemory, requestStop,
+  Control, Global, HsmState, MailboxKind, RAM_BASE, RAM_OFFSET, StopReason, controlWordBase, createSharedMemory,
+  requestStop,
 } from '../memory/layout.ts';
+import { buildMachineDtb } from '../fdt/machine-dt.ts';
+import { HART_ISA } from '../cpu/isa.ts';
 import { MachineClock } from '../vmm/clock.ts';
 import { MailboxServer } from '../vmm/mailbox.ts';
 import type { VcpuInit, VcpuMessage } from '../vmm/vcpu.ts';
@@ -16,13 +19,18 @@ import { MmioBus } from '../devices/bus.ts';
 import { Uart16550 } from '../devices/uart16550.ts';
 import { TestFinisher } from '../devices/finisher.ts';
 import { loadIntoRam, readKernelFile } from '../loader/image.ts';
-import { type MachineConfig, validateConfig } from './config.ts';
+import { ConfigError, type MachineConfig, validateConfig } from './config.ts';
 
 /** QEMU virt's addresses for the devices this machine has. */
 const FINISHER_BASE = 0x10_0000;
 const FINISHER_SIZE = 0x1000;
 const UART_BASE = 0x1000_0000;
 const UART_SIZE = 0x100;
+
+/** S-mode kernels load here (QEMU virt with OpenSBI: 2 MiB above RAM, where fw_jump jumps). */
+const KERNEL_LOAD_OFFSET = 0x20_0000;
+/** The device tree goes near the top of RAM, 2 MiB below its end, like QEMU's placement. */
+const DTB_TOP_GAP = 0x20_0000;
 
 export interface MachineIo {
   /** Guest console output. */
@@ -61,7 +69,20 @@ export async function runMachine(config: MachineConfig, io: MachineIo): Promise<
   const ram = new Uint8Array(buffer, RAM_OFFSET, config.memoryBytes);
 
   // 2. The guest image. --bios none: the program itself starts every hart in M-mode (QEMU's -bios none).
-  const image = loadIntoRam(readKernelFile(config.kernel), config.kernel, ram, BigInt(RAM_BASE), BigInt(RAM_BASE));
+  // --bios builtin: the VMM is the firmware; the kernel starts on hart 0 in S-mode with the DTB in a1.
+  const builtin = config.bios.kind === 'builtin';
+  const rawLoad = BigInt(RAM_BASE + (builtin ? KERNEL_LOAD_OFFSET : 0));
+  const image = loadIntoRam(readKernelFile(config.kernel), config.kernel, ram, BigInt(RAM_BASE), rawLoad);
+  let dtbAddress = 0;
+  if (builtin) {
+    const dtb = buildMachineDtb({ harts, memoryBytes: config.memoryBytes, isa: HART_ISA, bootargs: config.append });
+    dtbAddress = placeDtb(dtb, ram, config.memoryBytes, image.lowest, image.highest);
+  }
+  for (let hart = 0; hart < harts; hart++) {
+    // SBI HSM: with the builtin firmware only the boot hart runs; the others wait for hart_start.
+    const state = !builtin || hart === 0 ? HsmState.Started : HsmState.Stopped;
+    Atomics.store(mem, controlWordBase(hart) + Control.HsmState, state);
+  }
 
   // 3. Devices on the main thread's bus; the CLINT is served by the vCPUs themselves.
   const bus = new MmioBus();
@@ -72,8 +93,12 @@ export async function runMachine(config: MachineConfig, io: MachineIo): Promise<
   }), 'test-finisher');
   const uart = new Uart16550({ output: (bytes) => io.output(bytes) });
   bus.insert(UART_BASE, UART_SIZE, uart, 'uart');
+  const console = new SbiConsoleBackend(ram, config.memoryBytes, io);
   const onInput = (chunk: Buffer | string): void => {
-    uart.receive(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    // Input goes to the SBI console once the guest has read from it, to the UART otherwise.
+    if (console.inUse) console.receive(bytes);
+    else uart.receive(bytes);
   };
   io.input?.on('data', onInput);
 
@@ -82,6 +107,7 @@ export async function runMachine(config: MachineConfig, io: MachineIo): Promise<
   const server = new MailboxServer(mem, harts, {
     read: (pa, size) => bus.read(pa, size as 1 | 2 | 4 | 8),
     write: (pa, size, lo, hi) => bus.write(pa, size as 1 | 2 | 4 | 8, lo, hi),
+    console: (kind, arg, length) => console.serve(kind, arg, length),
   });
   server.start();
 
@@ -93,7 +119,7 @@ export async function runMachine(config: MachineConfig, io: MachineIo): Promise<
   for (let hart = 0; hart < harts; hart++) {
     const init: VcpuInit = {
       memory, hart, harts, ramBytes: config.memoryBytes,
-      entry: Number(image.entry), priv: 3, a1: 0,
+      entry: Number(image.entry), firmware: builtin ? 'builtin' : 'none', a1: dtbAddress,
       tohost: image.tohost === undefined ? -1 : Number(image.tohost),
       fromhost: image.fromhost === undefined ? -1 : Number(image.fromhost),
       trace: config.trace,
@@ -101,8 +127,7 @@ export async function runMachine(config: MachineConfig, io: MachineIo): Promise<
     const worker = new Worker(VCPU_WORKER, { workerData: init, name: `hart-${hart}` });
     workers.push(worker);
     worker.on('message', (m: VcpuMessage) => {
-      if (m.type === 'console') io.output(Uint8Array.of(m.byte));
-      else if (m.type === 'fatal') fatalMessage ??= m.message;
+      if (m.type === 'fatal') fatalMessage ??= m.message;
       else stats.push({ hart: m.hart, instret: m.instret, micros: m.micros });
     });
     exited.push(new Promise((resolve) => {
@@ -139,6 +164,65 @@ export async function runMachine(config: MachineConfig, io: MachineIo): Promise<
   };
 }
 
+/** Copies the DTB below the top of RAM, 8-byte aligned, clear of the kernel image; returns its address. */
+function placeDtb(dtb: Uint8Array, ram: Uint8Array, ramBytes: number, lowest: bigint, highest: bigint): number {
+  const top = ramBytes > 2 * DTB_TOP_GAP ? ramBytes - DTB_TOP_GAP : ramBytes;
+  const offset = (top - dtb.length) & ~7;
+  const address = RAM_BASE + offset;
+  if (offset < 0 || (BigInt(address) < highest && BigInt(address + dtb.length) > lowest)) {
+    throw new ConfigError([`the device tree (${dtb.length} bytes) does not fit in guest RAM beside the kernel: use a larger --memory`]);
+  }
+  ram.set(dtb, offset);
+  return address;
+}
+
+/**
+ * The VMM's side of the SBI console: output from guest RAM to the host console, input queued for
+ * the guest's reads. Input is routed here (rather than to the UART) once the guest reads through SBI.
+ */
+class SbiConsoleBackend {
+  inUse = false;
+  private readonly input: number[] = [];
+
+  constructor(private readonly ram: Uint8Array, private readonly ramBytes: number, private readonly io: MachineIo) {}
+
+  receive(bytes: Uint8Array): void {
+    for (const b of bytes) this.input.push(b);
+  }
+
+  serve(kind: MailboxKind, arg: number, length: number): number {
+    switch (kind) {
+      case MailboxKind.ConsolePutByte:
+        this.io.output(Uint8Array.of(arg & 0xff));
+        return 1;
+      case MailboxKind.ConsoleGetByte:
+        this.inUse = true;
+        return this.input.length > 0 ? this.input.shift()! : -1;
+      case MailboxKind.ConsoleWrite: {
+        const offset = this.ramOffset(arg, length);
+        if (offset < 0) return -1;
+        this.io.output(this.ram.slice(offset, offset + length));
+        return length;
+      }
+      case MailboxKind.ConsoleRead: {
+        this.inUse = true;
+        const offset = this.ramOffset(arg, length);
+        if (offset < 0) return -1;
+        const n = Math.min(length, this.input.length);
+        this.ram.set(this.input.splice(0, n), offset);
+        return n;
+      }
+      default:
+        return -1;
+    }
+  }
+
+  private ramOffset(pa: number, length: number): number {
+    const offset = pa - RAM_BASE;
+    return offset >= 0 && length >= 0 && offset + length <= this.ramBytes ? offset : -1;
+  }
+}
+
 function waitForStop(mem: Int32Array): Promise<void> {
   const waiting = Atomics.waitAsync(mem, Global.Stop, 0);
   return waiting.async ? waiting.value.then(() => undefined) : Promise.resolve();
@@ -154,7 +238,7 @@ function describeStop(reason: StopReason, code: number, config: MachineConfig, f
   switch (reason) {
     case StopReason.Fail: return `guest reported failure with code ${code}`;
     case StopReason.Timeout: return `timed out after ${config.timeoutSeconds} s (--timeout)`;
-    case StopReason.Reset: return 'guest requested a reset; hartvm stops instead of resetting';
+    case StopReason.Reset: return 'guest requested a reset or reboot; hartvm stops instead of resetting';
     case StopReason.Fatal: return fatal ?? 'a hart stopped unexpectedly';
     default: return undefined;
   }

@@ -62,6 +62,8 @@ export const enum StopReason {
   Timeout = 5,
   /** The user or the embedding program stopped the machine. */
   Host = 6,
+  /** The guest powered off (SBI SRST shutdown, legacy shutdown). */
+  Shutdown = 7,
 }
 
 /**
@@ -133,10 +135,40 @@ export const enum Control {
   MboxValueHi = 14,
   /** Reply: 0 = done, 1 = access fault (no device there). */
   MboxFault = 15,
-  /** Stats published by the hart at exit: instret lo/hi and run time in µs. */
-  StatInstretLo = 16,
-  StatInstretHi = 17,
-  StatMicros = 18,
+  /** What the mailbox request is: a MailboxKind. */
+  MboxKind = 16,
+  /** SBI HSM state of the hart (HsmState), and where hart_start asks it to begin. */
+  HsmState = 20,
+  StartAddrLo = 21,
+  StartAddrHi = 22,
+  StartOpaqueLo = 23,
+  StartOpaqueHi = 24,
+  /** Non-zero: another hart asked this one to flush its TLB (SBI RFENCE); honoured at its next block. */
+  FlushRequest = 25,
+}
+
+export const enum MailboxKind {
+  /** A device register access at MboxAddr. */
+  Mmio = 0,
+  /** SBI console: write MboxSize bytes of guest RAM at MboxAddr to the console. */
+  ConsoleWrite = 1,
+  /** SBI console: read up to MboxSize bytes of input into guest RAM at MboxAddr; reply = count. */
+  ConsoleRead = 2,
+  /** One byte (in MboxAddr) to the console: SBI putchar and HTIF console output. */
+  ConsolePutByte = 3,
+  /** One byte of console input; reply = the byte or -1. */
+  ConsoleGetByte = 4,
+}
+
+/** SBI HSM hart states (SBI spec, Hart State Management extension). */
+export const enum HsmState {
+  Started = 0,
+  Stopped = 1,
+  StartPending = 2,
+  StopPending = 3,
+  Suspended = 4,
+  SuspendPending = 5,
+  ResumePending = 6,
 }
 
 export const enum MailboxState {

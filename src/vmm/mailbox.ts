@@ -5,7 +5,7 @@
  * posts the reply. One outstanding request per hart, no postMessage.
  */
 
-import { Control, Global, MailboxState, controlWordBase } from '../memory/layout.ts';
+import { Control, Global, MailboxKind, MailboxState, controlWordBase } from '../memory/layout.ts';
 
 /** Worker side. */
 export class MailboxClient {
@@ -16,8 +16,10 @@ export class MailboxClient {
   }
 
   /** Performs an access through the VMM. Returns false when nothing is mapped there (or the machine is stopping). */
-  request(pa: number, size: number, write: boolean, lo: number, hi: number, result: Int32Array): boolean {
+  request(pa: number, size: number, write: boolean, lo: number, hi: number, result: Int32Array,
+    kind: MailboxKind = MailboxKind.Mmio): boolean {
     const m = this.mem, b = this.base;
+    m[b + Control.MboxKind] = kind;
     m[b + Control.MboxAddrLo] = pa | 0;
     m[b + Control.MboxAddrHi] = Math.floor(pa / 4294967296);
     m[b + Control.MboxSize] = size;
@@ -41,6 +43,12 @@ export class MailboxClient {
 export interface MmioHandler {
   read(pa: number, size: number): { lo: number; hi: number } | undefined;
   write(pa: number, size: number, lo: number, hi: number): boolean;
+  /**
+   * Console requests (SBI DBCN and legacy putchar/getchar, HTIF): `arg` is a guest physical address,
+   * or the byte for ConsolePutByte. Returns the byte count (or the byte read); -1 for a bad address
+   * or, for ConsoleGetByte, no input.
+   */
+  console(kind: MailboxKind, arg: number, length: number): number;
 }
 
 /** VMM side: serves every hart's mailbox from the main thread's event loop. */
@@ -75,7 +83,12 @@ export class MailboxServer {
     const pa = (m[base + Control.MboxAddrHi] >>> 0) * 4294967296 + (m[base + Control.MboxAddrLo] >>> 0);
     const size = m[base + Control.MboxSize];
     let fault = false;
-    if (m[base + Control.MboxWrite] !== 0) {
+    const kind = m[base + Control.MboxKind] as MailboxKind;
+    if (kind !== MailboxKind.Mmio) {
+      const count = this.handler.console(kind, pa, size);
+      m[base + Control.MboxValueLo] = count;
+      m[base + Control.MboxValueHi] = 0;
+    } else if (m[base + Control.MboxWrite] !== 0) {
       fault = !this.handler.write(pa, size, m[base + Control.MboxValueLo], m[base + Control.MboxValueHi]);
     } else {
       const value = this.handler.read(pa, size);

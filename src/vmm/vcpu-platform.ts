@@ -6,7 +6,7 @@
 
 import type { HartPlatform } from '../cpu/privileged.ts';
 import { CLINT_BASE, CLINT_SIZE, Clint } from '../devices/clint.ts';
-import { RAM_BASE, RAM_OFFSET, StopReason, requestStop } from '../memory/layout.ts';
+import { MailboxKind, RAM_BASE, RAM_OFFSET, StopReason, requestStop } from '../memory/layout.ts';
 import type { MachineClock } from './clock.ts';
 import { MailboxClient } from './mailbox.ts';
 
@@ -14,7 +14,7 @@ const TWO32 = 4294967296;
 
 export class VcpuPlatform implements HartPlatform {
   private readonly clint: Clint;
-  private readonly mailbox: MailboxClient;
+  readonly mailbox: MailboxClient;
 
   constructor(
     private readonly mem: Int32Array,
@@ -23,7 +23,6 @@ export class VcpuPlatform implements HartPlatform {
     private readonly clock: MachineClock,
     readonly tohost: number,
     private readonly fromhost: number,
-    private readonly consoleOut: (byte: number) => void,
   ) {
     this.clint = new Clint(mem, harts, clock);
     this.mailbox = new MailboxClient(mem, hart);
@@ -56,7 +55,7 @@ export class VcpuPlatform implements HartPlatform {
       return;
     }
     if (device === 1 && command === 1) {
-      this.consoleOut(lo & 0xff);
+      this.mailbox.request(lo & 0xff, 1, false, 0, 0, scratch, MailboxKind.ConsolePutByte);
       this.writeWord(this.tohost, 0, 0);
       if (this.fromhost >= 0) this.writeWord(this.fromhost, 1, (1 << 24) | (1 << 16));
     }

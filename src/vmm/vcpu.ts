@@ -1,13 +1,20 @@
 /**
  * @fileoverview The body of a vCPU worker: builds its hart over the shared memory and runs it until
- * the machine stops, sleeping in WFI with Atomics.wait bounded by the hart's next timer deadline.
+ * the machine stops. The hart's life follows SBI HSM: a STOPPED hart sleeps on its wake word until
+ * hart_start; a running hart sleeps in WFI with Atomics.wait, bounded by its next timer deadline.
  */
 
 import { parentPort } from 'node:worker_threads';
 import { Exit, Hart } from '../cpu/hart.ts';
-import { Control, Global, RunState, StopReason, controlWordBase, requestStop } from '../memory/layout.ts';
+import {
+  Control, Global, HsmState, RunState, StopReason, controlWordBase, requestStop,
+} from '../memory/layout.ts';
 import { MachineClock } from './clock.ts';
 import { VcpuPlatform } from './vcpu-platform.ts';
+import { HartsControl } from './harts-control.ts';
+import { SbiFirmware } from './sbi/firmware.ts';
+import { MailboxConsole } from './sbi/console-port.ts';
+import type { SbiContext } from './sbi/context.ts';
 
 export interface VcpuInit {
   memory: WebAssembly.Memory;
@@ -15,8 +22,8 @@ export interface VcpuInit {
   harts: number;
   ramBytes: number;
   entry: number;
-  /** Privilege to start in: 3 (M) for --bios none. */
-  priv: number;
+  /** 'none': M-mode at the entry on every hart. 'builtin': S-mode on hart 0, the rest STOPPED, SBI served here. */
+  firmware: 'none' | 'builtin';
   /** Value of a1 at entry (the device tree's address when there is one). */
   a1: number;
   tohost: number;
@@ -25,7 +32,6 @@ export interface VcpuInit {
 }
 
 export type VcpuMessage =
-  | { type: 'console'; byte: number }
   | { type: 'fatal'; hart: number; message: string }
   | { type: 'exited'; hart: number; instret: number; micros: number };
 
@@ -33,24 +39,55 @@ export type VcpuMessage =
 const WARMUP_RUNS = 64;
 const WARMUP_BUDGET = 200;
 const BUDGET = 1 << 22;
-/** Longest single WFI sleep; the wake word ends it sooner on any event. */
+/** Longest single sleep; the wake word ends it sooner on any event. */
 const MAX_SLEEP_MS = 50;
 
 export function runVcpu(init: VcpuInit): void {
   const post = (m: VcpuMessage): void => parentPort?.postMessage(m);
   const buffer = init.memory.buffer as unknown as SharedArrayBuffer;
   const mem = new Int32Array(buffer);
-  const clock = new MachineClock(buffer);
-  const platform = new VcpuPlatform(mem, init.hart, init.harts, clock, init.tohost, init.fromhost,
-    (byte) => post({ type: 'console', byte }));
-  const hart = new Hart(init.memory, init.hart, init.ramBytes, platform);
-  hart.reset(init.entry, init.priv, init.a1);
   const ctl = controlWordBase(init.hart);
+  const platform = new VcpuPlatform(mem, init.hart, init.harts, new MachineClock(buffer), init.tohost, init.fromhost);
+  const hart = new Hart(init.memory, init.hart, init.ramBytes, platform);
+  const harts = new HartsControl(mem, init.harts);
+
+  let sbi: SbiContext | undefined;
+  if (init.firmware === 'builtin') {
+    sbi = {
+      hart, harts,
+      console: new MailboxConsole(platform.mailbox),
+      stop: (why) => {
+        if (why === 'shutdown') requestStop(mem, init.harts, StopReason.Shutdown, 0);
+        else if (why === 'failure') requestStop(mem, init.harts, StopReason.Fail, 1);
+        else requestStop(mem, init.harts, StopReason.Reset, 0);
+      },
+    };
+    hart.sbi = new SbiFirmware(sbi, init.ramBytes);
+    hart.reset(init.entry, 1, 0);
+    hart.setUpForSupervisor();
+    if (init.hart === 0) hart.enterSupervisor(init.entry, init.a1 | 0, Math.floor(init.a1 / 4294967296));
+  } else {
+    hart.reset(init.entry, 3, init.a1);
+  }
   Atomics.store(mem, ctl + Control.RunState, RunState.Running);
 
+  const stopped = (): boolean => Atomics.load(mem, Global.Stop) !== 0;
   const started = performance.now();
   let runs = 0;
-  for (;;) {
+  while (!stopped()) {
+    if (harts.hsmState(init.hart) !== HsmState.Started) {
+      // STOPPED (or stopping): wait for hart_start to make us START_PENDING.
+      if (harts.hsmState(init.hart) === HsmState.StopPending) harts.setHsmState(init.hart, HsmState.Stopped);
+      const seen = Atomics.load(mem, ctl + Control.Wake);
+      if (harts.hsmState(init.hart) !== HsmState.StartPending) {
+        Atomics.wait(mem, ctl + Control.Wake, seen, MAX_SLEEP_MS);
+        continue;
+      }
+      hart.enterSupervisor(
+        (mem[ctl + Control.StartAddrHi] >>> 0) * 4294967296 + (mem[ctl + Control.StartAddrLo] >>> 0),
+        mem[ctl + Control.StartOpaqueLo], mem[ctl + Control.StartOpaqueHi]);
+      harts.setHsmState(init.hart, HsmState.Started);
+    }
     let exit: Exit;
     if (init.trace) {
       process.stderr.write(`hart${init.hart} pc=${hart.pc.toString(16)} priv=${hart.priv}\n`);
@@ -59,18 +96,35 @@ export function runVcpu(init: VcpuInit): void {
       exit = hart.run(runs < WARMUP_RUNS ? WARMUP_BUDGET : BUDGET);
       runs++;
     }
-    if (exit === Exit.Budget) continue;
-    if (exit === Exit.Wfi) {
-      const seen = Atomics.load(mem, ctl + Control.Wake);
-      if (hart.interruptWaiting() || Atomics.load(mem, Global.Stop) !== 0) continue;
-      Atomics.wait(mem, ctl + Control.Wake, seen, Math.min(hart.msUntilTimer(), MAX_SLEEP_MS));
-      continue;
+    switch (exit) {
+      case Exit.Budget:
+        break;
+      case Exit.Wfi: {
+        // Sleep until an interrupt is pending and enabled in mie (WFI's wake-up condition, whatever
+        // the global enables), the machine stops, or the timer deadline passes. The wake word is read
+        // before the last check, so an event in between makes Atomics.wait return at once.
+        for (;;) {
+          const seen = Atomics.load(mem, ctl + Control.Wake);
+          if (hart.interruptWaiting() || stopped()) break;
+          Atomics.wait(mem, ctl + Control.Wake, seen, Math.min(hart.msUntilTimer(), MAX_SLEEP_MS));
+        }
+        if (sbi?.resume !== undefined) { // a non-retentive suspend resumes at its resume address
+          const { addr, opaque } = sbi.resume;
+          sbi.resume = undefined;
+          hart.enterSupervisor(addr, Number(BigInt.asIntN(32, opaque)), Number(BigInt.asIntN(32, opaque >> 32n)));
+        }
+        break;
+      }
+      case Exit.HartStopped:
+        harts.setHsmState(init.hart, HsmState.Stopped);
+        break;
+      case Exit.Fatal:
+        post({ type: 'fatal', hart: init.hart, message: hart.fatalMessage });
+        requestStop(mem, init.harts, StopReason.Fatal, 1);
+        break;
+      case Exit.Stop:
+        break;
     }
-    if (exit === Exit.Fatal) {
-      post({ type: 'fatal', hart: init.hart, message: hart.fatalMessage });
-      requestStop(mem, init.harts, StopReason.Fatal, 1);
-    }
-    break;
   }
   hart.saveState();
   Atomics.store(mem, ctl + Control.RunState, RunState.Finished);

@@ -1,0 +1,65 @@
+/**
+ * @fileoverview The interrupt and IPI router: every cross-hart event (an IPI, a hart start, a remote
+ * fence, a device interrupt line) is a change to the target's shared control words made with Atomics,
+ * followed by a notify on its wake word so a hart sleeping in WFI or STOPPED wakes at once. These
+ * functions work from any thread, so the VMM and a vCPU serving an SBI call route the same way.
+ */
+
+import { Control, HsmState, controlWordBase } from '../memory/layout.ts';
+
+export class HartsControl {
+  constructor(private readonly mem: Int32Array, readonly harts: number) {}
+
+  private base(hart: number): number {
+    return controlWordBase(hart);
+  }
+
+  /** Wakes the hart if it sleeps (WFI, STOPPED): the wake word changes, then waiters are notified. */
+  wake(hart: number): void {
+    const i = this.base(hart) + Control.Wake;
+    Atomics.add(this.mem, i, 1);
+    Atomics.notify(this.mem, i);
+  }
+
+  /** Raises mip bits on a hart (Atomics.or), then wakes it. */
+  raise(hart: number, bits: number): void {
+    Atomics.or(this.mem, this.base(hart) + Control.PendingIrq, bits);
+    this.wake(hart);
+  }
+
+  /** Lowers mip bits on a hart (a level-triggered line going low needs no wake-up). */
+  lower(hart: number, bits: number): void {
+    Atomics.and(this.mem, this.base(hart) + Control.PendingIrq, ~bits);
+  }
+
+  /** Asks a hart to flush its TLB at its next block boundary, or when it next wakes. Never waits. */
+  requestFlush(hart: number): void {
+    Atomics.store(this.mem, this.base(hart) + Control.FlushRequest, 1);
+    this.wake(hart);
+  }
+
+  hsmState(hart: number): HsmState {
+    return Atomics.load(this.mem, this.base(hart) + Control.HsmState) as HsmState;
+  }
+
+  setHsmState(hart: number, state: HsmState): void {
+    Atomics.store(this.mem, this.base(hart) + Control.HsmState, state);
+  }
+
+  /**
+   * HSM hart_start: moves a STOPPED hart to START_PENDING with its start address and opaque value.
+   * False if the hart was not STOPPED.
+   */
+  requestStart(hart: number, addr: number, opaque: bigint): boolean {
+    const b = this.base(hart);
+    if (Atomics.compareExchange(this.mem, b + Control.HsmState, HsmState.Stopped, HsmState.StartPending) !== HsmState.Stopped) {
+      return false;
+    }
+    this.mem[b + Control.StartAddrLo] = addr | 0;
+    this.mem[b + Control.StartAddrHi] = Math.floor(addr / 4294967296);
+    this.mem[b + Control.StartOpaqueLo] = Number(BigInt.asIntN(32, opaque));
+    this.mem[b + Control.StartOpaqueHi] = Number(BigInt.asIntN(32, opaque >> 32n));
+    this.wake(hart);
+    return true;
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * @fileoverview SBI IPI extension (EID "sPI"): send_ipi raises the supervisor software interrupt
+ * (SSIP) on every hart in the mask and wakes them.
+ */
+
+import { IrqBit } from '../../cpu/trap-causes.ts';
+import { SbiError, type SbiRet, fail, ok } from './constants.ts';
+import { type SbiContext, argU64, maskedHarts } from './context.ts';
+
+export function handleIpi(ctx: SbiContext, fid: number): SbiRet {
+  if (fid !== 0) return fail(SbiError.NotSupported);
+  const targets = maskedHarts(argU64(ctx.hart, 0), argU64(ctx.hart, 1), ctx.harts.harts);
+  if (targets === undefined) return fail(SbiError.InvalidParam);
+  for (const t of targets) ctx.harts.raise(t, IrqBit.SSIP);
+  return ok();
+}
