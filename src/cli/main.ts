@@ -9,8 +9,9 @@ import { runMachine } from '../machine/machine.ts';
 import { ConfigError, type BiosChoice, type MachineConfig } from '../machine/config.ts';
 import { parseMemorySize } from '../memory/size.ts';
 import { LoaderError } from '../loader/errors.ts';
-import { StopReason } from '../memory/layout.ts';
+import { MAX_HARTS, StopReason } from '../memory/layout.ts';
 import { runBatch } from './batch.ts';
+import { runDtbCommand } from './dtb.ts';
 
 export interface CliIo {
   stdout(text: string | Uint8Array): void;
@@ -94,7 +95,25 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         jobs,
       }, io);
     })
-    .demandCommand(1, 'Name a command: run or batch')
+    .command('dtb', 'Write the device tree a machine would give its guest', (y) => y
+      .options({
+        smp: { type: 'number', default: 1, describe: 'Number of harts' },
+        memory: machineOptions.memory,
+        append: { type: 'string', describe: 'Kernel command line (bootargs)' },
+        output: { alias: 'o', type: 'string', demandOption: true, describe: "Output file ('-' for stdout)" },
+      })
+      .example('$0 dtb --smp 4 -o virt.dtb && dtc -I dtb -O dts virt.dtb', 'Inspect the generated tree'),
+    async (args) => {
+      const harts = args.smp as number;
+      if (!Number.isInteger(harts) || harts < 1 || harts > MAX_HARTS) {
+        throw new UsageError(`--smp ${harts}: the number of harts must be a whole number from 1 to ${MAX_HARTS}`);
+      }
+      status = await runDtbCommand({
+        harts, memoryBytes: memoryOf(args.memory as string), bootargs: args.append as string | undefined,
+        output: args.output as string,
+      }, io);
+    })
+    .demandCommand(1, 'Name a command: run, batch or dtb')
     .strict()
     .help()
     .alias('h', 'help')

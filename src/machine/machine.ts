@@ -7,14 +7,16 @@
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import {
-  Control, Global, HsmState, MailboxKind, RAM_BASE, RAM_OFFSET, StopReason, controlWordBase, createSharedMemory,
-  requestStop,
+  Control, Global, HsmState, MailboxKind, RAM_BASE, RAM_OFFSET, State, StopReason, controlWordBase,
+  createSharedMemory, requestStop, stateByteBase,
 } from '../memory/layout.ts';
 import { buildMachineDtb } from '../fdt/machine-dt.ts';
 import { HART_ISA } from '../cpu/isa.ts';
 import { MachineClock } from '../vmm/clock.ts';
 import { MailboxServer } from '../vmm/mailbox.ts';
-import type { VcpuInit, VcpuMessage } from '../vmm/vcpu.ts';
+import type { VcpuControl, VcpuInit, VcpuMessage } from '../vmm/vcpu.ts';
+import * as Comlink from 'comlink';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { MmioBus } from '../devices/bus.ts';
 import { Uart16550 } from '../devices/uart16550.ts';
 import { TestFinisher } from '../devices/finisher.ts';
@@ -58,7 +60,37 @@ const VCPU_WORKER = fileURLToPath(new URL('../../workers/vcpu.worker.mjs', impor
 /** How long stopping harts get to leave their loops before they are terminated. */
 const STOP_GRACE_MS = 2000;
 
+/** Builds the machine, runs it until it stops and reports why. */
 export async function runMachine(config: MachineConfig, io: MachineIo): Promise<RunResult> {
+  return startMachine(config, io).finished;
+}
+
+/** A hart's architectural state as the state block holds it (read while the hart is paused or finished). */
+export interface HartRegisters {
+  hart: number;
+  pc: bigint;
+  priv: number;
+  x: bigint[];
+  instret: bigint;
+}
+
+/**
+ * A running machine, for programs that embed hartvm: the control plane (pause, resume, registers,
+ * stats, stop) and the promise of its result. Pause and stats are comlink calls to the vCPU workers;
+ * registers are read straight from the shared state blocks.
+ */
+export interface MachineHandle {
+  readonly finished: Promise<RunResult>;
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  /** Registers of one hart; pause first for a consistent view of a running hart. */
+  registers(hart: number): HartRegisters;
+  stats(): Promise<{ hart: number; instret: number; micros: number; paused: boolean }[]>;
+  /** Stops the machine (exit status 0 unless the guest had already stopped it). */
+  stop(): void;
+}
+
+export function startMachine(config: MachineConfig, io: MachineIo): MachineHandle {
   validateConfig(config);
   const harts = config.harts;
 
@@ -116,6 +148,7 @@ export async function runMachine(config: MachineConfig, io: MachineIo): Promise<
   let fatalMessage: string | undefined;
   const exited: Promise<void>[] = [];
   const workers: Worker[] = [];
+  const controls: Comlink.Remote<VcpuControl>[] = [];
   for (let hart = 0; hart < harts; hart++) {
     const init: VcpuInit = {
       memory, hart, harts, ramBytes: config.memoryBytes,
@@ -126,9 +159,11 @@ export async function runMachine(config: MachineConfig, io: MachineIo): Promise<
     };
     const worker = new Worker(VCPU_WORKER, { workerData: init, name: `hart-${hart}` });
     workers.push(worker);
+    controls.push(Comlink.wrap<VcpuControl>(nodeEndpoint(worker)));
     worker.on('message', (m: VcpuMessage) => {
-      if (m.type === 'fatal') fatalMessage ??= m.message;
-      else stats.push({ hart: m.hart, instret: m.instret, micros: m.micros });
+      // The same port carries comlink's replies: only our two message types are handled here.
+      if (m?.type === 'fatal') fatalMessage ??= m.message;
+      else if (m?.type === 'exited') stats.push({ hart: m.hart, instret: m.instret, micros: m.micros });
     });
     exited.push(new Promise((resolve) => {
       worker.on('error', (err) => {
@@ -145,22 +180,46 @@ export async function runMachine(config: MachineConfig, io: MachineIo): Promise<
     timer = setTimeout(() => requestStop(mem, harts, StopReason.Timeout, 124), config.timeoutSeconds * 1000);
   }
   const allExited = Promise.all(exited);
-  await Promise.race([waitForStop(mem), allExited]);
-  requestStop(mem, harts, StopReason.Host, 0); // no-op if already stopped: makes every hart leave
-  if (timer) clearTimeout(timer);
-  const grace = setTimeout(() => { for (const w of workers) void w.terminate(); }, STOP_GRACE_MS);
-  await allExited;
-  clearTimeout(grace);
-  server.close();
-  io.input?.off('data', onInput);
+  const finished = (async (): Promise<RunResult> => {
+    await Promise.race([waitForStop(mem), allExited]);
+    requestStop(mem, harts, StopReason.Host, 0); // no-op if already stopped: makes every hart leave
+    if (timer) clearTimeout(timer);
+    const grace = setTimeout(() => { for (const w of workers) void w.terminate(); }, STOP_GRACE_MS);
+    await allExited;
+    clearTimeout(grace);
+    server.close();
+    io.input?.off('data', onInput);
+    for (const c of controls) c[Comlink.releaseProxy]();
 
-  const reason = Atomics.load(mem, Global.Reason) as StopReason;
-  stats.sort((a, b) => a.hart - b.hart);
+    const reason = Atomics.load(mem, Global.Reason) as StopReason;
+    stats.sort((a, b) => a.hart - b.hart);
+    return {
+      exitCode: Atomics.load(mem, Global.ExitCode),
+      reason,
+      message: describeStop(reason, Atomics.load(mem, Global.ExitCode), config, fatalMessage),
+      stats,
+    };
+  })();
+
   return {
-    exitCode: Atomics.load(mem, Global.ExitCode),
-    reason,
-    message: describeStop(reason, Atomics.load(mem, Global.ExitCode), config, fatalMessage),
-    stats,
+    finished,
+    pause: async () => { await Promise.all(controls.map((c) => c.pause())); },
+    resume: async () => { await Promise.all(controls.map((c) => c.resume())); },
+    registers: (hart) => readRegisters(buffer, hart),
+    stats: async () => Promise.all(controls.map(async (c, hart) => ({ hart, ...(await c.stats()) }))),
+    stop: () => { requestStop(mem, harts, StopReason.Host, 0); },
+  };
+}
+
+function readRegisters(buffer: SharedArrayBuffer, hart: number): HartRegisters {
+  const state = new Int32Array(buffer, stateByteBase(hart), State.CSR);
+  const pair = (i: number): bigint => BigInt.asIntN(64, (BigInt(state[i + 1]) << 32n) | BigInt(state[i] >>> 0));
+  return {
+    hart,
+    pc: BigInt.asUintN(64, pair(State.PcLo)),
+    priv: state[State.Priv],
+    x: Array.from({ length: 32 }, (_, n) => BigInt.asUintN(64, pair(State.X + 2 * n))),
+    instret: pair(State.InstretLo),
   };
 }
 

@@ -183,6 +183,8 @@ export const enum RunState {
   Stopped = 0,
   Running = 1,
   Finished = 2,
+  /** Paused by the control plane; its state block is up to date. */
+  Paused = 3,
 }
 
 export function stateByteBase(hart: number): number {

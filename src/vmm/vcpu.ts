@@ -5,6 +5,8 @@
  */
 
 import { parentPort } from 'node:worker_threads';
+import * as Comlink from 'comlink';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { Exit, Hart } from '../cpu/hart.ts';
 import {
   Control, Global, HsmState, RunState, StopReason, controlWordBase, requestStop,
@@ -31,6 +33,14 @@ export interface VcpuInit {
   trace: boolean;
 }
 
+/** The control plane a vCPU worker exposes over comlink. Served between slices of guest execution. */
+export interface VcpuControl {
+  /** Stops the hart at its next slice boundary with its state saved to the state block. */
+  pause(): void;
+  resume(): void;
+  stats(): { instret: number; micros: number; paused: boolean };
+}
+
 export type VcpuMessage =
   | { type: 'fatal'; hart: number; message: string }
   | { type: 'exited'; hart: number; instret: number; micros: number };
@@ -42,7 +52,12 @@ const BUDGET = 1 << 22;
 /** Longest single sleep; the wake word ends it sooner on any event. */
 const MAX_SLEEP_MS = 50;
 
-export function runVcpu(init: VcpuInit): void {
+/** Lets queued control-plane messages run: the run loop is synchronous between these points. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+export async function runVcpu(init: VcpuInit): Promise<void> {
   const post = (m: VcpuMessage): void => parentPort?.postMessage(m);
   const buffer = init.memory.buffer as unknown as SharedArrayBuffer;
   const mem = new Int32Array(buffer);
@@ -73,8 +88,32 @@ export function runVcpu(init: VcpuInit): void {
 
   const stopped = (): boolean => Atomics.load(mem, Global.Stop) !== 0;
   const started = performance.now();
+  let paused = false;
+  let resumed: (() => void) | undefined;
+  const control: VcpuControl = {
+    pause: () => {
+      paused = true;
+      hart.saveState();
+      Atomics.store(mem, ctl + Control.RunState, RunState.Paused);
+    },
+    resume: () => {
+      paused = false;
+      Atomics.store(mem, ctl + Control.RunState, RunState.Running);
+      resumed?.();
+    },
+    stats: () => ({ instret: hart.instret, micros: Math.round((performance.now() - started) * 1000), paused }),
+  };
+  if (parentPort) Comlink.expose(control, nodeEndpoint(parentPort));
+
   let runs = 0;
   while (!stopped()) {
+    await yieldToEventLoop();
+    while (paused && !stopped()) {
+      await new Promise<void>((resolve) => {
+        resumed = resolve;
+        setTimeout(resolve, MAX_SLEEP_MS); // also notice a stop while paused
+      });
+    }
     if (harts.hsmState(init.hart) !== HsmState.Started) {
       // STOPPED (or stopping): wait for hart_start to make us START_PENDING.
       if (harts.hsmState(init.hart) === HsmState.StopPending) harts.setHsmState(init.hart, HsmState.Stopped);

@@ -13,7 +13,6 @@ import { intExact } from './exact.ts';
 import { out, joinSigned, joinUnsigned, toBigSigned, toBigUnsigned } from '../int64.ts';
 
 const TWO32 = 4294967296;
-const TWO52 = 4503599627370496;
 
 /** x (finite) rounded to an integral double in mode rm; exact for every double. */
 export function roundIntegral(x: number, rm: number): number {
@@ -21,11 +20,10 @@ export function roundIntegral(x: number, rm: number): number {
     case Rm.RTZ: return Math.trunc(x);
     case Rm.RDN: return Math.floor(x);
     case Rm.RUP: return Math.ceil(x);
-    case Rm.RMM: {
-      const ax = x < 0 ? -x : x;
-      if (ax >= TWO52) return x; // already integral
-      const r = Math.floor(ax + 0.5); // ax + 0.5 is exact below 2^52
-      return x < 0 ? -r : r;
+    case Rm.RMM: { // ties away from zero; x - trunc(x) is exact
+      const t = Math.trunc(x);
+      const d = x - t;
+      return d >= 0.5 ? t + 1 : d <= -0.5 ? t - 1 : t;
     }
     default: {
       const f = Math.floor(x);

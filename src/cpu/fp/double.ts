@@ -84,9 +84,13 @@ export function sqrtD(a: number, rm: number): number {
   if (a !== a || a < 0) return NaN; // NaN, or invalid (sqrt(-0) = -0 is not negative)
   if (a === 0 || a === Infinity) return a;
   if (a < 2 ** -900) return sqrtExact(a, Fmt.D, rm);
-  const s = Math.sqrt(a);
-  const ph = s * s;
-  const rem = (a - ph) - twoProdErr(s, s, ph);
+  // Check exactness on a·2^-128 when s² could overflow: scaling by an even power of two scales
+  // the root exactly and keeps the sign of the remainder.
+  const as = a >= 2 ** 960 ? a * 2 ** -128 : a;
+  const ss = Math.sqrt(as);
+  const ph = ss * ss;
+  const rem = (as - ph) - twoProdErr(ss, ss, ph);
+  const s = as === a ? ss : ss * 2 ** 64;
   if (rem === 0) return s;
   acc.flags |= Flag.NX;
   return rm === Rm.RNE ? s : pickDouble(s, rem, rm, false);
