@@ -4,7 +4,8 @@
  */
 
 import { writeFile } from 'node:fs/promises';
-import { buildMachineDtb, DEFAULT_ISA } from '../fdt/machine-dt.ts';
+import { buildMachineDtb } from '../fdt/machine-dt.ts';
+import { HART_ISA } from '../cpu/isa.ts';
 import { FdtError } from '../fdt/writer.ts';
 
 export interface DtbCommandOptions {
@@ -31,7 +32,7 @@ export async function runDtbCommand(opts: DtbCommandOptions, io: DtbCommandIo): 
       harts: opts.harts,
       memoryBytes: opts.memoryBytes,
       bootargs: opts.bootargs,
-      isa: DEFAULT_ISA,
+      isa: HART_ISA,
     });
   } catch (err) {
     if (!(err instanceof FdtError)) throw err;

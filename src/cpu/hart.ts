@@ -26,13 +26,24 @@ export const enum Exit {
   Fatal = 3,
   /** The hart stopped itself through SBI HSM hart_stop. */
   HartStopped = 4,
+  /** Pause-loop exit: the guest is spinning (PAUSE, or a short store-free loop); give up the host CPU briefly. */
+  Yield = 5,
 }
 
 /** Instructions between checks for interrupts and the stop word: the "block" of the interpreter. */
 const CHUNK = 1024;
+/** PAUSE (Zihintpause): FENCE with pred = W, succ = 0. */
+const PAUSE = 0x0100000f;
+/** A backward branch shorter than this closes a "tight" loop for spin detection. */
+const SPIN_LOOP_BYTES = 64;
 const TWO32 = 4294967296;
 
 export class Hart extends Privileged {
+  /**
+   * Pause-loop exiting: after this many consecutive iterations of a tight loop with no store, or at
+   * any PAUSE, run() returns Exit.Yield. 0 turns it off.
+   */
+  pleSpinLimit = 0;
   private readonly cexp = compressedTable();
   /** Set by fetchSlow(): instruction length, and the page it cached (NaN if none). */
   private fetchLen = 4;
@@ -56,6 +67,9 @@ export class Hart extends Privileged {
     let icount = 0;
     let base = this.instret;
     let exit = Exit.Budget;
+    /** Consecutive tight-loop iterations without a store, on unchanged branch operands (pause-loop exiting). */
+    let spins = 0, spinA = 0, spinB = 0;
+    const pleLimit = this.pleSpinLimit;
 
     while (budget > 0) {
       if (Atomics.load(this.mem, Global.Stop) !== 0) { exit = Exit.Stop; break; }
@@ -200,6 +214,7 @@ export class Hart extends Privileged {
             break;
           }
           case 0x23: { // STORE
+            spins = 0;
             const imm = ((inst >> 25) << 5) | ((inst >> 7) & 31);
             const alo = r[rs1];
             const lo = (alo + imm) | 0;
@@ -236,7 +251,15 @@ export class Hart extends Privileged {
               default: pc = this.illegal(pc, inst, ilen); fBase = NaN; limit--; continue;
             }
             if (taken) {
-              pc += ((inst >> 31) << 12) | (((inst >> 7) & 1) << 11) | (((inst >> 25) & 0x3f) << 5) | (((inst >> 8) & 0xf) << 1);
+              const off = ((inst >> 31) << 12) | (((inst >> 7) & 1) << 11) | (((inst >> 25) & 0x3f) << 5) | (((inst >> 8) & 0xf) << 1);
+              pc += off;
+              // A spin-wait loop branches back on the same values every time (the awaited word has not
+              // changed); a compute loop's counter or data moves. Only the former counts toward a yield.
+              if (off < 0 && off > -SPIN_LOOP_BYTES) {
+                if (alo === spinA && blo === spinB) {
+                  if (++spins === pleLimit) { spins = 0; limit = 0; budget = 0; exit = Exit.Yield; }
+                } else { spinA = alo; spinB = blo; spins = 0; }
+              }
             } else {
               pc += ilen;
             }
@@ -297,7 +320,11 @@ export class Hart extends Privileged {
           }
           case 0x6f: { // JAL
             if (rd2 !== 0) { splitNumber(pc + ilen); r[rd2] = out[0]; r[rd2 + 1] = out[1]; }
-            pc += ((inst >> 31) << 20) | (inst & 0xff000) | (((inst >> 20) & 1) << 11) | (((inst >> 21) & 0x3ff) << 1);
+            const off = ((inst >> 31) << 20) | (inst & 0xff000) | (((inst >> 20) & 1) << 11) | (((inst >> 21) & 0x3ff) << 1);
+            pc += off;
+            if (off === 0 && ++spins === pleLimit) { // `j .`: an idle loop, waiting for nothing but time
+              spins = 0; limit = 0; budget = 0; exit = Exit.Yield;
+            }
             break;
           }
           case 0x67: { // JALR
@@ -321,6 +348,7 @@ export class Hart extends Privileged {
               // FENCE (and FENCE.TSO, PAUSE): one locked read-modify-write orders this thread's
               // earlier stores before its later loads, like a full barrier on the host.
               Atomics.or(this.mem, this.fenceWord, 0);
+              if (inst === PAUSE && pleLimit !== 0) { limit = 0; budget = 0; exit = Exit.Yield; }
             } else if (f3 !== 1) { // FENCE.I needs nothing: the interpreter decodes from RAM every time
               pc = this.illegal(pc, inst, ilen); fBase = NaN; limit--; continue;
             }
@@ -328,6 +356,7 @@ export class Hart extends Privileged {
             break;
           }
           case 0x2f: { // AMO
+            spins = 0;
             this.instret = base + icount;
             if (!this.atomic(inst)) { pc = this.raise(pc); fBase = NaN; limit--; continue; }
             pc += ilen;

@@ -16,7 +16,7 @@ const CLINT_BASE = 0x200_0000;
 /** msip (4 bytes a hart) at +0, mtimecmp at +0x4000, mtime at +0xbff8: 64 KiB, as QEMU's. */
 const CLINT_SIZE = 0x1_0000;
 const PLIC_BASE = 0xc00_0000;
-/** Priorities, pending bits and per-context enables and thresholds for up to 15872 contexts, as QEMU's. */
+/** QEMU virt's fixed window: priorities, pending, enables, then threshold/claim pages for 1024 contexts. */
 const PLIC_SIZE = 0x60_0000;
 const UART_BASE = 0x1000_0000;
 const UART_SIZE = 0x100;
@@ -31,8 +31,9 @@ const RTC_IRQ = 11;
 /** Virtio slots on IRQs 1..8, below the UART's 10: QEMU virt has this many too (VIRTIO_COUNT). */
 export const MAX_VIRTIO_SLOTS = 8;
 /**
- * riscv,ndev: the highest PLIC source number the driver may use (Linux sizes its IRQ domain to
- * ndev + 1, source 0 meaning "none"). 95 covers every source QEMU virt wires on its 96-source PLIC.
+ * riscv,ndev: the highest PLIC source ID the driver may use (Linux sizes its IRQ domain to ndev + 1
+ * and programs sources 1..ndev; ID 0 means "none"). 95 is the last ID of a 96-source PLIC like QEMU
+ * virt's; QEMU 7.2's own tree wrote the count, 0x60, one past it. The PLIC must accept IDs 1..95.
  */
 const PLIC_NDEV = 0x5f;
 
