@@ -6,7 +6,7 @@
 
 import yargs, { type Argv } from 'yargs';
 import { runMachine } from '../machine/machine.ts';
-import { ConfigError, type BiosChoice, type MachineConfig } from '../machine/config.ts';
+import { ConfigError, DEFAULT_PLE, type BiosChoice, type MachineConfig } from '../machine/config.ts';
 import { parseMemorySize } from '../memory/size.ts';
 import { LoaderError } from '../loader/errors.ts';
 import { MAX_HARTS, StopReason } from '../memory/layout.ts';
@@ -38,6 +38,9 @@ const runOptions = {
   stats: { type: 'boolean', default: false, describe: 'Print instructions retired and MIPS per hart at exit' },
   trace: { type: 'boolean', default: false, describe: 'Print every instruction address to stderr (very slow)' },
   append: { type: 'string', describe: 'Kernel command line (device tree bootargs), with --bios builtin' },
+  ple: { choices: ['on', 'off'], default: 'on', describe: 'Pause-loop exiting: spinning vCPUs (PAUSE, tight loops on unchanged values) yield the host CPU' },
+  'ple-spins': { type: 'number', default: DEFAULT_PLE.spins, describe: 'Iterations of a tight spin loop before a vCPU yields' },
+  'ple-sleep-us': { type: 'number', default: DEFAULT_PLE.sleepMicros, describe: 'How long a yielding vCPU sleeps (microseconds) unless woken' },
 } as const;
 
 export function parseBios(text: string): BiosChoice {
@@ -74,6 +77,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         timeoutSeconds: args.timeout as number | undefined,
         trace: args.trace as boolean,
         append: args.append as string | undefined,
+        ple: { enabled: args.ple === 'on', spins: args['ple-spins'] as number, sleepMicros: args['ple-sleep-us'] as number },
       };
       status = await runOne(config, args.stats as boolean, io);
     })

@@ -31,6 +31,8 @@ export interface SbiHandler {
 }
 
 const TWO32 = 4294967296;
+/** HARTVM_DEBUG_TRAPS=1 logs every synchronous trap to stderr: a debugging aid for guest and emulator bugs. */
+const DEBUG_TRAPS = process.env.HARTVM_DEBUG_TRAPS !== undefined;
 /** misa: MXL = 2 (RV64) in bits 63:62, and the extension letters A, C, I, M, S, U. */
 const MISA_HI = 0x8000_0000 | 0;
 const MISA_BASE_LO = (1 << 0) | (1 << 2) | (1 << 8) | (1 << 12) | (1 << 18) | (1 << 20);
@@ -183,6 +185,7 @@ export class Privileged {
     splitNumber(pc);
     const epcLo = out[0], epcHi = out[1];
     const cause = this.excCause;
+    if (DEBUG_TRAPS) console.error(`trap cause=${cause} pc=${pc.toString(16)} tval=${hex(this.excTvalLo, this.excTvalHi)} priv=${this.priv} mstatus=${this.csr[0].toString(16)}`);
     // What the previous trap left, in case this one turns out to be its handler failing to fetch.
     const before = this.priv <= 1 && ((this.csr[Slot.Medeleg * 2] >>> cause) & 1) !== 0 ? Slot.Sepc : Slot.Mepc;
     const prevEpcLo = this.csr[before * 2], prevEpcHi = this.csr[before * 2 + 1];
@@ -337,9 +340,8 @@ export class Privileged {
           if (this.priv === 1 && this.sbi !== undefined) return this.sbiCall(pc, ilen);
           this.exception(this.priv === 0 ? Cause.EcallFromU : this.priv === 1 ? Cause.EcallFromS : Cause.EcallFromM, 0, 0);
           return pc;
-        case 0x00100073: // EBREAK: tval is the address of the breakpoint
-          splitNumber(pc);
-          this.exception(Cause.Breakpoint, out[0], out[1]);
+        case 0x00100073: // EBREAK: tval may be 0 or the pc; 0, as QEMU writes
+          this.exception(Cause.Breakpoint, 0, 0);
           return pc;
         case 0x30200073: // MRET
           if (this.priv !== 3) break;
@@ -594,7 +596,7 @@ export class Privileged {
   /** One byte (misaligned accesses are done a byte at a time); -1 after raising a fault. */
   private loadByte(lo: number, hi: number, tLo: number, tHi: number): number {
     const pa = this.translateData(lo, hi, Access.Load);
-    if (pa < 0) return -1;
+    if (pa < 0) { this.excTvalLo = tLo; this.excTvalHi = tHi; return -1; } // report the access's own address
     if (this.mmu.isRam(pa, 1)) return this.u8[this.mmu.hostOf(pa)];
     if (!this.platform.mmioRead(pa, 1, out)) { this.exception(Cause.LoadAccessFault, tLo, tHi); return -1; }
     return out[0] & 0xff;

@@ -20,7 +20,21 @@ export interface MachineConfig {
   trace: boolean;
   /** Kernel command line (device tree /chosen/bootargs), for --bios builtin. */
   append?: string;
+  /** Pause-loop exiting; defaults to DEFAULT_PLE. */
+  ple?: PleConfig;
 }
+
+/**
+ * Pause-loop exiting: a vCPU that executes PAUSE, or spins `spins` times round a tight loop on
+ * unchanged values, gives its host CPU away for `sleepMicros` (or until an event for it arrives).
+ */
+export interface PleConfig {
+  enabled: boolean;
+  spins: number;
+  sleepMicros: number;
+}
+
+export const DEFAULT_PLE: PleConfig = { enabled: true, spins: 1000, sleepMicros: 100 };
 
 export class ConfigError extends Error {
   readonly kind = 'config';
@@ -41,6 +55,9 @@ export function validateConfig(config: MachineConfig): MachineConfig {
   if (config.bios.kind === 'file') {
     problems.push(`--bios ${config.bios.path}: M-mode firmware files are not supported yet; use --bios none`);
   }
+  const ple = config.ple ?? DEFAULT_PLE;
+  if (!Number.isInteger(ple.spins) || ple.spins < 1) problems.push(`--ple-spins ${ple.spins}: must be a whole number of at least 1`);
+  if (!(ple.sleepMicros >= 0 && ple.sleepMicros <= 1_000_000)) problems.push(`--ple-sleep-us ${ple.sleepMicros}: must be from 0 to 1000000`);
   if (config.kernel === '') problems.push('no kernel given: name a program with --kernel FILE or as the first argument');
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -21,7 +21,7 @@ import { MmioBus } from '../devices/bus.ts';
 import { Uart16550 } from '../devices/uart16550.ts';
 import { TestFinisher } from '../devices/finisher.ts';
 import { loadIntoRam, readKernelFile } from '../loader/image.ts';
-import { ConfigError, type MachineConfig, validateConfig } from './config.ts';
+import { ConfigError, DEFAULT_PLE, type MachineConfig, validateConfig } from './config.ts';
 
 /** QEMU virt's addresses for the devices this machine has. */
 const FINISHER_BASE = 0x10_0000;
@@ -156,6 +156,7 @@ export function startMachine(config: MachineConfig, io: MachineIo): MachineHandl
       tohost: image.tohost === undefined ? -1 : Number(image.tohost),
       fromhost: image.fromhost === undefined ? -1 : Number(image.fromhost),
       trace: config.trace,
+      ple: config.ple ?? DEFAULT_PLE,
     };
     const worker = new Worker(VCPU_WORKER, { workerData: init, name: `hart-${hart}` });
     workers.push(worker);

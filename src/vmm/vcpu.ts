@@ -17,6 +17,7 @@ import { HartsControl } from './harts-control.ts';
 import { SbiFirmware } from './sbi/firmware.ts';
 import { MailboxConsole } from './sbi/console-port.ts';
 import type { SbiContext } from './sbi/context.ts';
+import type { PleConfig } from '../machine/config.ts';
 
 export interface VcpuInit {
   memory: WebAssembly.Memory;
@@ -31,6 +32,7 @@ export interface VcpuInit {
   tohost: number;
   fromhost: number;
   trace: boolean;
+  ple: PleConfig;
 }
 
 /** The control plane a vCPU worker exposes over comlink. Served between slices of guest execution. */
@@ -65,6 +67,7 @@ export async function runVcpu(init: VcpuInit): Promise<void> {
   const platform = new VcpuPlatform(mem, init.hart, init.harts, new MachineClock(buffer), init.tohost, init.fromhost);
   const hart = new Hart(init.memory, init.hart, init.ramBytes, platform);
   const harts = new HartsControl(mem, init.harts);
+  hart.pleSpinLimit = init.ple.enabled ? init.ple.spins : 0;
 
   let sbi: SbiContext | undefined;
   if (init.firmware === 'builtin') {
@@ -152,6 +155,13 @@ export async function runVcpu(init: VcpuInit): Promise<void> {
           sbi.resume = undefined;
           hart.enterSupervisor(addr, Number(BigInt.asIntN(32, opaque)), Number(BigInt.asIntN(32, opaque >> 32n)));
         }
+        break;
+      }
+      case Exit.Yield: {
+        // Pause-loop exit: give the host CPU to whoever the guest is waiting for (perhaps a vCPU that
+        // was descheduled holding a lock), unless an event for this hart ends the sleep sooner.
+        const seen = Atomics.load(mem, ctl + Control.Wake);
+        Atomics.wait(mem, ctl + Control.Wake, seen, init.ple.sleepMicros / 1000);
         break;
       }
       case Exit.HartStopped:
