@@ -2,12 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    // Builds the bare-metal guest programs (test/guest) once per run; cheap when up to date.
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 600_000,
-    // Guest tests start worker threads of their own; keep vitest's own pool small on 2 cores.
-    maxWorkers: 2,
-    minWorkers: 1,
   },
 });

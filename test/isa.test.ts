@@ -1,0 +1,116 @@
+/**
+ * @fileoverview The ISA conformance suite: runs hartvm's own bare-metal guest programs
+ * (test/guest, built by test/global-setup.ts) on the emulator through the CLI, as a user would:
+ *   - build/guest/isa/*.elf in one `hartvm batch` (each ends through the sifive_test finisher);
+ *   - build/guest/htif/*.elf with `hartvm run` (HTIF tohost: exit 0 for htif-pass, 3 for htif-fail);
+ *   - build/guest/c/*.elf with `hartvm run`, stdout compared with test/guest/c/<name>.expected
+ *     (recorded on QEMU 7.2).
+ * Every program passes on `qemu-system-riscv64 -machine virt -bios none` (see test/guest/README.md).
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = path.join(ROOT, 'bin', 'hartvm.mjs');
+const BUILD = path.join(ROOT, 'build', 'guest');
+
+interface RunResult {
+  code: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the hartvm CLI; never rejects (the exit status is part of the result). */
+function hartvm(args: string[], timeoutMs: number): Promise<RunResult> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd: ROOT, timeout: timeoutMs, maxBuffer: 64 << 20, killSignal: 'SIGKILL' },
+      (err, stdout, stderr) => {
+        const e = err as (NodeJS.ErrnoException & { code?: number | string; signal?: string }) | null;
+        resolve({
+          code: e ? (typeof e.code === 'number' ? e.code : null) : 0,
+          signal: e?.signal ?? null,
+          stdout: String(stdout),
+          stderr: String(stderr),
+        });
+      },
+    );
+  });
+}
+
+function describeRun(cmd: string[], r: RunResult): string {
+  return [
+    `$ hartvm ${cmd.map((a) => path.relative(ROOT, a) || a).join(' ')}`,
+    `exit code ${r.code}${r.signal ? ` (signal ${r.signal}, timed out?)` : ''}`,
+    `--- stdout ---\n${r.stdout}`,
+    `--- stderr ---\n${r.stderr}`,
+  ].join('\n');
+}
+
+function elfsIn(sub: string): string[] {
+  const dir = path.join(BUILD, sub);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.elf'))
+    .sort()
+    .map((f) => path.join(dir, f));
+}
+
+const nameOf = (elf: string) => path.basename(elf, '.elf');
+
+describe('ISA conformance (guest programs)', () => {
+  beforeAll(() => {
+    const buildError = inject('guestBuildError');
+    if (buildError) throw new Error(`building the guest programs failed:\n${buildError}`);
+    if (!existsSync(BIN)) throw new Error(`${path.relative(ROOT, BIN)} does not exist yet`);
+  });
+
+  const isa = elfsIn('isa');
+  const htif = elfsIn('htif');
+  const cprogs = elfsIn('c');
+
+  it('has programs to run', () => {
+    expect(isa.length).toBeGreaterThanOrEqual(10);
+    expect(htif.map(nameOf)).toEqual(['htif-fail', 'htif-pass']);
+    expect(cprogs.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('passes every ISA program in one batch', { timeout: 600_000 }, async () => {
+    const args = ['batch', '--bios', 'none', '--jobs', '2', ...isa];
+    const r = await hartvm(args, 590_000);
+    const report = describeRun(args, r);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines.at(-1)?.trim(), report).toBe(`${isa.length} passed, 0 failed`);
+    for (const elf of isa) {
+      const name = nameOf(elf);
+      const passLine = new RegExp(`^\\s*PASS\\s+(\\S*/)?${name.replace(/[.-]/g, '\\$&')}(\\.elf)?\\b`, 'm');
+      expect(r.stdout, `no "PASS ${name}" line\n${report}`).toMatch(passLine);
+    }
+    expect(r.code, report).toBe(0);
+  });
+
+  it.each([
+    ['htif-pass', 0],
+    ['htif-fail', 3],
+  ])('ends %s through HTIF tohost with exit code %i', async (name, code) => {
+    const elf = path.join(BUILD, 'htif', `${name}.elf`);
+    const args = ['run', '--bios', 'none', elf];
+    const r = await hartvm(args, 60_000);
+    expect(r.code, describeRun(args, r)).toBe(code);
+  });
+
+  it.each(cprogs.map((elf) => [nameOf(elf), elf]))('runs the C program %s with the expected output', async (name, elf) => {
+    const expected = readFileSync(path.join(ROOT, 'test', 'guest', 'c', `${name}.expected`), 'utf8');
+    const args = ['run', '--bios', 'none', '--timeout', '30', elf];
+    const r = await hartvm(args, 60_000);
+    const report = describeRun(args, r);
+    expect(r.stdout, report).toBe(expected);
+    expect(r.code, report).toBe(0);
+  });
+});
