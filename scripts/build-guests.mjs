@@ -52,6 +52,13 @@ const COMMON_FLAGS = [
  * QEMU's default OpenSBI fw_jump both jump there). */
 const DEFAULT_LINK_SCRIPT = 'test/guest/link.ld';
 const LINK_SCRIPTS = { 'smp-s': 'test/guest/link-smode.ld' };
+/** ISA, ABI and extra flags by top-level directory, replacing the defaults' -march/-mabi: the F and
+ * D programs need hard float. fp-c/ gets FMAs only where its source writes them and needs no libm,
+ * so that its host-compiled twin (float.expected) computes the same. */
+const DIR_FLAGS = {
+  fp: { march: 'rv64gc', mabi: 'lp64d', extra: [] },
+  'fp-c': { march: 'rv64gc', mabi: 'lp64d', extra: ['-ffp-contract=off', '-fno-math-errno', '-frounding-math'] },
+};
 /** Assembly test programs: the harness needs Zicsr and Zifencei spelled out (GCC 12, ISA 20191213). */
 const ASM_FLAGS = ['-march=rv64imac_zicsr_zifencei', ...COMMON_FLAGS];
 /** C programs: -O2, rv64imac (its multilib has libgcc), our own runtime. */
@@ -91,6 +98,12 @@ async function listInputs() {
   return { programs, runtime, shared };
 }
 
+/** The base flags with the directory's -march/-mabi substituted and its extra flags appended. */
+function withDirFlags(base, { march, mabi, extra }) {
+  const isa = base.map((f) => (f.startsWith('-march=') ? `-march=${march}` : f.startsWith('-mabi=') ? `-mabi=${mabi}` : f));
+  return [...isa, ...extra];
+}
+
 function planFor(src, runtime, qemu) {
   const rel = path.relative(GUEST_DIR, src);
   const outRoot = qemu ? OUT_DIRS.qemu : OUT_DIRS.spec;
@@ -98,8 +111,11 @@ function planFor(src, runtime, qemu) {
   const isC = src.endsWith('.c');
   const sources = isC ? [src, ...runtime] : [src];
   const defs = qemu ? ['-DQEMU_DEVIATIONS'] : [];
-  const linkScript = LINK_SCRIPTS[rel.split(path.sep)[0]] ?? DEFAULT_LINK_SCRIPT;
-  const flags = [...(isC ? C_FLAGS : ASM_FLAGS), '-T', linkScript, ...defs];
+  const top = rel.split(path.sep)[0];
+  const linkScript = LINK_SCRIPTS[top] ?? DEFAULT_LINK_SCRIPT;
+  const base = isC ? C_FLAGS : ASM_FLAGS;
+  const dir = DIR_FLAGS[top];
+  const flags = [...(dir ? withDirFlags(base, dir) : base), '-T', linkScript, ...defs];
   // Objects get fixed names (not gcc's random /tmp names, which would land in the symbol table),
   // so the same inputs always give a byte-identical ELF.
   const objDir = path.join(outRoot, '.obj', rel.replace(/\.(S|c)$/, ''));

@@ -355,8 +355,7 @@ export class Hart extends Privileged {
             pc += ilen;
             break;
           }
-          case 0x2f: { // AMO
-            spins = 0;
+          case 0x2f: { // AMO (a lock's amoswap that keeps failing still counts as spinning)
             this.instret = base + icount;
             if (!this.atomic(inst)) { pc = this.raise(pc); fBase = NaN; limit--; continue; }
             pc += ilen;
