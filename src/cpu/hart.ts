@@ -11,6 +11,7 @@ import { Access, Cause } from './trap-causes.ts';
 import { TLB_MASK } from './mmu.ts';
 import { Privileged, type HartPlatform } from './privileged.ts';
 import { compressedTable } from './compressed.ts';
+import { FpResult } from './fpu.ts';
 import { div32, div64, mul64, mulh, out, splitNumber } from './int64.ts';
 
 export type { HartPlatform } from './privileged.ts';
@@ -388,8 +389,17 @@ export class Hart extends Privileged {
     return exit;
   }
 
-  /** Opcodes outside the integer core (F/D arrive here): illegal until an extension claims them. */
-  protected executeOther(inst: number, pc: number, ilen: number): number {
+  /** Opcodes outside the integer core: the F and D extensions (gated by mstatus.FS), else illegal. */
+  private executeOther(inst: number, pc: number, ilen: number): number {
+    switch (inst & 0x7f) {
+      case 0x07: case 0x27: case 0x43: case 0x47: case 0x4b: case 0x4f: case 0x53: {
+        if (this.fpState() === 0) break;
+        const result = this.fpu.execute(inst);
+        if (result === FpResult.Ok) return pc + ilen;
+        if (result === FpResult.Faulted) return pc; // the memory access raised its own exception
+        break;
+      }
+    }
     this.illegalInstruction(pc, inst, ilen);
     return pc;
   }

@@ -9,6 +9,7 @@ import { CsrNum, Mstatus, Slot } from './csr-numbers.ts';
 import { Mmu, SatpMode } from './mmu.ts';
 import { Access, Cause, IRQ_PRIORITY, IrqBit, accessFaultCause } from './trap-causes.ts';
 import { out, splitNumber, toBigSigned, fromBig } from './int64.ts';
+import { Fpu, type FpHost } from './fpu.ts';
 
 /** What a hart needs from the machine around it. Implemented by the vCPU worker; fakes in tests. */
 export interface HartPlatform {
@@ -33,9 +34,9 @@ export interface SbiHandler {
 const TWO32 = 4294967296;
 /** HARTVM_DEBUG_TRAPS=1 logs every synchronous trap to stderr: a debugging aid for guest and emulator bugs. */
 const DEBUG_TRAPS = process.env.HARTVM_DEBUG_TRAPS !== undefined;
-/** misa: MXL = 2 (RV64) in bits 63:62, and the extension letters A, C, I, M, S, U. */
+/** misa: MXL = 2 (RV64) in bits 63:62, and the extension letters A, C, D, F, I, M, S, U. */
 const MISA_HI = 0x8000_0000 | 0;
-const MISA_BASE_LO = (1 << 0) | (1 << 2) | (1 << 8) | (1 << 12) | (1 << 18) | (1 << 20);
+const MISA_LO = (1 << 0) | (1 << 2) | (1 << 3) | (1 << 5) | (1 << 8) | (1 << 12) | (1 << 18) | (1 << 20); // A C D F I M S U
 /** mstatus.UXL = mstatus.SXL = 2 (64-bit) in bits 35:32. */
 const MSTATUS_XL_HI = 0xa;
 /** sstatus shows these mstatus fields (SIE, SPIE, UBE, SPP, VS, FS, XS, SUM, MXR) and SD, UXL. */
@@ -54,7 +55,7 @@ const MIP_SOFT_WRITABLE = IrqBit.SSIP | IrqBit.STIP | IrqBit.SEIP;
 /** menvcfg.STCE (bit 63) enables Sstc's stimecmp. */
 const STCE_HI = 0x8000_0000 | 0;
 
-export class Privileged {
+export class Privileged implements FpHost {
   readonly id: number;
   readonly mem: Int32Array;
   readonly u8: Uint8Array;
@@ -65,6 +66,10 @@ export class Privileged {
   readonly i64: BigInt64Array;
   /** x registers as lo/hi pairs: x[n] is r[2n], r[2n+1]. */
   readonly r: Int32Array;
+  /** f registers as raw 64-bit patterns, lo/hi pairs like r. */
+  readonly f: Int32Array;
+  /** The F and D extensions. */
+  readonly fpu: Fpu;
   /** The whole state block. */
   readonly state: Int32Array;
   /** CSR storage: slot s at csr[2s], csr[2s+1]. */
@@ -80,7 +85,6 @@ export class Privileged {
   instret = 0;
   /** mcycle runs with instret (one instruction per cycle) plus what software wrote to it. */
   private cycleDelta = 0;
-  protected misaLo = MISA_BASE_LO;
 
   /** A synchronous exception waiting to be taken by raise(). */
   excPending = false;
@@ -113,11 +117,13 @@ export class Privileged {
     const base = stateByteBase(id);
     this.state = new Int32Array(buf, base, 1024);
     this.r = new Int32Array(buf, base, 64);
+    this.f = new Int32Array(buf, base + State.F * 4, 64);
     this.csr = new Int32Array(buf, base + State.CSR * 4, 512);
     this.ctl = controlWordBase(id);
     this.fenceWord = this.ctl + 63;
     const tohostPage = platform.tohost < 0 ? -1 : platform.tohost - (platform.tohost % 4096);
     this.mmu = new Mmu(this.mem, ramBytes, tohostPage);
+    this.fpu = new Fpu(this);
   }
 
   /** Sets the reset state: pc, privilege, a0 = hartid, a1 = the given value. */
@@ -437,7 +443,7 @@ export class Privileged {
         if (this.priv === 1 && (status & Mstatus.TVM) !== 0) return false;
         return this.slot(Slot.Satp);
       case CsrNum.Mstatus: return this.value(status, MSTATUS_XL_HI | sd);
-      case CsrNum.Misa: return this.value(this.misaLo, MISA_HI);
+      case CsrNum.Misa: return this.value(MISA_LO, MISA_HI);
       case CsrNum.Medeleg: return this.slot(Slot.Medeleg);
       case CsrNum.Mideleg: return this.slot(Slot.Mideleg);
       case CsrNum.Mie: return this.slot(Slot.Mie);
@@ -574,10 +580,28 @@ export class Privileged {
     if (bits !== 0) Atomics.and(this.mem, this.ctl + Control.PendingIrq, ~bits);
   }
 
-  /** FP CSRs: absent until the F extension is present. */
-  protected fpCsrRead(_n: number): boolean { return false; }
-  protected fpCsrWrite(_n: number, _lo: number): void { /* no FP state */ }
-  protected fpPresent(): boolean { return false; }
+  /** mstatus.FS: 0 Off (FP instructions and CSRs are illegal), 1 Initial, 2 Clean, 3 Dirty. */
+  fpState(): number {
+    return (this.csr[Slot.Mstatus * 2] & Mstatus.FS) >>> Mstatus.FS_SHIFT;
+  }
+
+  setFsDirty(): void {
+    this.csr[Slot.Mstatus * 2] |= Mstatus.FS;
+  }
+
+  private fpCsrRead(n: number): boolean {
+    if (this.fpState() === 0) return false;
+    return this.value(this.fpu.readCsr(n), 0);
+  }
+
+  private fpCsrWrite(n: number, lo: number): void {
+    this.fpu.writeCsr(n, lo);
+    this.setFsDirty();
+  }
+
+  private fpPresent(): boolean {
+    return true;
+  }
 
   // ---- memory slow paths -------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@
 
 import { Flag, Rm, acc } from './flags.ts';
 import { Fmt, overflowValue } from './round.ts';
-import { SAFE_HI, SAFE_LO, pickDouble, twoProdErr, twoSumErr } from './eft.ts';
+import { SAFE_HI, SAFE_LO, pickDouble, toOdd, twoProdErr, twoSumErr } from './eft.ts';
 import { addExact, divExact, fmaExact, mulExact, sqrtExact } from './exact.ts';
 
 /** An exact zero sum of non-zero or opposite-signed terms is +0, or -0 when rounding down (IEEE 6.3). */
@@ -113,21 +113,29 @@ export function fmaD(a: number, b: number, c: number, rm: number): number {
   const ph = a * b;
   const aph = ph < 0 ? -ph : ph;
   if (aph >= 2 ** -900 && aph < SAFE_HI && a < SAFE_HI && a > -SAFE_HI && b < SAFE_HI && b > -SAFE_HI) {
+    // exact = ph + pl + c = th + tl + pl (TwoProduct, then TwoSum of c and the high part).
     const pl = twoProdErr(a, b, ph);
-    const s = ph + c;
-    if (s - s === 0) {
-      const e1 = twoSumErr(ph, c, s);
-      const wv = e1 + pl;
-      // exact = s + e1 + pl. When e1 + pl is itself a double, one rounding of s + wv is the answer.
-      if (twoSumErr(e1, pl, wv) === 0) {
-        const r = s + wv;
+    const th = c + ph;
+    if (th - th === 0) {
+      const tl = twoSumErr(c, ph, th);
+      const s = tl + pl;
+      const e = twoSumErr(tl, pl, s);
+      if (e === 0) { // tl + pl is a double: exact = th + s, and one rounding of that is the answer
+        const r = th + s;
         const ar = r < 0 ? -r : r;
         if (r - r === 0 && (ar >= 2 ** -960 || r === 0)) {
-          const e3 = twoSumErr(s, wv, r);
+          const e3 = twoSumErr(th, s, r);
           if (e3 === 0) return r === 0 ? zeroSum(rm) : r;
           acc.flags |= Flag.NX;
           return rm === Rm.RNE ? r : pickDouble(r, e3, rm, true);
         }
+      } else if (rm === Rm.RNE && (s < 0 ? -s : s) >= 2 ** -960) {
+        // Boldo & Melquiond's emulated FMA: RN(th + RO(tl + pl)) = RN(exact), the round-to-odd
+        // sum keeping the sticky information the final rounding needs. Inexact, since tl + pl
+        // has bits below what any double near the result can hold.
+        const z = th + toOdd(s, e);
+        const az = z < 0 ? -z : z;
+        if (z - z === 0 && az >= 2 ** -960) { acc.flags |= Flag.NX; return z; }
       }
     }
   }

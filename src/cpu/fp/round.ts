@@ -61,7 +61,7 @@ function shiftRound(sig: bigint, s: number, sticky: boolean, neg: boolean, rm: n
   if (!lostBits) return kept;
   let up: boolean;
   switch (rm) {
-    case Rm.RNE: up = half >= 0; break; // BROKEN on purpose
+    case Rm.RNE: up = half > 0 || (half === 0 && (kept & 1n) === 1n); break;
     case Rm.RTZ: up = false; break;
     case Rm.RDN: up = neg; break;
     case Rm.RUP: up = !neg; break;
