@@ -1,10 +1,11 @@
 /**
  * @fileoverview The ISA conformance suite: runs hartvm's own bare-metal guest programs
  * (test/guest, built by test/global-setup.ts) on the emulator through the CLI, as a user would:
- *   - build/guest/isa/*.elf in one `hartvm batch` (each ends through the sifive_test finisher);
+ *   - build/guest/isa/*.elf and build/guest/fp/*.elf in one `hartvm batch` (each ends through the
+ *     sifive_test finisher);
  *   - build/guest/htif/*.elf with `hartvm run` (HTIF tohost: exit 0 for htif-pass, 3 for htif-fail);
- *   - build/guest/c/*.elf with `hartvm run`, stdout compared with test/guest/c/<name>.expected
- *     (recorded on QEMU 7.2).
+ *   - build/guest/c/*.elf and build/guest/fp-c/*.elf with `hartvm run`, stdout compared with
+ *     test/guest/<dir>/<name>.expected (recorded on QEMU 7.2; fp-c's also equals the host's result).
  * Every program passes on `qemu-system-riscv64 -machine virt -bios none` (see test/guest/README.md).
  */
 import { execFile } from 'node:child_process';
@@ -71,12 +72,12 @@ describe('ISA conformance (guest programs)', () => {
     if (!existsSync(BIN)) throw new Error(`${path.relative(ROOT, BIN)} does not exist yet`);
   });
 
-  const isa = elfsIn('isa');
+  const isa = [...elfsIn('isa'), ...elfsIn('fp')];
   const htif = elfsIn('htif');
-  const cprogs = elfsIn('c');
+  const cprogs = [...elfsIn('c'), ...elfsIn('fp-c')];
 
   it('has programs to run', () => {
-    expect(isa.length).toBeGreaterThanOrEqual(10);
+    expect(isa.length).toBeGreaterThanOrEqual(12);
     expect(htif.map(nameOf)).toEqual(['htif-fail', 'htif-pass']);
     expect(cprogs.length).toBeGreaterThanOrEqual(2);
   });
@@ -106,7 +107,7 @@ describe('ISA conformance (guest programs)', () => {
   });
 
   it.each(cprogs.map((elf) => [nameOf(elf), elf]))('runs the C program %s with the expected output', async (name, elf) => {
-    const expected = readFileSync(path.join(ROOT, 'test', 'guest', 'c', `${name}.expected`), 'utf8');
+    const expected = readFileSync(path.join(ROOT, 'test', 'guest', path.basename(path.dirname(elf)), `${name}.expected`), 'utf8');
     const args = ['run', '--bios', 'none', '--timeout', '30', elf];
     const r = await hartvm(args, 60_000);
     const report = describeRun(args, r);
