@@ -8,62 +8,10 @@
  *     test/guest/<dir>/<name>.expected (recorded on QEMU 7.2; fp-c's also equals the host's result).
  * Every program passes on `qemu-system-riscv64 -machine virt -bios none` (see test/guest/README.md).
  */
-import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = path.join(ROOT, 'bin', 'hartvm.mjs');
-const BUILD = path.join(ROOT, 'build', 'guest');
-
-interface RunResult {
-  code: number | null;
-  signal: string | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the hartvm CLI; never rejects (the exit status is part of the result). */
-function hartvm(args: string[], timeoutMs: number): Promise<RunResult> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { cwd: ROOT, timeout: timeoutMs, maxBuffer: 64 << 20, killSignal: 'SIGKILL' },
-      (err, stdout, stderr) => {
-        const e = err as (NodeJS.ErrnoException & { code?: number | string; signal?: string }) | null;
-        resolve({
-          code: e ? (typeof e.code === 'number' ? e.code : null) : 0,
-          signal: e?.signal ?? null,
-          stdout: String(stdout),
-          stderr: String(stderr),
-        });
-      },
-    );
-  });
-}
-
-function describeRun(cmd: string[], r: RunResult): string {
-  return [
-    `$ hartvm ${cmd.map((a) => path.relative(ROOT, a) || a).join(' ')}`,
-    `exit code ${r.code}${r.signal ? ` (signal ${r.signal}, timed out?)` : ''}`,
-    `--- stdout ---\n${r.stdout}`,
-    `--- stderr ---\n${r.stderr}`,
-  ].join('\n');
-}
-
-function elfsIn(sub: string): string[] {
-  const dir = path.join(BUILD, sub);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.elf'))
-    .sort()
-    .map((f) => path.join(dir, f));
-}
-
-const nameOf = (elf: string) => path.basename(elf, '.elf');
+import { BIN, BUILD, ROOT, describeRun, elfsIn, hartvm, nameOf } from './helpers/hartvm-cli.ts';
 
 describe('ISA conformance (guest programs)', () => {
   beforeAll(() => {

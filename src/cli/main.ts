@@ -33,7 +33,7 @@ const machineOptions = {
 
 const runOptions = {
   ...machineOptions,
-  kernel: { type: 'string', describe: 'Guest program: an ELF or a raw binary (or give it as the first argument)' },
+  kernel: { type: 'string', describe: 'Guest program: an ELF or a raw binary, given as --kernel FILE or as the first argument' },
   smp: { type: 'number', default: 1, describe: 'Number of harts (vCPUs), each on its own worker thread' },
   stats: { type: 'boolean', default: false, describe: 'Print instructions retired and MIPS per hart at exit' },
   trace: { type: 'boolean', default: false, describe: 'Print every instruction address to stderr (very slow)' },
@@ -63,7 +63,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .scriptName('hartvm')
     .usage('$0 <command> [options]\n\nA RISC-V (RV64) virtual machine: one worker thread per guest hart.')
     .command('run [kernel]', 'Boot a guest program', (y) => y
-      .positional('kernel', { type: 'string', describe: 'Guest program (same as --kernel)' })
+      .positional('kernel', { type: 'string', describe: 'Guest program: an ELF or a raw binary (or give it as --kernel FILE)' })
       .options(runOptions)
       .example('$0 run --bios none prog.elf', 'Run a bare-metal program in M-mode')
       .example('$0 run --bios none --timeout 10 --stats prog.elf', 'Stop after 10 s; print MIPS'),

@@ -1,0 +1,151 @@
+/**
+ * @fileoverview The hartvm command line as a user meets it: exit statuses, clear one-line errors for
+ * bad input (never a stack trace), --timeout, guest faults, batch output and --help.
+ */
+import { mkdtempSync, writeFileSync, readFileSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { BUILD, describeRun, hartvm } from './helpers/hartvm-cli.ts';
+
+const cli = (name: string): string => path.join(BUILD, 'cli', `${name}.elf`);
+const scratch = mkdtempSync(path.join(tmpdir(), 'hartvm-cli-'));
+
+/** No JavaScript stack trace may reach the user for bad input. */
+function expectNoStackTrace(stderr: string): void {
+  expect(stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+  expect(stderr).not.toMatch(/Error:/);
+}
+
+describe('hartvm run', () => {
+  beforeAll(() => {
+    const buildError = inject('guestBuildError');
+    if (buildError) throw new Error(`building the guest programs failed:\n${buildError}`);
+  });
+
+  it('runs a bare-metal program: its UART output on stdout, exit 0 on the finisher pass', async () => {
+    const args = ['run', '--bios', 'none', cli('hello')];
+    const r = await hartvm(args, 60_000);
+    expect(r.stdout, describeRun(args, r)).toBe('hello from hart 0\n');
+    expect(r.code, describeRun(args, r)).toBe(0);
+  });
+
+  it('accepts the kernel as --kernel too', async () => {
+    const args = ['run', '--bios', 'none', '--kernel', cli('hello')];
+    const r = await hartvm(args, 60_000);
+    expect(r.code, describeRun(args, r)).toBe(0);
+  });
+
+  it("exits with the guest's failure code", async () => {
+    const args = ['run', '--bios', 'none', cli('fail-code')];
+    const r = await hartvm(args, 60_000);
+    expect(r.code, describeRun(args, r)).toBe(7);
+  });
+
+  it('ends a guest that spins forever with --timeout and exit status 124', async () => {
+    const args = ['run', '--bios', 'none', '--timeout', '1', cli('spin')];
+    const r = await hartvm(args, 60_000);
+    expect(r.code, describeRun(args, r)).toBe(124);
+    expect(r.stderr).toMatch(/timed out after 1 s/);
+  });
+
+  it('reports a guest whose fault cannot be handled, instead of looping', async () => {
+    const args = ['run', '--bios', 'none', '--timeout', '30', cli('wild-jump')];
+    const r = await hartvm(args, 60_000);
+    expect(r.code, describeRun(args, r)).toBe(1);
+    expect(r.stderr).toMatch(/instruction access fault\) at pc 0x1234/);
+    expect(r.stderr).toMatch(/trap vector 0x0 cannot be fetched/);
+    expectNoStackTrace(r.stderr);
+  });
+
+  it('treats garbage executed as code as a guest fault, not a host crash', async () => {
+    const file = path.join(scratch, 'garbage.bin');
+    writeFileSync(file, Buffer.from('this is not RISC-V machine code at all'));
+    const args = ['run', '--bios', 'none', '--timeout', '30', file];
+    const r = await hartvm(args, 60_000);
+    expect(r.code, describeRun(args, r)).toBe(1);
+    expect(r.stderr).toMatch(/exception \d+ \([a-z /]+\) at pc 0x8000000[0-9a-f]/);
+    expectNoStackTrace(r.stderr);
+  });
+
+  it.each([
+    ['a missing file', () => path.join(scratch, 'nope.elf'), /does not exist/],
+    ['a directory', () => scratch, /directory|not a file|cannot read/i],
+    ['an empty file', () => { const f = path.join(scratch, 'empty.elf'); writeFileSync(f, ''); return f; }, /empty/],
+    ['a truncated ELF', () => {
+      const f = path.join(scratch, 'truncated.elf');
+      writeFileSync(f, readFileSync(cli('hello')).subarray(0, 100));
+      return f;
+    }, /truncated|corrupt/],
+    ['an ELF for another machine', () => process.execPath, /not RISC-V/],
+    ['an image that does not fit in RAM', () => cli('big-bss'), /outside guest RAM|--memory/],
+  ])('refuses %s with a clear message and exit status 2', async (_what, file, message) => {
+    const args = ['run', '--bios', 'none', file()];
+    const r = await hartvm(args, 60_000);
+    expect(r.code, describeRun(args, r)).toBe(2);
+    expect(r.stderr).toMatch(/^hartvm: /);
+    expect(r.stderr).toMatch(message);
+    expectNoStackTrace(r.stderr);
+  });
+
+  it.each([
+    [['--memory', '9G'], /too large/],
+    [['--memory', '12Q'], /not a size/],
+    [['--memory', '0'], /memory/],
+    [['--smp', '0'], /--smp 0/],
+    [['--smp', '65'], /--smp 65/],
+    [['--timeout', '-1'], /--timeout/],
+    [['--ple', 'sometimes'], /ple/],
+    [['--frobnicate'], /Unknown argument/],
+  ])('refuses bad options %j with exit status 2', async (extra, message) => {
+    const args = ['run', '--bios', 'none', ...extra, cli('hello')];
+    const r = await hartvm(args, 60_000);
+    expect(r.code, describeRun(args, r)).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expectNoStackTrace(r.stderr);
+  });
+
+  it('says when no kernel is given', async () => {
+    const r = await hartvm(['run', '--bios', 'none'], 60_000);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no kernel given/);
+  });
+
+  it('prints instructions and MIPS per hart with --stats', async () => {
+    const args = ['run', '--bios', 'none', '--smp', '2', '--stats', cli('hello')];
+    const r = await hartvm(args, 60_000);
+    expect(r.code, describeRun(args, r)).toBe(0);
+    expect(r.stderr).toMatch(/^hart 0: \d+ instructions in [\d.]+ s, [\d.]+ MIPS$/m);
+    expect(r.stderr).toMatch(/^hart 1: \d+ instructions in [\d.]+ s, [\d.]+ MIPS$/m);
+  });
+
+  it('documents every option in --help', async () => {
+    const r = await hartvm(['run', '--help'], 60_000);
+    expect(r.code).toBe(0);
+    for (const option of ['--bios', '--memory', '--smp', '--timeout', '--stats', '--trace', '--kernel', '--append', '--ple']) {
+      expect(r.stdout).toContain(option);
+    }
+  });
+});
+
+describe('hartvm batch', () => {
+  it('prints PASS/FAIL per file in the order given and a summary line; exit 1 if any failed', async () => {
+    const failing = path.join(scratch, 'fail-code.elf');
+    copyFileSync(cli('fail-code'), failing);
+    const args = ['batch', '--bios', 'none', '--jobs', '2', '--timeout', '20', cli('hello'), failing, cli('spin')];
+    const r = await hartvm(args, 120_000);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0], describeRun(args, r)).toBe('PASS hello.elf');
+    expect(lines[1]).toMatch(/^FAIL fail-code\.elf 7\b/);
+    expect(lines[2]).toMatch(/^FAIL spin\.elf 124\b/);
+    expect(lines[3]).toBe('1 passed, 2 failed');
+    expect(r.code).toBe(1);
+  });
+
+  it('exits 0 when every program passes', async () => {
+    const args = ['batch', '--bios', 'none', cli('hello'), cli('hello')];
+    const r = await hartvm(args, 120_000);
+    expect(r.stdout.trimEnd().split('\n').at(-1), describeRun(args, r)).toBe('2 passed, 0 failed');
+    expect(r.code).toBe(0);
+  });
+});
