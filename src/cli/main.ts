@@ -37,7 +37,8 @@ const runOptions = {
   smp: { type: 'number', default: 1, describe: 'Number of harts (vCPUs), each on its own worker thread' },
   stats: { type: 'boolean', default: false, describe: 'Print instructions retired and MIPS per hart at exit' },
   trace: { type: 'boolean', default: false, describe: 'Print every instruction address to stderr (very slow)' },
-  append: { type: 'string', describe: 'Kernel command line (device tree bootargs), with --bios builtin' },
+  append: { type: 'string', describe: 'Kernel command line (device tree bootargs)' },
+  initrd: { type: 'string', describe: 'Initial ramdisk FILE for the kernel (a cpio archive)' },
   ple: { choices: ['on', 'off'], default: 'on', describe: 'Pause-loop exiting: spinning vCPUs (PAUSE, tight loops on unchanged values) yield the host CPU' },
   'ple-spins': { type: 'number', default: DEFAULT_PLE.spins, describe: 'Iterations of a tight spin loop before a vCPU yields' },
   'ple-sleep-us': { type: 'number', default: DEFAULT_PLE.sleepMicros, describe: 'How long a yielding vCPU sleeps (microseconds) unless woken' },
@@ -77,6 +78,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         timeoutSeconds: args.timeout as number | undefined,
         trace: args.trace as boolean,
         append: args.append as string | undefined,
+        initrd: args.initrd as string | undefined,
         ple: { enabled: args.ple === 'on', spins: args['ple-spins'] as number, sleepMicros: args['ple-sleep-us'] as number },
       };
       status = await runOne(config, args.stats as boolean, io);

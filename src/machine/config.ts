@@ -18,8 +18,10 @@ export interface MachineConfig {
   timeoutSeconds?: number;
   /** Print each instruction's address to stderr (slow). */
   trace: boolean;
-  /** Kernel command line (device tree /chosen/bootargs), for --bios builtin. */
+  /** Kernel command line (device tree /chosen/bootargs). */
   append?: string;
+  /** An initial ramdisk for the kernel (device tree /chosen linux,initrd-start/end). */
+  initrd?: string;
   /** Pause-loop exiting; defaults to DEFAULT_PLE. */
   ple?: PleConfig;
 }
@@ -51,9 +53,6 @@ export function validateConfig(config: MachineConfig): MachineConfig {
   }
   if (config.timeoutSeconds !== undefined && !(config.timeoutSeconds > 0 && Number.isFinite(config.timeoutSeconds))) {
     problems.push(`--timeout ${config.timeoutSeconds}: the timeout must be a positive number of seconds`);
-  }
-  if (config.bios.kind === 'file') {
-    problems.push(`--bios ${config.bios.path}: M-mode firmware files are not supported yet; use --bios none`);
   }
   const ple = config.ple ?? DEFAULT_PLE;
   if (!Number.isInteger(ple.spins) || ple.spins < 1) problems.push(`--ple-spins ${ple.spins}: must be a whole number of at least 1`);

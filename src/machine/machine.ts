@@ -10,8 +10,6 @@ import {
   Control, Global, HsmState, MailboxKind, RAM_BASE, RAM_OFFSET, State, StopReason, controlWordBase,
   createSharedMemory, requestStop, stateByteBase,
 } from '../memory/layout.ts';
-import { buildMachineDtb } from '../fdt/machine-dt.ts';
-import { HART_ISA } from '../cpu/isa.ts';
 import { MachineClock } from '../vmm/clock.ts';
 import { MailboxServer } from '../vmm/mailbox.ts';
 import type { VcpuControl, VcpuInit, VcpuMessage } from '../vmm/vcpu.ts';
@@ -20,19 +18,14 @@ import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { MmioBus } from '../devices/bus.ts';
 import { Uart16550 } from '../devices/uart16550.ts';
 import { TestFinisher } from '../devices/finisher.ts';
-import { loadIntoRam, readKernelFile } from '../loader/image.ts';
-import { ConfigError, DEFAULT_PLE, type MachineConfig, validateConfig } from './config.ts';
+import { prepareBoot } from './boot.ts';
+import { DEFAULT_PLE, type MachineConfig, validateConfig } from './config.ts';
 
 /** QEMU virt's addresses for the devices this machine has. */
 const FINISHER_BASE = 0x10_0000;
 const FINISHER_SIZE = 0x1000;
 const UART_BASE = 0x1000_0000;
 const UART_SIZE = 0x100;
-
-/** S-mode kernels load here (QEMU virt with OpenSBI: 2 MiB above RAM, where fw_jump jumps). */
-const KERNEL_LOAD_OFFSET = 0x20_0000;
-/** The device tree goes near the top of RAM, 2 MiB below its end, like QEMU's placement. */
-const DTB_TOP_GAP = 0x20_0000;
 
 export interface MachineIo {
   /** Guest console output. */
@@ -100,16 +93,9 @@ export function startMachine(config: MachineConfig, io: MachineIo): MachineHandl
   const mem = new Int32Array(buffer);
   const ram = new Uint8Array(buffer, RAM_OFFSET, config.memoryBytes);
 
-  // 2. The guest image. --bios none: the program itself starts every hart in M-mode (QEMU's -bios none).
-  // --bios builtin: the VMM is the firmware; the kernel starts on hart 0 in S-mode with the DTB in a1.
-  const builtin = config.bios.kind === 'builtin';
-  const rawLoad = BigInt(RAM_BASE + (builtin ? KERNEL_LOAD_OFFSET : 0));
-  const image = loadIntoRam(readKernelFile(config.kernel), config.kernel, ram, BigInt(RAM_BASE), rawLoad);
-  let dtbAddress = 0;
-  if (builtin) {
-    const dtb = buildMachineDtb({ harts, memoryBytes: config.memoryBytes, isa: HART_ISA, bootargs: config.append });
-    dtbAddress = placeDtb(dtb, ram, config.memoryBytes, image.lowest, image.highest);
-  }
+  // 2. Firmware, kernel, initrd and device tree in RAM, as the boot path expects them (boot.ts).
+  const boot = prepareBoot(config, ram);
+  const builtin = boot.firmware === 'builtin';
   for (let hart = 0; hart < harts; hart++) {
     // SBI HSM: with the builtin firmware only the boot hart runs; the others wait for hart_start.
     const state = !builtin || hart === 0 ? HsmState.Started : HsmState.Stopped;
@@ -152,9 +138,8 @@ export function startMachine(config: MachineConfig, io: MachineIo): MachineHandl
   for (let hart = 0; hart < harts; hart++) {
     const init: VcpuInit = {
       memory, hart, harts, ramBytes: config.memoryBytes,
-      entry: Number(image.entry), firmware: builtin ? 'builtin' : 'none', a1: dtbAddress,
-      tohost: image.tohost === undefined ? -1 : Number(image.tohost),
-      fromhost: image.fromhost === undefined ? -1 : Number(image.fromhost),
+      entry: boot.entry, firmware: boot.firmware, a1: boot.a1,
+      tohost: boot.tohost ?? -1, fromhost: boot.fromhost ?? -1,
       trace: config.trace,
       ple: config.ple ?? DEFAULT_PLE,
     };
@@ -222,18 +207,6 @@ function readRegisters(buffer: SharedArrayBuffer, hart: number): HartRegisters {
     x: Array.from({ length: 32 }, (_, n) => BigInt.asUintN(64, pair(State.X + 2 * n))),
     instret: pair(State.InstretLo),
   };
-}
-
-/** Copies the DTB below the top of RAM, 8-byte aligned, clear of the kernel image; returns its address. */
-function placeDtb(dtb: Uint8Array, ram: Uint8Array, ramBytes: number, lowest: bigint, highest: bigint): number {
-  const top = ramBytes > 2 * DTB_TOP_GAP ? ramBytes - DTB_TOP_GAP : ramBytes;
-  const offset = (top - dtb.length) & ~7;
-  const address = RAM_BASE + offset;
-  if (offset < 0 || (BigInt(address) < highest && BigInt(address + dtb.length) > lowest)) {
-    throw new ConfigError([`the device tree (${dtb.length} bytes) does not fit in guest RAM beside the kernel: use a larger --memory`]);
-  }
-  ram.set(dtb, offset);
-  return address;
 }
 
 /**
