@@ -5,7 +5,8 @@
  */
 
 import yargs, { type Argv } from 'yargs';
-import { runMachine } from '../machine/machine.ts';
+import { startMachine, type MachineHandle } from '../machine/machine.ts';
+import { HostConsole } from './host-console.ts';
 import { ConfigError, DEFAULT_PLE, type BiosChoice, type MachineConfig } from '../machine/config.ts';
 import { parseMemorySize } from '../memory/size.ts';
 import { LoaderError } from '../loader/errors.ts';
@@ -16,7 +17,7 @@ import { runDtbCommand } from './dtb.ts';
 export interface CliIo {
   stdout(text: string | Uint8Array): void;
   stderr(text: string): void;
-  stdin?: NodeJS.ReadableStream;
+  stdin?: NodeJS.ReadStream;
 }
 
 export const EXIT_USAGE = 2;
@@ -148,7 +149,15 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 }
 
 async function runOne(config: MachineConfig, stats: boolean, io: CliIo): Promise<number> {
-  const result = await runMachine(config, { output: (bytes) => io.stdout(bytes), input: io.stdin });
+  let console: HostConsole | undefined;
+  let result;
+  try {
+    if (io.stdin) console = new HostConsole(io.stdin, (text) => io.stderr(text), () => machine?.stop());
+    var machine: MachineHandle | undefined = startMachine(config, { output: (bytes) => io.stdout(bytes), input: console?.guestInput });
+    result = await machine.finished;
+  } finally {
+    console?.close();
+  }
   if (result.message !== undefined && result.reason !== StopReason.Fail) io.stderr(`hartvm: ${result.message}\n`);
   if (stats) {
     for (const s of result.stats) {

@@ -18,6 +18,10 @@ import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { MmioBus } from '../devices/bus.ts';
 import { Uart16550 } from '../devices/uart16550.ts';
 import { TestFinisher } from '../devices/finisher.ts';
+import { PLIC_BASE, PLIC_SIZE, Plic } from '../devices/plic.ts';
+import { GoldfishRtc, RTC_BASE, RTC_IRQ, RTC_SIZE } from '../devices/goldfish-rtc.ts';
+import { HartsControl } from '../vmm/harts-control.ts';
+import { IrqBit } from '../cpu/trap-causes.ts';
 import { prepareBoot } from './boot.ts';
 import { DEFAULT_PLE, type MachineConfig, validateConfig } from './config.ts';
 
@@ -26,6 +30,7 @@ const FINISHER_BASE = 0x10_0000;
 const FINISHER_SIZE = 0x1000;
 const UART_BASE = 0x1000_0000;
 const UART_SIZE = 0x100;
+const UART_IRQ = 10;
 
 export interface MachineIo {
   /** Guest console output. */
@@ -109,8 +114,17 @@ export function startMachine(config: MachineConfig, io: MachineIo): MachineHandl
     else if (event.kind === 'fail') requestStop(mem, harts, StopReason.Fail, exitStatusOf(event.code));
     else requestStop(mem, harts, StopReason.Reset, 0);
   }), 'test-finisher');
-  const uart = new Uart16550({ output: (bytes) => io.output(bytes) });
+  // The PLIC drives each hart's MEIP (M context) and SEIP (S context) through the router.
+  const router = new HartsControl(mem, harts);
+  const plic = new Plic(harts, (hart, supervisor, level) => {
+    const bit = supervisor ? IrqBit.SEIP : IrqBit.MEIP;
+    if (level) router.raise(hart, bit); else router.lower(hart, bit);
+  });
+  bus.insert(PLIC_BASE, PLIC_SIZE, plic, 'plic');
+  const uart = new Uart16550({ output: (bytes) => io.output(bytes), irq: plic.line(UART_IRQ) });
   bus.insert(UART_BASE, UART_SIZE, uart, 'uart');
+  const rtc = new GoldfishRtc({ irq: plic.line(RTC_IRQ) });
+  bus.insert(RTC_BASE, RTC_SIZE, rtc, 'rtc');
   const console = new SbiConsoleBackend(ram, config.memoryBytes, io);
   const onInput = (chunk: Buffer | string): void => {
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
@@ -174,6 +188,7 @@ export function startMachine(config: MachineConfig, io: MachineIo): MachineHandl
     await allExited;
     clearTimeout(grace);
     server.close();
+    rtc.dispose();
     io.input?.off('data', onInput);
     for (const c of controls) c[Comlink.releaseProxy]();
 
