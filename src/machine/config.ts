@@ -4,6 +4,7 @@
  */
 
 import { MAX_HARTS } from '../memory/layout.ts';
+import type { DriveSpec } from './drive-spec.ts';
 
 export type BiosChoice = { kind: 'builtin' } | { kind: 'none' } | { kind: 'file'; path: string };
 
@@ -22,6 +23,8 @@ export interface MachineConfig {
   append?: string;
   /** An initial ramdisk for the kernel (device tree /chosen linux,initrd-start/end). */
   initrd?: string;
+  /** Disk images, each a virtio-blk device in the next virtio-mmio slot. */
+  drives?: DriveSpec[];
   /** Pause-loop exiting; defaults to DEFAULT_PLE. */
   ple?: PleConfig;
 }
