@@ -41,7 +41,7 @@ const runOptions = {
   trace: { type: 'boolean', default: false, describe: 'Print every instruction address to stderr (very slow)' },
   append: { type: 'string', describe: 'Kernel command line (device tree bootargs)' },
   initrd: { type: 'string', describe: 'Initial ramdisk FILE for the kernel (a cpio archive)' },
-  drive: { type: 'string', array: true, describe: 'A disk for the guest, as virtio-blk: file=IMG[,readonly=on] (repeatable)' },
+  drive: { type: 'string', describe: 'A disk for the guest, as virtio-blk: file=IMG[,readonly=on] (repeatable)' },
   ple: { choices: ['on', 'off'], default: 'on', describe: 'Pause-loop exiting: spinning vCPUs (PAUSE, tight loops on unchanged values) yield the host CPU' },
   'ple-spins': { type: 'number', default: DEFAULT_PLE.spins, describe: 'Iterations of a tight spin loop before a vCPU yields' },
   'ple-sleep-us': { type: 'number', default: DEFAULT_PLE.sleepMicros, describe: 'How long a yielding vCPU sleeps (microseconds) unless woken' },
@@ -90,7 +90,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         trace: args.trace as boolean,
         append: args.append as string | undefined,
         initrd: args.initrd as string | undefined,
-        drives: ((args.drive as string[] | undefined) ?? []).map((d) => driveOf(d)),
+        // A repeated --drive arrives as an array, a single one as a string.
+        drives: ([] as string[]).concat((args.drive as string | string[] | undefined) ?? []).map((d) => driveOf(d)),
         ple: { enabled: args.ple === 'on', spins: args['ple-spins'] as number, sleepMicros: args['ple-sleep-us'] as number },
       };
       status = await runOne(config, args.stats as boolean, io);

@@ -21,9 +21,15 @@ import { TestFinisher } from '../devices/finisher.ts';
 import { PLIC_BASE, PLIC_SIZE, Plic } from '../devices/plic.ts';
 import { GoldfishRtc, RTC_BASE, RTC_IRQ, RTC_SIZE } from '../devices/goldfish-rtc.ts';
 import { HartsControl } from '../vmm/harts-control.ts';
+import { GuestMemory } from '../devices/virtio/guest-memory.ts';
+import { VIRTIO_MMIO_WINDOW_BYTES, VirtioMmio, type VirtioDevice } from '../devices/virtio/mmio.ts';
+import { VirtioBlk, VirtioBlkError } from '../devices/virtio/blk.ts';
+import { VirtioRng } from '../devices/virtio/rng.ts';
+import { EmptyVirtioSlot } from '../devices/virtio/empty-slot.ts';
+import type { DriveSpec } from './drive-spec.ts';
 import { IrqBit } from '../cpu/trap-causes.ts';
 import { prepareBoot } from './boot.ts';
-import { DEFAULT_PLE, type MachineConfig, validateConfig } from './config.ts';
+import { ConfigError, DEFAULT_PLE, type MachineConfig, validateConfig } from './config.ts';
 
 /** QEMU virt's addresses for the devices this machine has. */
 const FINISHER_BASE = 0x10_0000;
@@ -31,6 +37,8 @@ const FINISHER_SIZE = 0x1000;
 const UART_BASE = 0x1000_0000;
 const UART_SIZE = 0x100;
 const UART_IRQ = 10;
+const VIRTIO_BASE = 0x1000_1000;
+const VIRTIO_SLOTS = 8;
 
 export interface MachineIo {
   /** Guest console output. */
@@ -125,6 +133,21 @@ export function startMachine(config: MachineConfig, io: MachineIo): MachineHandl
   bus.insert(UART_BASE, UART_SIZE, uart, 'uart');
   const rtc = new GoldfishRtc({ irq: plic.line(RTC_IRQ) });
   bus.insert(RTC_BASE, RTC_SIZE, rtc, 'rtc');
+  // virtio-mmio slot n at VIRTIO_BASE + n * 4 KiB on PLIC source 1 + n (QEMU virt): the drives first,
+  // then an entropy source. Empty slots read as "no device" (device id 0), which Linux skips.
+  const guestMemory = new GuestMemory(buffer, RAM_OFFSET, RAM_BASE, config.memoryBytes);
+  const disks = (config.drives ?? []).map((d) => openDrive(d));
+  const virtioDevices: VirtioDevice[] = [...disks, new VirtioRng()];
+  if (virtioDevices.length > VIRTIO_SLOTS) {
+    for (const d of disks) d.close();
+    throw new ConfigError([`at most ${VIRTIO_SLOTS - 1} --drive options fit in the machine's virtio slots`]);
+  }
+  for (let slot = 0; slot < VIRTIO_SLOTS; slot++) {
+    const base = VIRTIO_BASE + slot * VIRTIO_MMIO_WINDOW_BYTES;
+    const device = virtioDevices[slot] ?? new EmptyVirtioSlot();
+    bus.insert(base, VIRTIO_MMIO_WINDOW_BYTES,
+      new VirtioMmio(device, guestMemory, plic.line(1 + slot), { name: `virtio@0x${base.toString(16)}` }), `virtio${slot}`);
+  }
   const console = new SbiConsoleBackend(ram, config.memoryBytes, io);
   const onInput = (chunk: Buffer | string): void => {
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
@@ -189,6 +212,7 @@ export function startMachine(config: MachineConfig, io: MachineIo): MachineHandl
     clearTimeout(grace);
     server.close();
     rtc.dispose();
+    for (const d of disks) d.close(); // every flushed write is already on disk; this releases the files
     io.input?.off('data', onInput);
     for (const c of controls) c[Comlink.releaseProxy]();
 
@@ -268,6 +292,16 @@ class SbiConsoleBackend {
   private ramOffset(pa: number, length: number): number {
     const offset = pa - RAM_BASE;
     return offset >= 0 && length >= 0 && offset + length <= this.ramBytes ? offset : -1;
+  }
+}
+
+/** Opens a --drive image; a file that cannot serve as a disk is a configuration problem (exit 2). */
+function openDrive(drive: DriveSpec): VirtioBlk {
+  try {
+    return VirtioBlk.open(drive.path, { readonly: drive.readonly });
+  } catch (err) {
+    if (err instanceof VirtioBlkError) throw new ConfigError([`--drive file=${drive.path}: ${err.message}`]);
+    throw err;
   }
 }
 

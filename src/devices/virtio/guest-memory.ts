@@ -32,10 +32,11 @@ export class GuestMemory {
   readonly ramOffset: number;
   readonly ramBase: number;
   readonly ramBytes: number;
+  // Views over RAM only (not the whole buffer): a 4 GiB buffer is longer than a typed array may be.
   private readonly bytes: Uint8Array;
   private readonly view: DataView;
-  /** Whole-buffer Uint16 view for Atomics on the virtqueue index words (2-byte aligned). */
-  private readonly halves: Uint16Array;
+  /** Uint16 view of RAM for Atomics on the virtqueue index words; undefined if RAM is not 2-aligned in the buffer. */
+  private readonly halves: Uint16Array | undefined;
   /** A private word: an Atomics read-modify-write on it is a full barrier on the host. */
   private readonly fenceWord = new Int32Array(new SharedArrayBuffer(4));
 
@@ -54,13 +55,19 @@ export class GuestMemory {
     this.ramOffset = ramOffset;
     this.ramBase = ramBase;
     this.ramBytes = ramBytes;
-    this.bytes = new Uint8Array(buffer);
-    this.view = new DataView(buffer);
-    this.halves = new Uint16Array(buffer, 0, buffer.byteLength >>> 1);
+    this.bytes = new Uint8Array(buffer, ramOffset, ramBytes);
+    this.view = new DataView(buffer, ramOffset, ramBytes);
+    this.halves = ramOffset % 2 === 0 ? new Uint16Array(buffer, ramOffset, ramBytes >>> 1) : undefined;
   }
 
   /** Byte offset in the buffer of guest physical [addr, addr+len), or -1 if that is not entirely RAM. */
   offsetOf(addr: bigint | number, len: number): number {
+    const rel = this.ramIndex(addr, len);
+    return rel < 0 ? -1 : this.ramOffset + rel;
+  }
+
+  /** Offset into RAM of guest physical [addr, addr+len), or -1 if that is not entirely RAM. */
+  private ramIndex(addr: bigint | number, len: number): number {
     let a: number;
     if (typeof addr === 'bigint') {
       if (addr < 0n || addr >= BigInt(MAX_SAFE_ADDR)) return -1;
@@ -70,18 +77,18 @@ export class GuestMemory {
       a = addr;
     }
     const rel = a - this.ramBase;
-    if (rel < 0 || !(len >= 0) || rel + len > this.ramBytes) return -1;
-    return this.ramOffset + rel;
+    if (rel < 0 || !(len >= 0) || !Number.isInteger(len) || rel + len > this.ramBytes) return -1;
+    return rel;
   }
 
   /** True if guest physical [addr, addr+len) is entirely RAM. */
   contains(addr: bigint | number, len: number): boolean {
-    return this.offsetOf(addr, len) >= 0;
+    return this.ramIndex(addr, len) >= 0;
   }
 
   /** A view (not a copy) of guest physical [addr, addr+len), or undefined if not entirely RAM. */
   slice(addr: bigint | number, len: number): Uint8Array | undefined {
-    const off = this.offsetOf(addr, len);
+    const off = this.ramIndex(addr, len);
     return off < 0 ? undefined : this.bytes.subarray(off, off + len);
   }
 
@@ -122,7 +129,7 @@ export class GuestMemory {
    */
   readU16Acquire(addr: bigint | number): number {
     const off = this.at(addr, 2);
-    if ((off & 1) === 0) return Atomics.load(this.halves, off >>> 1);
+    if ((off & 1) === 0 && this.halves) return Atomics.load(this.halves, off >>> 1);
     this.fence();
     return this.view.getUint16(off, true);
   }
@@ -133,7 +140,7 @@ export class GuestMemory {
    */
   writeU16Release(addr: bigint | number, value: number): void {
     const off = this.at(addr, 2);
-    if ((off & 1) === 0) {
+    if ((off & 1) === 0 && this.halves) {
       Atomics.store(this.halves, off >>> 1, value & 0xffff);
     } else {
       this.fence();
@@ -147,8 +154,9 @@ export class GuestMemory {
     Atomics.add(this.fenceWord, 0, 0);
   }
 
+  /** The RAM offset of an access, or a GuestMemoryError. */
   private at(addr: bigint | number, len: number): number {
-    const off = this.offsetOf(addr, len);
+    const off = this.ramIndex(addr, len);
     if (off < 0) {
       const big = typeof addr === 'bigint' ? addr : Number.isSafeInteger(addr) ? BigInt(addr) : -1n;
       throw new GuestMemoryError('out-of-ram', BigInt.asUintN(64, big), len);
