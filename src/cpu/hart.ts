@@ -64,6 +64,8 @@ export class Hart extends Privileged {
     const sTagLo = stlb.tagLo, sTagHi = stlb.tagHi, sHost = stlb.host;
     let pc = this.pc;
     let fBase = NaN, fHost = 0;
+    /** The data TLB context tag; reloaded wherever the privilege or mstatus may have changed. */
+    let dTag = this.dataTag;
     /** Instructions retired in this call; this.instret = base + icount whenever a method may read it. */
     let icount = 0;
     let base = this.instret;
@@ -77,10 +79,10 @@ export class Hart extends Privileged {
       if (this.fatalMessage !== '') { exit = Exit.Fatal; break; }
       if (Atomics.load(this.mem, this.ctl + Control.FlushRequest) !== 0) { // a remote SFENCE.VMA
         Atomics.store(this.mem, this.ctl + Control.FlushRequest, 0);
-        this.mmu.flush(); fBase = NaN;
+        this.mmu.flush(); fBase = NaN; dTag = this.dataTag;
       }
       const irq = this.pendingInterrupt();
-      if (irq >= 0) { pc = this.takeInterrupt(irq, pc); fBase = NaN; }
+      if (irq >= 0) { pc = this.takeInterrupt(irq, pc); fBase = NaN; dTag = this.dataTag; }
       const n = budget < CHUNK ? budget : CHUNK;
       budget -= n;
       // The block ends when `limit` instructions have retired; a trap retires nothing but still
@@ -97,12 +99,12 @@ export class Hart extends Privileged {
           else { inst = cexp[half]; ilen = 2; if (inst === 0) { inst = half; ilen = -2; } }
         } else {
           inst = this.fetchSlow(pc);
-          if (this.excPending) { pc = this.raise(pc); fBase = NaN; limit--; continue; }
+          if (this.excPending) { pc = this.raise(pc); fBase = NaN; dTag = this.dataTag; limit--; continue; }
           fBase = this.fetchBase; fHost = this.fetchHost; ilen = this.fetchLen;
         }
         if (ilen < 0) { // a reserved compressed parcel
           this.exception(Cause.IllegalInstruction, inst, 0);
-          pc = this.raise(pc); fBase = NaN; limit--; continue;
+          pc = this.raise(pc); fBase = NaN; dTag = this.dataTag; limit--; continue;
         }
 
         const rd2 = (inst >> 6) & 62;
@@ -116,7 +118,7 @@ export class Hart extends Privileged {
             switch (f3) {
               case 0: lo = (alo + imm) | 0; hi = (ahi + (imm >> 31) + ((lo >>> 0) < (alo >>> 0) ? 1 : 0)) | 0; break;
               case 1: {
-                if ((inst >>> 26) !== 0) { pc = this.illegal(pc, inst, ilen); fBase = NaN; limit--; continue; }
+                if ((inst >>> 26) !== 0) { pc = this.illegal(pc, inst, ilen); fBase = NaN; dTag = this.dataTag; limit--; continue; }
                 const s = imm & 63;
                 if (s === 0) { lo = alo; hi = ahi; } else if (s < 32) { hi = (ahi << s) | (alo >>> (32 - s)); lo = alo << s; } else { hi = alo << (s - 32); lo = 0; }
                 break;
@@ -131,7 +133,7 @@ export class Hart extends Privileged {
                   if (s === 0) { lo = alo; hi = ahi; } else if (s < 32) { lo = (alo >>> s) | (ahi << (32 - s)); hi = ahi >>> s; } else { lo = ahi >>> (s - 32); hi = 0; }
                 } else if (f6 === 0x10) {
                   if (s === 0) { lo = alo; hi = ahi; } else if (s < 32) { lo = (alo >>> s) | (ahi << (32 - s)); hi = ahi >> s; } else { lo = ahi >> (s - 32); hi = ahi >> 31; }
-                } else { pc = this.illegal(pc, inst, ilen); fBase = NaN; limit--; continue; }
+                } else { pc = this.illegal(pc, inst, ilen); fBase = NaN; dTag = this.dataTag; limit--; continue; }
                 break;
               }
               case 6: lo = alo | imm; hi = ahi | (imm >> 31); break;
@@ -182,7 +184,7 @@ export class Hart extends Privileged {
                 default: div64(false, true, alo, ahi, blo, bhi); break;
               }
               lo = out[0]; hi = out[1];
-            } else { pc = this.illegal(pc, inst, ilen); fBase = NaN; limit--; continue; }
+            } else { pc = this.illegal(pc, inst, ilen); fBase = NaN; dTag = this.dataTag; limit--; continue; }
             if (rd2 !== 0) { r[rd2] = lo; r[rd2 + 1] = hi; }
             pc += ilen;
             break;
@@ -194,7 +196,7 @@ export class Hart extends Privileged {
             const hi = (r[rs1 + 1] + (imm >> 31) + ((lo >>> 0) < (alo >>> 0) ? 1 : 0)) | 0;
             const t = (lo >>> 12) & TLB_MASK;
             let vlo: number, vhi: number;
-            if (lTagLo[t] === (lo & -4096) && lTagHi[t] === hi && (lo & ((1 << (f3 & 3)) - 1)) === 0 && f3 !== 7) {
+            if (lTagLo[t] === (lo & -4096) && lTagHi[t] === (hi ^ dTag) && (lo & ((1 << (f3 & 3)) - 1)) === 0 && f3 !== 7) {
               const h = (lHost[t] >>> 0) + (lo & 0xfff);
               switch (f3) {
                 case 0: vlo = i8[h]; vhi = vlo >> 31; break;
@@ -206,8 +208,8 @@ export class Hart extends Privileged {
                 default: vlo = i32[h >>> 2]; vhi = 0; break;
               }
             } else {
-              if (f3 === 7) { pc = this.illegal(pc, inst, ilen); fBase = NaN; limit--; continue; }
-              if (!this.loadSlow(lo, hi, f3)) { pc = this.raise(pc); fBase = NaN; limit--; continue; }
+              if (f3 === 7) { pc = this.illegal(pc, inst, ilen); fBase = NaN; dTag = this.dataTag; limit--; continue; }
+              if (!this.loadSlow(lo, hi, f3)) { pc = this.raise(pc); fBase = NaN; dTag = this.dataTag; limit--; continue; }
               vlo = out[0]; vhi = out[1];
             }
             if (rd2 !== 0) { r[rd2] = vlo; r[rd2 + 1] = vhi; }
@@ -222,7 +224,7 @@ export class Hart extends Privileged {
             const hi = (r[rs1 + 1] + (imm >> 31) + ((lo >>> 0) < (alo >>> 0) ? 1 : 0)) | 0;
             const rs2 = (inst >> 19) & 62;
             const t = (lo >>> 12) & TLB_MASK;
-            if (sTagLo[t] === (lo & -4096) && sTagHi[t] === hi && f3 < 4 && (lo & ((1 << f3) - 1)) === 0) {
+            if (sTagLo[t] === (lo & -4096) && sTagHi[t] === (hi ^ dTag) && f3 < 4 && (lo & ((1 << f3) - 1)) === 0) {
               const h = (sHost[t] >>> 0) + (lo & 0xfff);
               switch (f3) {
                 case 0: u8[h] = r[rs2]; break;
@@ -231,8 +233,8 @@ export class Hart extends Privileged {
                 default: i32[h >>> 2] = r[rs2]; i32[(h >>> 2) + 1] = r[rs2 + 1]; break;
               }
             } else {
-              if (f3 >= 4) { pc = this.illegal(pc, inst, ilen); fBase = NaN; limit--; continue; }
-              if (!this.storeSlow(lo, hi, f3, r[rs2], r[rs2 + 1])) { pc = this.raise(pc); fBase = NaN; limit--; continue; }
+              if (f3 >= 4) { pc = this.illegal(pc, inst, ilen); fBase = NaN; dTag = this.dataTag; limit--; continue; }
+              if (!this.storeSlow(lo, hi, f3, r[rs2], r[rs2 + 1])) { pc = this.raise(pc); fBase = NaN; dTag = this.dataTag; limit--; continue; }
               if (this.endBlock) { this.endBlock = false; limit = 0; }
             }
             pc += ilen;
@@ -249,7 +251,7 @@ export class Hart extends Privileged {
               case 5: taken = !(ahi < bhi || (ahi === bhi && (alo >>> 0) < (blo >>> 0))); break;
               case 6: taken = (ahi >>> 0) < (bhi >>> 0) || (ahi === bhi && (alo >>> 0) < (blo >>> 0)); break;
               case 7: taken = !((ahi >>> 0) < (bhi >>> 0) || (ahi === bhi && (alo >>> 0) < (blo >>> 0))); break;
-              default: pc = this.illegal(pc, inst, ilen); fBase = NaN; limit--; continue;
+              default: pc = this.illegal(pc, inst, ilen); fBase = NaN; dTag = this.dataTag; limit--; continue;
             }
             if (taken) {
               const off = ((inst >> 31) << 12) | (((inst >> 7) & 1) << 11) | (((inst >> 25) & 0x3f) << 5) | (((inst >> 8) & 0xf) << 1);
@@ -275,11 +277,11 @@ export class Hart extends Privileged {
               if (f3 === 0) v = (a + b) | 0;
               else if (f3 === 1) v = a << (b & 31);
               else if (f3 === 5) v = a >>> (b & 31);
-              else { pc = this.illegal(pc, inst, ilen); fBase = NaN; limit--; continue; }
+              else { pc = this.illegal(pc, inst, ilen); fBase = NaN; dTag = this.dataTag; limit--; continue; }
             } else if (f7 === 0x20) {
               if (f3 === 0) v = (a - b) | 0;
               else if (f3 === 5) v = a >> (b & 31);
-              else { pc = this.illegal(pc, inst, ilen); fBase = NaN; limit--; continue; }
+              else { pc = this.illegal(pc, inst, ilen); fBase = NaN; dTag = this.dataTag; limit--; continue; }
             } else if (f7 === 1) {
               switch (f3) {
                 case 0: v = Math.imul(a, b); break;
@@ -287,9 +289,9 @@ export class Hart extends Privileged {
                 case 5: div32(false, false, a, b); v = out[0]; break;
                 case 6: div32(true, true, a, b); v = out[0]; break;
                 case 7: div32(false, true, a, b); v = out[0]; break;
-                default: pc = this.illegal(pc, inst, ilen); fBase = NaN; limit--; continue;
+                default: pc = this.illegal(pc, inst, ilen); fBase = NaN; dTag = this.dataTag; limit--; continue;
               }
-            } else { pc = this.illegal(pc, inst, ilen); fBase = NaN; limit--; continue; }
+            } else { pc = this.illegal(pc, inst, ilen); fBase = NaN; dTag = this.dataTag; limit--; continue; }
             if (rd2 !== 0) { r[rd2] = v; r[rd2 + 1] = v >> 31; }
             pc += ilen;
             break;
@@ -303,7 +305,7 @@ export class Hart extends Privileged {
             else if (f3 === 1 && f7 === 0) v = a << s;
             else if (f3 === 5 && f7 === 0) v = a >>> s;
             else if (f3 === 5 && f7 === 0x20) v = a >> s;
-            else { pc = this.illegal(pc, inst, ilen); fBase = NaN; limit--; continue; }
+            else { pc = this.illegal(pc, inst, ilen); fBase = NaN; dTag = this.dataTag; limit--; continue; }
             v |= 0;
             if (rd2 !== 0) { r[rd2] = v; r[rd2 + 1] = v >> 31; }
             pc += ilen;
@@ -329,7 +331,7 @@ export class Hart extends Privileged {
             break;
           }
           case 0x67: { // JALR
-            if (f3 !== 0) { pc = this.illegal(pc, inst, ilen); fBase = NaN; limit--; continue; }
+            if (f3 !== 0) { pc = this.illegal(pc, inst, ilen); fBase = NaN; dTag = this.dataTag; limit--; continue; }
             const imm = inst >> 20;
             const alo = r[rs1];
             const lo = ((alo + imm) | 0) & ~1;
@@ -340,7 +342,7 @@ export class Hart extends Privileged {
               pc = hi * TWO32 + (lo >>> 0);
             } else { // no RAM or device lives there: the fetch of the target faults
               icount++; this.instret = base + icount;
-              pc = this.raiseUnreachableTarget(lo, hi); fBase = NaN; limit--; continue;
+              pc = this.raiseUnreachableTarget(lo, hi); fBase = NaN; dTag = this.dataTag; limit--; continue;
             }
             break;
           }
@@ -351,14 +353,14 @@ export class Hart extends Privileged {
               Atomics.or(this.mem, this.fenceWord, 0);
               if (inst === PAUSE && pleLimit !== 0) { limit = 0; budget = 0; exit = Exit.Yield; }
             } else if (f3 !== 1) { // FENCE.I needs nothing: the interpreter decodes from RAM every time
-              pc = this.illegal(pc, inst, ilen); fBase = NaN; limit--; continue;
+              pc = this.illegal(pc, inst, ilen); fBase = NaN; dTag = this.dataTag; limit--; continue;
             }
             pc += ilen;
             break;
           }
           case 0x2f: { // AMO (a lock's amoswap that keeps failing still counts as spinning)
             this.instret = base + icount;
-            if (!this.atomic(inst)) { pc = this.raise(pc); fBase = NaN; limit--; continue; }
+            if (!this.atomic(inst)) { pc = this.raise(pc); fBase = NaN; dTag = this.dataTag; limit--; continue; }
             pc += ilen;
             break;
           }
@@ -366,9 +368,9 @@ export class Hart extends Privileged {
             this.instret = base + icount;
             const next = this.system(inst, pc, ilen);
             base = this.instret - icount; // a CSR write may have set minstret
-            if (this.excPending) { pc = this.raise(pc); fBase = NaN; limit--; continue; }
+            if (this.excPending) { pc = this.raise(pc); fBase = NaN; dTag = this.dataTag; limit--; continue; }
             // Anything SYSTEM does may change privilege, translation or enabled interrupts.
-            pc = next; fBase = NaN; limit = 0;
+            pc = next; fBase = NaN; dTag = this.dataTag; limit = 0;
             if (this.wfiPending) { this.wfiPending = false; budget = 0; exit = Exit.Wfi; }
             if (this.hsmStopPending) { this.hsmStopPending = false; budget = 0; exit = Exit.HartStopped; }
             break;
@@ -376,7 +378,7 @@ export class Hart extends Privileged {
           default: {
             this.instret = base + icount;
             const next = this.executeOther(inst, pc, ilen);
-            if (this.excPending) { pc = this.raise(pc); fBase = NaN; limit--; continue; }
+            if (this.excPending) { pc = this.raise(pc); fBase = NaN; dTag = this.dataTag; limit--; continue; }
             pc = next;
             break;
           }
@@ -446,7 +448,7 @@ export class Hart extends Privileged {
     const tlb = this.mmu.tlbs[Access.Fetch];
     const t = (lo >>> 12) & TLB_MASK;
     let host: number;
-    if (tlb.tagLo[t] === (lo & -4096) && tlb.tagHi[t] === hi) {
+    if (tlb.tagLo[t] === (lo & -4096) && tlb.tagHi[t] === (hi ^ this.fetchTag)) {
       host = (tlb.host[t] >>> 0) + (lo & 0xfff);
     } else {
       const pa = this.mmu.translate(lo, hi, Access.Fetch, this.priv, this.mstatusLo());
@@ -454,7 +456,7 @@ export class Hart extends Privileged {
         this.exception(pa < 0 ? this.mmu.faultCause : Cause.InstructionAccessFault, lo, hi);
         return -1;
       }
-      this.mmu.fill(Access.Fetch, lo, hi, pa);
+      this.mmu.fill(Access.Fetch, lo, hi, pa, this.fetchTag);
       host = this.mmu.hostOf(pa);
     }
     if ((lo & 0xfff) <= 4092 && Number.isNaN(this.fetchBase)) {

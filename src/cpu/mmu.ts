@@ -3,14 +3,16 @@
  * permission checks, and the software TLBs that let the interpreter's loads, stores and fetches
  * skip the walk. One direct-mapped TLB per access kind, so that a hit needs no permission check:
  * an entry exists only where that access kind was allowed at the current privilege and mstatus.
- * Every TLB is flushed whenever satp, the privilege, mstatus or the page tables (sfence.vma) change.
+ * An entry's tag also carries the context it was made in (privilege, and SUM/MXR for data; see
+ * contextTag), so a trap, an xRET or an mstatus write switches context without a flush. The TLBs
+ * are flushed when satp changes and on SFENCE.VMA.
  */
 
 import { RAM_BASE, RAM_OFFSET } from '../memory/layout.ts';
 import { Access, accessFaultCause, pageFaultCause } from './trap-causes.ts';
 import { Mstatus } from './csr-numbers.ts';
 
-export const TLB_SIZE = 256;
+export const TLB_SIZE = 1024;
 export const TLB_MASK = TLB_SIZE - 1;
 /** A tag no page can have: real tags have their low 12 bits clear. */
 const INVALID_TAG = 1;
@@ -34,8 +36,17 @@ export const enum SatpMode {
   Sv48 = 9,
 }
 
+/**
+ * The context part of a TLB tag, XORed into the high word of the virtual address. Canonical Sv39/Sv48
+ * addresses (and physical ones below 2^53) leave bits 24..31 of the high word all equal, so these
+ * bits tell contexts apart. Fetch tags use the privilege alone.
+ */
+export function contextTag(priv: number, mstatus: number): number {
+  return ((priv & 3) | ((mstatus & Mstatus.SUM) !== 0 ? 4 : 0) | ((mstatus & Mstatus.MXR) !== 0 ? 8 : 0)) << 24;
+}
+
 export class Tlb {
-  /** Virtual page tag: low word of the page address (low 12 bits clear) and the high word. */
+  /** Virtual page tag: low word of the page address (low 12 bits clear) and the high word XOR the context tag. */
   readonly tagLo = new Int32Array(TLB_SIZE).fill(INVALID_TAG);
   readonly tagHi = new Int32Array(TLB_SIZE);
   /** Byte offset of the page in the shared buffer, as an unsigned value stored in an Int32. */
@@ -150,15 +161,15 @@ export class Mmu {
     }
   }
 
-  /** Caches a translation of the page holding virtual lo/hi to the RAM physical address pa. */
-  fill(access: Access, lo: number, hi: number, pa: number): void {
+  /** Caches a translation, made in context `tag`, of the page holding virtual lo/hi to RAM physical address pa. */
+  fill(access: Access, lo: number, hi: number, pa: number, tag: number): void {
     const pagePa = pa - (pa % PAGE);
     if (!this.isRam(pagePa, PAGE)) return;
     if (access === Access.Store && pagePa === this.watchedPage) return; // stores there must be seen
     const tlb = this.tlbs[access];
     const i = (lo >>> 12) & TLB_MASK;
     tlb.tagLo[i] = lo & ~0xfff;
-    tlb.tagHi[i] = hi;
+    tlb.tagHi[i] = hi ^ tag;
     tlb.host[i] = this.hostOf(pagePa);
   }
 }

@@ -6,7 +6,7 @@
 
 import { Control, State, controlWordBase, stateByteBase } from '../memory/layout.ts';
 import { CsrNum, Mstatus, Slot } from './csr-numbers.ts';
-import { Mmu, SatpMode } from './mmu.ts';
+import { Mmu, SatpMode, contextTag } from './mmu.ts';
 import { Access, Cause, IRQ_PRIORITY, IrqBit, accessFaultCause } from './trap-causes.ts';
 import { out, splitNumber, toBigSigned, fromBig } from './int64.ts';
 import { Fpu, type FpHost } from './fpu.ts';
@@ -82,6 +82,9 @@ export class Privileged implements FpHost {
 
   pc = 0;
   priv = 3;
+  /** TLB context tags (mmu.ts contextTag) for data accesses and for fetches; see updateContext(). */
+  dataTag = 3 << 24;
+  fetchTag = 3 << 24;
   instret = 0;
   /** mcycle runs with instret (one instruction per cycle) plus what software wrote to it. */
   private cycleDelta = 0;
@@ -134,6 +137,7 @@ export class Privileged implements FpHost {
     splitNumber(this.id); this.r[20] = out[0]; this.r[21] = out[1];
     splitNumber(a1); this.r[22] = out[0]; this.r[23] = out[1];
     this.mmu.setSatp(0, 0);
+    this.updateContext();
   }
 
   /**
@@ -146,6 +150,9 @@ export class Privileged implements FpHost {
     this.setSlot(Slot.Mcounteren, 7, 0);
     this.setSlot(Slot.Menvcfg, 0, STCE_HI);
     this.setSlot(Slot.Stimecmp, -1, -1);
+    // No timer is pending until the kernel asks for one (SBI set_timer or stimecmp).
+    Atomics.store(this.mem, this.ctl + Control.MtimecmpLo, -1);
+    Atomics.store(this.mem, this.ctl + Control.MtimecmpHi, -1);
     this.timerToSupervisor = true;
   }
 
@@ -159,6 +166,17 @@ export class Privileged implements FpHost {
     this.setSlot(Slot.Satp, 0, 0);
     this.mmu.setSatp(0, 0);
     this.setSlot(Slot.Mstatus, this.csr[Slot.Mstatus * 2] & ~Mstatus.SIE, 0);
+    this.updateContext();
+  }
+
+  /**
+   * Recomputes the TLB context tags after the privilege or mstatus changed: data accesses use the
+   * effective privilege (MPRV borrows MPP's) with SUM and MXR; fetches the privilege alone.
+   */
+  updateContext(): void {
+    const status = this.csr[Slot.Mstatus * 2];
+    this.dataTag = contextTag(this.dataPriv(), status);
+    this.fetchTag = contextTag(this.priv, 0);
   }
 
   /** Writes pc, privilege and instret to the state block, for readers on other threads. */
@@ -244,7 +262,7 @@ export class Privileged implements FpHost {
       tvecSlot = Slot.Mtvec;
     }
     csr[Slot.Mstatus * 2] = status;
-    this.mmu.flush();
+    this.updateContext();
     const tvecLo = csr[tvecSlot * 2], tvecHi = csr[tvecSlot * 2 + 1];
     const base = tvecHi * TWO32 + ((tvecLo & ~3) >>> 0);
     return interrupt && (tvecLo & 3) === 1 ? base + 4 * cause : base;
@@ -266,7 +284,7 @@ export class Privileged implements FpHost {
     }
     if (this.priv !== 3) status &= ~Mstatus.MPRV;
     csr[Slot.Mstatus * 2] = status;
-    this.mmu.flush();
+    this.updateContext();
     const lo = csr[epcSlot * 2], hi = csr[epcSlot * 2 + 1];
     const top = hi >> 21;
     if (top !== 0 && top !== -1) return this.raiseUnreachableTarget(lo, hi);
@@ -286,14 +304,22 @@ export class Privileged implements FpHost {
     let mip = csr[Slot.Mip * 2] | Atomics.load(this.mem, this.ctl + Control.PendingIrq);
     if (withTimers) {
       const now = this.platform.mtime();
-      if (now >= this.mtimecmp()) mip |= this.timerToSupervisor ? IrqBit.STIP : IrqBit.MTIP;
-      if ((csr[Slot.Menvcfg * 2 + 1] & STCE_HI) !== 0) {
-        mip &= ~IrqBit.STIP;
-        const cmp = (csr[Slot.Stimecmp * 2 + 1] >>> 0) * TWO32 + (csr[Slot.Stimecmp * 2] >>> 0);
-        if (now >= cmp) mip |= IrqBit.STIP;
+      const sstc = this.sstcEnabled();
+      // With Sstc on, STIP is stimecmp's alone; the SBI timer (mtimecmp -> STIP) then stands aside.
+      if (!(this.timerToSupervisor && sstc) && now >= this.mtimecmp()) {
+        mip |= this.timerToSupervisor ? IrqBit.STIP : IrqBit.MTIP;
       }
+      if (sstc) mip = (mip & ~IrqBit.STIP) | (now >= this.stimecmp() ? IrqBit.STIP : 0);
     }
     return mip;
+  }
+
+  private sstcEnabled(): boolean {
+    return (this.csr[Slot.Menvcfg * 2 + 1] & STCE_HI) !== 0;
+  }
+
+  private stimecmp(): number {
+    return (this.csr[Slot.Stimecmp * 2 + 1] >>> 0) * TWO32 + (this.csr[Slot.Stimecmp * 2] >>> 0);
   }
 
   /** The highest-priority interrupt that is pending and enabled at the current privilege, or -1. */
@@ -325,11 +351,14 @@ export class Privileged implements FpHost {
   /** Milliseconds until the earliest armed timer fires (Infinity when none is armed). */
   msUntilTimer(): number {
     const mie = this.csr[Slot.Mie * 2];
+    const sstc = this.sstcEnabled();
     let deadline = Infinity;
-    if ((mie & (this.timerToSupervisor ? IrqBit.STIP : IrqBit.MTIP)) !== 0) deadline = this.mtimecmp();
-    if ((mie & IrqBit.STIP) !== 0 && (this.csr[Slot.Menvcfg * 2 + 1] & STCE_HI) !== 0) {
-      deadline = Math.min(deadline, (this.csr[Slot.Stimecmp * 2 + 1] >>> 0) * TWO32 + (this.csr[Slot.Stimecmp * 2] >>> 0));
+    if (this.timerToSupervisor) {
+      if (!sstc && (mie & IrqBit.STIP) !== 0) deadline = this.mtimecmp();
+    } else if ((mie & IrqBit.MTIP) !== 0) {
+      deadline = this.mtimecmp();
     }
+    if (sstc && (mie & IrqBit.STIP) !== 0) deadline = Math.min(deadline, this.stimecmp());
     if (deadline === Infinity) return Infinity;
     return Math.max(0, (deadline - this.platform.mtime()) / 10_000);
   }
@@ -505,7 +534,7 @@ export class Privileged implements FpHost {
       case CsrNum.Sstatus: {
         const writable = SSTATUS_WRITABLE | (this.fpPresent() ? Mstatus.FS : 0);
         this.setSlot(Slot.Mstatus, (status & ~writable) | (lo & writable), 0);
-        this.mmu.flush();
+        this.updateContext();
         return;
       }
       case CsrNum.Sie: {
@@ -539,7 +568,7 @@ export class Privileged implements FpHost {
         let writable = MSTATUS_WRITABLE | (this.fpPresent() ? Mstatus.FS : 0);
         if (((lo & Mstatus.MPP) >>> Mstatus.MPP_SHIFT) === 2) writable &= ~Mstatus.MPP; // MPP=2 is reserved
         this.setSlot(Slot.Mstatus, (status & ~writable) | (lo & writable), 0);
-        this.mmu.flush();
+        this.updateContext();
         return;
       }
       case CsrNum.Misa: return; // fixed: extensions cannot be switched off
@@ -606,7 +635,7 @@ export class Privileged implements FpHost {
   // ---- memory slow paths -------------------------------------------------------------------------
 
   /** Privilege that data accesses use: MPRV in M-mode borrows MPP's. */
-  private dataPriv(): number {
+  dataPriv(): number {
     const status = this.csr[Slot.Mstatus * 2];
     return this.priv === 3 && (status & Mstatus.MPRV) !== 0 ? (status & Mstatus.MPP) >>> Mstatus.MPP_SHIFT : this.priv;
   }
@@ -645,7 +674,7 @@ export class Privileged implements FpHost {
       const pa = this.translateData(lo, hi, Access.Load);
       if (pa < 0) return false;
       if (this.mmu.isRam(pa, size)) {
-        this.mmu.fill(Access.Load, lo, hi, pa);
+        this.mmu.fill(Access.Load, lo, hi, pa, this.dataTag);
         const h = this.mmu.hostOf(pa);
         switch (size) {
           case 1: vlo = this.u8[h]; break;
@@ -690,7 +719,7 @@ export class Privileged implements FpHost {
     }
     const pa = this.translateData(lo, hi, Access.Store);
     if (pa < 0) return false;
-    if (this.mmu.isRam(pa, size)) this.mmu.fill(Access.Store, lo, hi, pa);
+    if (this.mmu.isRam(pa, size)) this.mmu.fill(Access.Store, lo, hi, pa, this.dataTag);
     return this.storePhysical(pa, size, vlo, vhi, lo, hi);
   }
 
