@@ -12,7 +12,7 @@ import { TLB_MASK } from './mmu.ts';
 import { Privileged, type HartPlatform } from './privileged.ts';
 import { compressedTable } from './compressed.ts';
 import { FpResult } from './fpu.ts';
-import { div32, div64, mul64, mulh, out, splitNumber } from './int64.ts';
+import { div32, div64, mul64, mulh, out, scratchF64, scratchI32, splitNumber } from './int64.ts';
 
 export type { HartPlatform } from './privileged.ts';
 
@@ -57,7 +57,8 @@ export class Hart extends Privileged {
    */
   run(budget: number): Exit {
     const r = this.r;
-    const u16 = this.u16, i8 = this.i8, u8 = this.u8, i16 = this.i16, i32 = this.i32;
+    const u16 = this.u16, i8 = this.i8, u8 = this.u8, i16 = this.i16, i32 = this.i32, f64 = this.f64;
+    const tf = scratchF64, ti = scratchI32;
     const cexp = this.cexp;
     const ltlb = this.mmu.tlbs[Access.Load], stlb = this.mmu.tlbs[Access.Store];
     const lTagLo = ltlb.tagLo, lTagHi = ltlb.tagHi, lHost = ltlb.host;
@@ -202,7 +203,7 @@ export class Hart extends Privileged {
                 case 0: vlo = i8[h]; vhi = vlo >> 31; break;
                 case 1: vlo = i16[h >>> 1]; vhi = vlo >> 31; break;
                 case 2: vlo = i32[h >>> 2]; vhi = vlo >> 31; break;
-                case 3: vlo = i32[h >>> 2]; vhi = i32[(h >>> 2) + 1]; break;
+                case 3: tf[0] = f64[h >>> 3]; vlo = ti[0]; vhi = ti[1]; break; // one 8-byte access
                 case 4: vlo = u8[h]; vhi = 0; break;
                 case 5: vlo = u16[h >>> 1]; vhi = 0; break;
                 default: vlo = i32[h >>> 2]; vhi = 0; break;
@@ -230,7 +231,7 @@ export class Hart extends Privileged {
                 case 0: u8[h] = r[rs2]; break;
                 case 1: u16[h >>> 1] = r[rs2]; break;
                 case 2: i32[h >>> 2] = r[rs2]; break;
-                default: i32[h >>> 2] = r[rs2]; i32[(h >>> 2) + 1] = r[rs2 + 1]; break;
+                default: ti[0] = r[rs2]; ti[1] = r[rs2 + 1]; f64[h >>> 3] = tf[0]; break; // one 8-byte access
               }
             } else {
               if (f3 >= 4) { pc = this.illegal(pc, inst, ilen); fBase = NaN; dTag = this.dataTag; limit--; continue; }

@@ -8,6 +8,15 @@
 /** Result register pair: out[0] = lo, out[1] = hi. */
 export const out = new Int32Array(2);
 
+/**
+ * A 64-bit scratch seen as a double and as two words. Aligned 64-bit guest loads and stores go
+ * through a Float64Array element, which the host does as one 8-byte access: RISC-V requires them to
+ * be single-copy atomic, and two 32-bit accesses could tear against another hart. The double is
+ * only copied, never computed with, so every bit pattern (NaNs included) survives.
+ */
+export const scratchF64 = new Float64Array(1);
+export const scratchI32 = new Int32Array(scratchF64.buffer);
+
 const TWO32 = 4294967296;
 
 /** High 32 bits of the unsigned 32x32 product, in 16-bit limbs so every partial product is exact. */

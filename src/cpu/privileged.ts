@@ -8,7 +8,7 @@ import { Control, State, controlWordBase, stateByteBase } from '../memory/layout
 import { CsrNum, Mstatus, Slot } from './csr-numbers.ts';
 import { Mmu, SatpMode, contextTag } from './mmu.ts';
 import { Access, Cause, IRQ_PRIORITY, IrqBit, accessFaultCause } from './trap-causes.ts';
-import { out, splitNumber, toBigSigned, fromBig } from './int64.ts';
+import { out, scratchF64, scratchI32, splitNumber, toBigSigned, fromBig } from './int64.ts';
 import { Fpu, type FpHost } from './fpu.ts';
 
 /** What a hart needs from the machine around it. Implemented by the vCPU worker; fakes in tests. */
@@ -64,6 +64,8 @@ export class Privileged implements FpHost {
   readonly i16: Int16Array;
   readonly i32: Int32Array;
   readonly i64: BigInt64Array;
+  /** The buffer as doubles: only for single-copy-atomic 64-bit loads and stores (see int64.ts). */
+  readonly f64: Float64Array;
   /** x registers as lo/hi pairs: x[n] is r[2n], r[2n+1]. */
   readonly r: Int32Array;
   /** f registers as raw 64-bit patterns, lo/hi pairs like r. */
@@ -117,6 +119,7 @@ export class Privileged implements FpHost {
     this.i16 = new Int16Array(buf);
     this.i32 = this.mem;
     this.i64 = new BigInt64Array(buf);
+    this.f64 = new Float64Array(buf);
     const base = stateByteBase(id);
     this.state = new Int32Array(buf, base, 1024);
     this.r = new Int32Array(buf, base, 64);
@@ -314,7 +317,11 @@ export class Privileged implements FpHost {
     return mip;
   }
 
-  private sstcEnabled(): boolean {
+  setStimecmp(lo: number, hi: number): void {
+    this.setSlot(Slot.Stimecmp, lo, hi);
+  }
+
+  sstcEnabled(): boolean {
     return (this.csr[Slot.Menvcfg * 2 + 1] & STCE_HI) !== 0;
   }
 
@@ -680,7 +687,7 @@ export class Privileged implements FpHost {
           case 1: vlo = this.u8[h]; break;
           case 2: vlo = this.u16[h >>> 1]; break;
           case 4: vlo = this.i32[h >>> 2]; break;
-          default: vlo = this.i32[h >>> 2]; vhi = this.i32[(h >>> 2) + 1]; break;
+          default: scratchF64[0] = this.f64[h >>> 3]; vlo = scratchI32[0]; vhi = scratchI32[1]; break;
         }
       } else {
         if (!this.platform.mmioRead(pa, size, out)) { this.exception(Cause.LoadAccessFault, lo, hi); return false; }
@@ -730,7 +737,7 @@ export class Privileged implements FpHost {
         case 1: this.u8[h] = vlo; break;
         case 2: this.u16[h >>> 1] = vlo; break;
         case 4: this.i32[h >>> 2] = vlo; break;
-        default: this.i32[h >>> 2] = vlo; this.i32[(h >>> 2) + 1] = vhi; break;
+        default: scratchI32[0] = vlo; scratchI32[1] = vhi; this.f64[h >>> 3] = scratchF64[0]; break;
       }
       const tohost = this.platform.tohost;
       if (tohost >= 0 && pa < tohost + 8 && pa + size > tohost) {

@@ -1,7 +1,8 @@
 /**
  * @fileoverview SBI Timer extension (EID "TIME"): set_timer programs the hart's supervisor timer.
- * The deadline lives in the hart's mtimecmp control words; with the builtin firmware it raises STIP
- * (not MTIP), and a deadline in the future clears a pending STIP, as the spec requires.
+ * The deadline goes to stimecmp when Sstc is on (the builtin firmware turns it on), else to the hart's
+ * mtimecmp control words, which with the builtin firmware raise STIP (not MTIP). Either way a
+ * deadline in the future clears a pending STIP, as the spec requires.
  */
 
 import { Control } from '../../memory/layout.ts';
@@ -10,8 +11,14 @@ import { type SbiContext, argU64 } from './context.ts';
 
 export function setSupervisorTimer(ctx: SbiContext, deadline: bigint): void {
   const hart = ctx.hart;
-  Atomics.store(hart.mem, hart.ctl + Control.MtimecmpLo, Number(BigInt.asIntN(32, deadline)));
-  Atomics.store(hart.mem, hart.ctl + Control.MtimecmpHi, Number(BigInt.asIntN(32, deadline >> 32n)));
+  const lo = Number(BigInt.asIntN(32, deadline)), hi = Number(BigInt.asIntN(32, deadline >> 32n));
+  if (hart.sstcEnabled()) {
+    // With Sstc on, stimecmp alone drives STIP: program it, as OpenSBI does on Sstc harts.
+    hart.setStimecmp(lo, hi);
+    return;
+  }
+  Atomics.store(hart.mem, hart.ctl + Control.MtimecmpLo, lo);
+  Atomics.store(hart.mem, hart.ctl + Control.MtimecmpHi, hi);
 }
 
 export function handleTime(ctx: SbiContext, fid: number): SbiRet {

@@ -1,0 +1,168 @@
+/**
+ * @fileoverview `npx tsx bench/smp.ts` (npm run bench:smp): SMP behaviour of hartvm, four measurements.
+ *
+ *   scaling    bench/guest/smp/scale.S: every hart runs the same fixed ALU loop, nothing shared, at
+ *              1, 2, 4 and 8 harts (--bios none), started together from a barrier. Two figures:
+ *              "stats MIPS" = the harts' total instructions retired over the slowest hart's
+ *              in-worker run time (from --stats: "hart N: I instructions in S s, M MIPS"; that time
+ *              includes waiting for workers that start late, so it understates at 8 harts), and
+ *              "guest MIPS" = the loop's instructions (12 x ITER x harts) over the guest's own mtime
+ *              from the barrier's release to the last hart done; speed-up is the guest MIPS over
+ *              1 hart's. The host's core count bounds the speed-up (this machine: 2).
+ *   ipi        bench/guest/smp/ipi-rtt.S: S-mode on the builtin SBI, 2 harts, 1000 SBI IPI round
+ *              trips timed in the guest with the time CSR (10 MHz); the guest sorts the samples and
+ *              prints median / min / max in ticks, reported here in µs.
+ *   overcommit bench/guest/smp/spinlock.S: 8 harts take one amoswap spinlock (tight load loop while
+ *              held, short critical section, fixed total work) with --ple on and --ple off; wall
+ *              times and their ratio. A run that hits --timeout is reported as such.
+ *   idle       bench/guest/smp/idle.S: 4 harts in WFI with nothing armed; hart 0's Sstc timer ends
+ *              the run after IDLE_MS. Host CPU (user + sys, all threads) of the hartvm process from
+ *              /usr/bin/time (the part is skipped without it). Start-up (worker threads, loading)
+ *              is cancelled by running the guest twice, idle for 3 s and for 0.2 s:
+ *              idle CPU = (cpu_3s - cpu_0.2s) / 2.8 s, as % of one core.
+ *
+ * Usage: npx tsx bench/smp.ts [--only scaling,ipi,overcommit,idle] [--iterations N] [--timeout S]
+ */
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outDir = join(root, 'build', 'bench', 'smp');
+const srcDir = join(root, 'bench', 'guest', 'smp');
+const PARTS = ['scaling', 'ipi', 'overcommit', 'idle'];
+
+function argValue(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
+}
+
+const only = argValue('only', PARTS.join(',')).split(',');
+const scaleIterations = Number(argValue('iterations', '3000000'));
+const overcommitTimeout = Number(argValue('timeout', '120'));
+
+/** Builds bench/guest/smp/NAME.S with -D defines; S-mode programs link at 0x8020_0000. */
+function build(name: string, defines: Record<string, number>, smode = false): string {
+  mkdirSync(outDir, { recursive: true });
+  const tag = Object.entries(defines).map(([k, v]) => `${k}${v}`).join('-');
+  const out = join(outDir, `${name}${tag ? `-${tag}` : ''}.elf`);
+  execFileSync('riscv64-unknown-elf-gcc', [
+    '-march=rv64imac_zicsr_zifencei', '-mabi=lp64', '-nostdlib', '-nostartfiles', '-static', '-mcmodel=medany',
+    '-Wl,--no-warn-rwx-segments',
+    ...Object.entries(defines).map(([k, v]) => `-D${k}=${v}`),
+    '-I', join(root, 'test', 'guest', 'include'),
+    '-T', join(root, 'test', 'guest', smode ? 'link-smode.ld' : 'link.ld'),
+    '-o', out, join(srcDir, `${name}.S`),
+  ], { stdio: 'inherit' });
+  return out;
+}
+
+interface Run { status: number | null; stdout: string; stderr: string; wall: number; cpu?: number }
+
+const TIME = '/usr/bin/time';
+const haveTime = existsSync(TIME);
+
+/** Runs `hartvm run ARGS`; with /usr/bin/time, also the process's CPU seconds (user + sys, all threads). */
+function hartvm(args: string[], timeoutMs = 600_000): Run {
+  const cmd = [join(root, 'bin', 'hartvm.mjs'), 'run', ...args];
+  const t0 = performance.now();
+  const r = haveTime
+    ? spawnSync(TIME, ['-f', 'TIME %e %U %S', process.execPath, ...cmd], { encoding: 'utf8', timeout: timeoutMs })
+    : spawnSync(process.execPath, cmd, { encoding: 'utf8', timeout: timeoutMs });
+  const wall = (performance.now() - t0) / 1000;
+  let stderr = r.stderr ?? '';
+  let cpu: number | undefined;
+  const m = /TIME ([\d.]+) ([\d.]+) ([\d.]+)\s*$/.exec(stderr);
+  if (m) {
+    cpu = Number(m[2]) + Number(m[3]);
+    stderr = stderr.slice(0, m.index);
+  }
+  // /usr/bin/time reports the child's non-zero status with a "Command exited" line; keep the status.
+  stderr = stderr.replace(/Command exited with non-zero status \d+\n?/, '');
+  return { status: r.status, stdout: r.stdout ?? '', stderr, wall, cpu };
+}
+
+function stats(stderr: string): { hart: number; instret: number; seconds: number }[] {
+  return [...stderr.matchAll(/hart (\d+): (\d+) instructions in ([\d.]+) s/g)]
+    .map((m) => ({ hart: Number(m[1]), instret: Number(m[2]), seconds: Number(m[3]) }));
+}
+
+function table(rows: string[][]): void {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  for (const r of rows) console.log(r.map((cell, c) => cell.padStart(widths[c])).join('  '));
+  console.log('');
+}
+
+console.log(`bench:smp on ${availableParallelism()} host cores (node ${process.version})\n`);
+
+if (only.includes('scaling')) {
+  console.log(`scaling: each hart runs ${scaleIterations} iterations of a 12-instruction ALU loop, nothing shared`);
+  const rows = [['harts', 'total Minsns', 'slowest hart s', 'stats MIPS', 'guest s', 'guest MIPS', 'speed-up', 'process wall s']];
+  let base = NaN;
+  for (const harts of [1, 2, 4, 8]) {
+    const elf = build('scale', { ITER: scaleIterations, HARTS: harts });
+    const r = hartvm(['--bios', 'none', '--smp', String(harts), '--stats', '--timeout', '600', elf]);
+    if (r.status !== 0) throw new Error(`scale at ${harts} harts: status ${r.status}\n${r.stderr}`);
+    const s = stats(r.stderr);
+    const total = s.reduce((a, h) => a + h.instret, 0);
+    const slowest = Math.max(...s.map((h) => h.seconds));
+    const ticks = /scale: ticks (\d+)/.exec(r.stdout);
+    if (!ticks) throw new Error(`scale at ${harts} harts printed no time: ${r.stdout}`);
+    const guestSeconds = Number(ticks[1]) / 1e7;
+    const guestMips = (12 * scaleIterations * harts) / guestSeconds / 1e6;
+    if (harts === 1) base = guestMips;
+    rows.push([String(harts), (total / 1e6).toFixed(1), slowest.toFixed(3), (total / slowest / 1e6).toFixed(1),
+      guestSeconds.toFixed(3), guestMips.toFixed(1), (guestMips / base).toFixed(2), r.wall.toFixed(2)]);
+  }
+  table(rows);
+}
+
+if (only.includes('ipi')) {
+  const elf = build('ipi-rtt', {}, true);
+  const r = hartvm(['--smp', '2', '--timeout', '120', elf]);
+  const m = /ipi-rtt: median (\d+) min (\d+) max (\d+) ticks/.exec(r.stdout);
+  if (r.status !== 0 || !m) throw new Error(`ipi-rtt: status ${r.status}\n${r.stdout}\n${r.stderr}`);
+  const us = (ticks: string) => (Number(ticks) / 10).toFixed(1); // 10 MHz: 1 tick = 0.1 µs
+  console.log('ipi: SBI send_ipi round trip hart 0 -> hart 1 -> hart 0, 1000 samples, guest time CSR');
+  table([['median µs', 'min µs', 'max µs'], [us(m[1]), us(m[2]), us(m[3])]]);
+}
+
+if (only.includes('overcommit')) {
+  const total = 40000;
+  const elf = build('spinlock', { HARTS: 8, TOTAL: total });
+  console.log(`overcommit: 8 harts on ${availableParallelism()} cores, ${total} acquisitions of one amoswap spinlock (tight spin while held)`);
+  const rows = [['--ple', 'status', 'wall s', 'CPU s']];
+  const walls: Record<string, number> = {};
+  for (const ple of ['on', 'off']) {
+    const r = hartvm(['--bios', 'none', '--smp', '8', '--ple', ple, '--timeout', String(overcommitTimeout), elf], (overcommitTimeout + 60) * 1000);
+    const status = r.status === 0 ? 'pass' : r.status === 124 ? `timeout (${overcommitTimeout} s)` : `exit ${r.status}`;
+    walls[ple] = r.wall;
+    rows.push([ple, status, r.wall.toFixed(2), r.cpu === undefined ? '-' : r.cpu.toFixed(2)]);
+  }
+  table(rows);
+  console.log(`wall(--ple off) / wall(--ple on) = ${(walls.off / walls.on).toFixed(2)}${rows[2][1].startsWith('timeout') ? ' (at least: --ple off hit the timeout)' : ''}\n`);
+}
+
+if (only.includes('idle')) {
+  if (!haveTime) {
+    console.log('idle: skipped (/usr/bin/time is not installed)');
+  } else {
+    const longMs = 3000, shortMs = 200;
+    const runs = [shortMs, longMs].map((ms) => {
+      const r = hartvm(['--smp', '4', '--timeout', '60', build('idle', { IDLE_MS: ms }, true)]);
+      if (r.status !== 0 || r.cpu === undefined) throw new Error(`idle ${ms} ms: status ${r.status}\n${r.stderr}`);
+      return { ms, ...r };
+    });
+    const idlePct = ((runs[1].cpu! - runs[0].cpu!) / ((longMs - shortMs) / 1000)) * 100;
+    console.log('idle: 4 harts in WFI, nothing armed but hart 0\'s timer; host CPU of the hartvm process (all threads)');
+    table([
+      ['guest idle', 'wall s', 'CPU s', 'CPU % of one core'],
+      ...runs.map((r) => [`${r.ms} ms`, r.wall.toFixed(2), r.cpu!.toFixed(2), ((r.cpu! / r.wall) * 100).toFixed(0)]),
+      ['difference', (runs[1].wall - runs[0].wall).toFixed(2), (runs[1].cpu! - runs[0].cpu!).toFixed(2), idlePct.toFixed(1)],
+    ]);
+    console.log('(the difference row cancels start-up: it is the CPU the idle harts cost while the guest waits)');
+  }
+}
