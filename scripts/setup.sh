@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs everything hartvm needs on a fresh Debian/Ubuntu machine: the RISC-V cross toolchain that
-# builds the guest test programs (Debian packages) and the npm dependencies. Safe to run again.
+# builds the bare-metal guest test programs, dtc, OpenSBI (the --bios FILE firmware the tests boot)
+# and the npm dependencies. The Linux guest's own packages (kernel source, Linux cross compiler,
+# busybox source) are installed by scripts/guest/build.mjs when it first runs. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf picolibc-riscv64-unknown-elf device-tree-compiler)
+packages=(gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf picolibc-riscv64-unknown-elf device-tree-compiler opensbi)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

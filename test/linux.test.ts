@@ -1,0 +1,95 @@
+/**
+ * @fileoverview The main job: riscv64 Linux 6.1 (the project's guest, built by scripts/guest/build.mjs
+ * and cached outside the repository) booted through the real CLI on 1, 2 and 4 harts, with the builtin
+ * SBI and with OpenSBI's fw_jump. The guest's /init runs the scenario named by `hartvm.test=` on the
+ * kernel command line and powers off, so every run ends by itself.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, describeRun, hartvm } from './helpers/hartvm-cli.ts';
+
+const OPENSBI_FW_JUMP = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin';
+/** A boot on this interpreter takes seconds; leave room for a loaded 2-core CI machine. */
+const BOOT_TIMEOUT_S = 240;
+
+let guestDir = '';
+
+function boot(test: string, extra: string[] = []): string[] {
+  return [
+    'run', '--memory', '256M', '--timeout', String(BOOT_TIMEOUT_S),
+    '--kernel', path.join(guestDir, 'Image'), '--initrd', path.join(guestDir, 'rootfs.cpio'),
+    '--append', `console=ttyS0 hartvm.test=${test}`, ...extra,
+  ];
+}
+
+describe('Linux guest', () => {
+  beforeAll(() => {
+    // Builds the kernel, busybox and the test programs on first use (minutes), else reuses the cache.
+    const build = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'guest', 'build.mjs'), '--print-dir'], {
+      encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 1_500_000,
+    });
+    if (build.status !== 0) throw new Error(`the guest build failed:\n${build.stderr.slice(-4000)}`);
+    guestDir = build.stdout.trim().split('\n').at(-1)!;
+  }, 1_600_000);
+
+  it.each([1, 2, 4])('boots to userspace on %i hart(s) and lists every hart in /proc/cpuinfo', { timeout: 300_000 }, async (harts) => {
+    const args = boot('cpuinfo', ['--smp', String(harts)]);
+    const r = await hartvm(args, 290_000);
+    const report = describeRun(args, r);
+    expect(r.stdout, report).toContain(`hartvm-init: up, ${harts} cpus`);
+    const processors = r.stdout.match(/^processor\s*:\s*\d+/gm) ?? [];
+    expect(processors.map((p) => Number(p.split(':')[1])), report).toEqual([...Array(harts).keys()]);
+    expect(r.stdout, report).toContain('isa\t\t: rv64imafdc');
+    expect(r.stdout, report).toContain('hartvm-init: test cpuinfo done');
+    expect(r.code, report).toBe(0); // powered off through SBI SRST
+  });
+
+  it('runs the pthread, atomics and float programs with correct output on 2 harts', { timeout: 300_000 }, async () => {
+    const args = boot('programs', ['--smp', '2']);
+    const r = await hartvm(args, 290_000);
+    const report = describeRun(args, r);
+    expect(r.stdout, report).toMatch(/^pthreads: .* OK$/m);
+    expect(r.stdout, report).toMatch(/^atomics: OK/m);
+    const expectedFloat = readFileSync(path.join(ROOT, 'scripts', 'guest', 'programs', 'float.expected'), 'utf8');
+    const floatLines = r.stdout.split('\n').filter((l) => l.startsWith('float:')).join('\n');
+    expect(floatLines + '\n', report).toBe(expectedFloat);
+    expect(r.stdout, report).toContain('programs: OK');
+    expect(r.code, report).toBe(0);
+  });
+
+  it('keeps what the guest wrote and synced to a virtio-blk disk after power-off', { timeout: 300_000 }, async () => {
+    const image = path.join(mkdtempSync(path.join(tmpdir(), 'hartvm-disk-')), 'disk.img');
+    writeFileSync(image, Buffer.alloc(1 << 20));
+    const args = boot('disk', ['--smp', '2', '--drive', `file=${image}`]);
+    const r = await hartvm(args, 290_000);
+    const report = describeRun(args, r);
+    expect(r.stdout, report).toContain('disk: readback OK');
+    expect(r.code, report).toBe(0);
+    const written = readFileSync(image).subarray(0, 4096).toString('latin1');
+    const lines = written.split('\n');
+    expect(lines[0], report).toBe('hartvm-disk-pattern 0000 ......');
+    expect(lines[127], report).toBe('hartvm-disk-pattern 0127 ......');
+  });
+
+  it('refuses guest writes to a read-only drive', { timeout: 300_000 }, async () => {
+    const image = path.join(mkdtempSync(path.join(tmpdir(), 'hartvm-disk-')), 'ro.img');
+    writeFileSync(image, Buffer.alloc(1 << 20));
+    const args = boot('disk', ['--smp', '1', '--drive', `file=${image},readonly=on`]);
+    const r = await hartvm(args, 290_000);
+    expect(r.stdout, describeRun(args, r)).toMatch(/disk: (FAIL|readback FAIL)/);
+    expect(readFileSync(image).every((b) => b === 0)).toBe(true);
+  });
+
+  it.runIf(existsSync(OPENSBI_FW_JUMP))('boots the same guest under OpenSBI fw_jump (--bios FILE)', { timeout: 300_000 }, async () => {
+    const args = boot('cpuinfo', ['--smp', '2', '--bios', OPENSBI_FW_JUMP]);
+    const r = await hartvm(args, 290_000);
+    const report = describeRun(args, r);
+    expect(r.stdout, report).toContain('OpenSBI');
+    expect(r.stdout, report).toContain('hartvm-init: up, 2 cpus');
+    expect(r.stdout, report).toContain('hartvm-init: test cpuinfo done');
+    expect(r.code, report).toBe(0);
+  });
+});
