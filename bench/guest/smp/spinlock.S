@@ -1,7 +1,7 @@
 /* spinlock: HARTS harts take one amoswap.w spinlock TOTAL / HARTS times each, with a short critical
- * section (a plain load-add-store of a shared counter); the wait is a tight load loop on the lock
+ * section (a plain load-add-store of a shared counter around CS_WORK iterations of work); the wait is a tight load loop on the lock
  * word with no PAUSE, the kind of loop hartvm's pause-loop exiting detects. Hart 0 waits for all,
- * checks the counter (failure: finisher code 1) and ends the run. Built with -DHARTS= -DTOTAL=. */
+ * checks the counter (failure: finisher code 1) and ends the run. Built with -DHARTS= -DTOTAL= -DCS_WORK=. */
   .section .text.init, "ax", @progbits
   .globl _start
 _start:
@@ -17,6 +17,9 @@ _start:
   bnez t0, 2b
   j 1b
 3:ld t1, 0(s2)
+  li t3, CS_WORK               /* work inside the lock: long enough that a holder gets preempted */
+7:addi t3, t3, -1
+  bnez t3, 7b
   addi t1, t1, 1
   sd t1, 0(s2)
   amoswap.w.rl zero, zero, (s1)
