@@ -9,13 +9,19 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, describeRun, hartvm } from './helpers/hartvm-cli.ts';
+import { ROOT, describeRun, hartvm, type RunResult } from './helpers/hartvm-cli.ts';
 
 const OPENSBI_FW_JUMP = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin';
 /** A boot on this interpreter takes seconds; leave room for a loaded 2-core CI machine. */
 const BOOT_TIMEOUT_S = 240;
 
 let guestDir = '';
+
+/** Runs hartvm with the guest console's \r\n (the tty's newline translation) turned back into \n. */
+async function runGuest(args: string[]): Promise<RunResult> {
+  const r = await hartvm(args, 290_000);
+  return { ...r, stdout: r.stdout.replace(/\r\n/g, '\n') };
+}
 
 function boot(test: string, extra: string[] = []): string[] {
   return [
@@ -37,7 +43,7 @@ describe('Linux guest', () => {
 
   it.each([1, 2, 4])('boots to userspace on %i hart(s) and lists every hart in /proc/cpuinfo', { timeout: 300_000 }, async (harts) => {
     const args = boot('cpuinfo', ['--smp', String(harts)]);
-    const r = await hartvm(args, 290_000);
+    const r = await runGuest(args);
     const report = describeRun(args, r);
     expect(r.stdout, report).toContain(`hartvm-init: up, ${harts} cpus`);
     const processors = r.stdout.match(/^processor\s*:\s*\d+/gm) ?? [];
@@ -49,7 +55,7 @@ describe('Linux guest', () => {
 
   it('runs the pthread, atomics and float programs with correct output on 2 harts', { timeout: 300_000 }, async () => {
     const args = boot('programs', ['--smp', '2']);
-    const r = await hartvm(args, 290_000);
+    const r = await runGuest(args);
     const report = describeRun(args, r);
     expect(r.stdout, report).toMatch(/^pthreads: .* OK$/m);
     expect(r.stdout, report).toMatch(/^atomics: OK/m);
@@ -64,7 +70,7 @@ describe('Linux guest', () => {
     const image = path.join(mkdtempSync(path.join(tmpdir(), 'hartvm-disk-')), 'disk.img');
     writeFileSync(image, Buffer.alloc(1 << 20));
     const args = boot('disk', ['--smp', '2', '--drive', `file=${image}`]);
-    const r = await hartvm(args, 290_000);
+    const r = await runGuest(args);
     const report = describeRun(args, r);
     expect(r.stdout, report).toContain('disk: readback OK');
     expect(r.code, report).toBe(0);
@@ -78,14 +84,14 @@ describe('Linux guest', () => {
     const image = path.join(mkdtempSync(path.join(tmpdir(), 'hartvm-disk-')), 'ro.img');
     writeFileSync(image, Buffer.alloc(1 << 20));
     const args = boot('disk', ['--smp', '1', '--drive', `file=${image},readonly=on`]);
-    const r = await hartvm(args, 290_000);
+    const r = await runGuest(args);
     expect(r.stdout, describeRun(args, r)).toMatch(/disk: (FAIL|readback FAIL)/);
     expect(readFileSync(image).every((b) => b === 0)).toBe(true);
   });
 
   it.runIf(existsSync(OPENSBI_FW_JUMP))('boots the same guest under OpenSBI fw_jump (--bios FILE)', { timeout: 300_000 }, async () => {
     const args = boot('cpuinfo', ['--smp', '2', '--bios', OPENSBI_FW_JUMP]);
-    const r = await hartvm(args, 290_000);
+    const r = await runGuest(args);
     const report = describeRun(args, r);
     expect(r.stdout, report).toContain('OpenSBI');
     expect(r.stdout, report).toContain('hartvm-init: up, 2 cpus');
