@@ -436,9 +436,15 @@ export class Privileged implements FpHost {
     return pc + ilen;
   }
 
-  /** Counter CSRs in S and U mode are gated by mcounteren and scounteren (one bit per counter). */
+  /**
+   * Counter CSRs in S and U mode are gated by mcounteren and scounteren (one bit per counter). Under
+   * the builtin firmware, reads the enables refuse are served anyway: SBI firmware (OpenSBI) keeps
+   * illegal-instruction traps in M-mode and emulates cycle/time/instret reads there, and Linux's vDSO
+   * relies on it (it reads `time` from U-mode with scounteren clear unless a PMU driver set it).
+   */
   private counterAllowed(index: number): boolean {
     if (this.priv === 3) return true;
+    if (this.sbi !== undefined && index <= 2) return true;
     if (((this.csr[Slot.Mcounteren * 2] >>> index) & 1) === 0) return false;
     return this.priv === 1 || ((this.csr[Slot.Scounteren * 2] >>> index) & 1) !== 0;
   }
