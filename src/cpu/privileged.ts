@@ -856,10 +856,6 @@ export class Privileged implements FpHost {
     return true;
   }
 
-  /** Control word index, for the owner's wake-ups. */
-  wakeIndex(): number {
-    return this.ctl + Control.Wake;
-  }
 }
 
 function isAmoFunct(f5: number): boolean {

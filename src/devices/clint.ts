@@ -7,6 +7,7 @@
 import { Control, controlWordBase } from '../memory/layout.ts';
 import { IrqBit } from '../cpu/trap-causes.ts';
 import type { MachineClock } from '../vmm/clock.ts';
+import { HartsControl } from '../vmm/harts-control.ts';
 
 export const CLINT_BASE = 0x0200_0000;
 export const CLINT_SIZE = 0x1_0000;
@@ -15,11 +16,15 @@ const MTIMECMP = 0x4000;
 const MTIME = 0xbff8;
 
 export class Clint {
+  private readonly router: HartsControl;
+
   constructor(
     private readonly mem: Int32Array,
     private readonly harts: number,
     private readonly clock: MachineClock,
-  ) {}
+  ) {
+    this.router = new HartsControl(mem, harts);
+  }
 
   /** Reads `size` bytes at `offset`; result in result[0..1]; false if no register is there. */
   read(offset: number, size: number, result: Int32Array): boolean {
@@ -49,11 +54,9 @@ export class Clint {
   /** Writes a register; false if no register is there. mtime is read-only here (its epoch is the VMM's). */
   write(offset: number, size: number, lo: number, hi: number): boolean {
     if (offset >= MSIP && offset < MSIP + 4 * this.harts && size === 4 && (offset & 3) === 0) {
-      const target = controlWordBase(offset >> 2);
-      if ((lo & 1) !== 0) Atomics.or(this.mem, target + Control.PendingIrq, IrqBit.MSIP);
-      else Atomics.and(this.mem, target + Control.PendingIrq, ~IrqBit.MSIP);
-      Atomics.add(this.mem, target + Control.Wake, 1);
-      Atomics.notify(this.mem, target + Control.Wake);
+      // msip is a level: 1 raises MSIP on that hart (and wakes it), 0 lowers it.
+      if ((lo & 1) !== 0) this.router.raise(offset >> 2, IrqBit.MSIP);
+      else this.router.lower(offset >> 2, IrqBit.MSIP);
       return true;
     }
     if (offset >= MTIMECMP && offset < MTIMECMP + 8 * this.harts && (size === 8 || size === 4) && (offset & (size - 1)) === 0) {
@@ -64,9 +67,7 @@ export class Clint {
       } else {
         Atomics.store(this.mem, base + ((offset & 4) === 0 ? Control.MtimecmpLo : Control.MtimecmpHi), lo);
       }
-      // A sleeping hart must recompute its deadline.
-      Atomics.add(this.mem, base + Control.Wake, 1);
-      Atomics.notify(this.mem, base + Control.Wake);
+      this.router.wake((offset - MTIMECMP) >> 3); // a sleeping hart must recompute its deadline
       return true;
     }
     if (offset >= MTIME && offset < MTIME + 8) return true; // writes to mtime are ignored
