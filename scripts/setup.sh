@@ -18,4 +18,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get update
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
 fi
-npm ci --no-audit --no-fund
+# `npm install` rather than `npm ci`: this npm leaves other platforms' optional packages (rollup's
+# native builds, pulled in by vitest) out of the lock file, and `npm ci` then refuses the lock as out
+# of sync. `npm install` installs the same locked versions.
+npm install --no-audit --no-fund
