@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, describeRun, hartvm, type RunResult } from './helpers/hartvm-cli.ts';
+import { makeElf } from './loader/make-elf.ts';
 
 const OPENSBI_FW_JUMP = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin';
 /** A boot on this interpreter takes seconds; leave room for a loaded 2-core CI machine. */
@@ -87,6 +88,19 @@ describe('Linux guest', () => {
     const r = await runGuest(args);
     expect(r.stdout, describeRun(args, r)).toMatch(/disk: (FAIL|readback FAIL)/);
     expect(readFileSync(image).every((b) => b === 0)).toBe(true);
+  });
+
+  it('boots the kernel given as a vmlinux-style ELF linked at its virtual addresses', { timeout: 300_000 }, async () => {
+    // The Image is the vmlinux's loadable content: wrap it as the ELF `make vmlinux` would link.
+    const image = readFileSync(path.join(guestDir, 'Image'));
+    const imageSize = new DataView(image.buffer, image.byteOffset).getBigUint64(16, true);
+    const base = 0xffff_ffff_8000_0000n;
+    const vmlinux = path.join(mkdtempSync(path.join(tmpdir(), 'hartvm-vmlinux-')), 'vmlinux');
+    writeFileSync(vmlinux, makeElf({ entry: base, segments: [{ paddr: base, vaddr: base, data: image, memsz: imageSize }] }));
+    const args = boot('cpuinfo', ['--smp', '1']).map((a) => (a.endsWith('Image') ? vmlinux : a));
+    const r = await runGuest(args);
+    expect(r.stdout, describeRun(args, r)).toContain('hartvm-init: test cpuinfo done');
+    expect(r.code, describeRun(args, r)).toBe(0);
   });
 
   it.runIf(existsSync(OPENSBI_FW_JUMP))('boots the same guest under OpenSBI fw_jump (--bios FILE)', { timeout: 300_000 }, async () => {

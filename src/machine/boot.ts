@@ -3,7 +3,8 @@
  * guest RAM where each boot path expects them, and says how the harts start.
  *   --bios none     the program at its ELF addresses (raw: at RAM start); every hart in M-mode at its
  *                   entry, a1 = the device tree (QEMU's -bios none).
- *   --bios builtin  the kernel (ELF as linked, Linux Image at RAM + text_offset, raw at RAM + 2 MiB);
+ *   --bios builtin  the kernel (Linux Image at RAM + text_offset, vmlinux at RAM + 2 MiB, other ELFs
+ *                   as linked, raw at RAM + 2 MiB);
  *                   hart 0 in S-mode at its entry with a1 = the device tree, the others STOPPED.
  *   --bios FILE     an M-mode firmware (OpenSBI fw_jump) at RAM start and the kernel at RAM + 2 MiB,
  *                   every hart in M-mode at the firmware's entry with a1 = the device tree.
@@ -14,11 +15,14 @@ import { HART_ISA } from '../cpu/isa.ts';
 import { buildMachineDtb } from '../fdt/machine-dt.ts';
 import { loadIntoRam, readKernelFile, type LoadedImage } from '../loader/image.ts';
 import { parseLinuxImage } from '../loader/linux-image.ts';
+import { isElf, parseElf, type ElfImage } from '../loader/elf.ts';
 import { LoaderError } from '../loader/errors.ts';
 import { ConfigError, type MachineConfig } from './config.ts';
 
 /** S-mode kernels load here by default: where OpenSBI's fw_jump jumps on QEMU virt. */
 const KERNEL_OFFSET = 0x20_0000n;
+/** ELF addresses at or above this are a kernel's virtual addresses (riscv64 Linux: 0xffffffff80000000). */
+const KERNEL_VIRTUAL_BASE = 0xffff_ffff_0000_0000n;
 /** The device tree goes 2 MiB below the end of RAM (when RAM is large enough), as QEMU places it. */
 const DTB_TOP_GAP = 0x20_0000;
 const PAGE = 0x1000;
@@ -106,9 +110,17 @@ export function prepareBoot(config: MachineConfig, ram: Uint8Array): BootPlan {
   };
 }
 
-/** A kernel for a firmware to start: an ELF as linked, a Linux Image at its text_offset, raw at RAM + 2 MiB. */
+/**
+ * A kernel for a firmware to start: a Linux Image at its text_offset, a vmlinux ELF (linked at the
+ * kernel's virtual addresses) moved to RAM + 2 MiB, any other ELF as linked, raw at RAM + 2 MiB.
+ */
 function loadKernel(path: string, ram: Uint8Array, base: bigint): LoadedImage {
   const bytes = readKernelFile(path);
+  if (isElf(bytes)) {
+    const elf = parseElf(bytes, path);
+    const lowest = elf.segments.reduce((m, s) => (s.paddr < m ? s.paddr : m), elf.segments[0].paddr);
+    if (lowest >= KERNEL_VIRTUAL_BASE) return loadVmlinux(elf, path, ram, base, lowest);
+  }
   const header = parseLinuxImage(bytes);
   if (header === undefined) return loadIntoRam(bytes, path, ram, base, base + KERNEL_OFFSET);
   const start = base + header.textOffset;
@@ -120,6 +132,29 @@ function loadKernel(path: string, ram: Uint8Array, base: bigint): LoadedImage {
   const image = loadIntoRam(bytes, path, ram, base, start);
   // The kernel's bss (image_size beyond the file) must not hold anything else.
   return { ...image, highest: start + size };
+}
+
+/**
+ * A vmlinux is linked where the kernel runs once paging is on (0xffffffff80000000 on riscv64), not
+ * where it is loaded. The RISC-V kernel runs from any 2 MiB-aligned physical address, so its segments
+ * go to RAM + 2 MiB at their offsets from the lowest one, and the entry moves with them (QEMU also
+ * translates a vmlinux's addresses into RAM).
+ */
+function loadVmlinux(elf: ElfImage, path: string, ram: Uint8Array, base: bigint, lowest: bigint): LoadedImage {
+  const start = base + KERNEL_OFFSET;
+  const ramEnd = base + BigInt(ram.length);
+  let highest = start;
+  for (const segment of elf.segments) {
+    const at = start + (segment.paddr - lowest);
+    if (at + segment.memsz > ramEnd) {
+      throw new LoaderError('out-of-ram', `${path}: the kernel does not fit in guest RAM (${ram.length >> 20} MiB): use a larger --memory`);
+    }
+    const offset = Number(at - base);
+    ram.fill(0, offset, offset + Number(segment.memsz));
+    ram.set(segment.fileBytes, offset);
+    if (at + segment.memsz > highest) highest = at + segment.memsz;
+  }
+  return { entry: start + (elf.entry - lowest), lowest: start, highest };
 }
 
 /**
