@@ -161,12 +161,19 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 }
 
 async function runOne(config: MachineConfig, stats: boolean, io: CliIo): Promise<number> {
-  let console: HostConsole | undefined;
+  let machine: MachineHandle | undefined;
+  let quit = false;
+  const console = io.stdin ? new HostConsole(io.stdin, (text) => io.stderr(text), () => { quit = true; machine?.stop(); }) : undefined;
   let result;
   try {
-    if (io.stdin) console = new HostConsole(io.stdin, (text) => io.stderr(text), () => machine?.stop());
-    var machine: MachineHandle | undefined = startMachine(config, { output: (bytes) => io.stdout(bytes), input: console?.guestInput });
-    result = await machine.finished;
+    for (;;) {
+      machine = startMachine(config, { output: (bytes) => io.stdout(bytes), input: console?.guestInput });
+      result = await machine.finished;
+      // A guest reset (SBI SRST reboot, finisher 0x7777) starts the machine afresh, as QEMU's
+      // system reset does; --timeout, if any, applies to each boot.
+      if (result.reason !== StopReason.Reset || quit) break;
+      io.stderr('hartvm: guest reset: rebooting\n');
+    }
   } finally {
     console?.close();
   }

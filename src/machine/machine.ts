@@ -320,7 +320,7 @@ function describeStop(reason: StopReason, code: number, config: MachineConfig, f
   switch (reason) {
     case StopReason.Fail: return `guest reported failure with code ${code}`;
     case StopReason.Timeout: return `timed out after ${config.timeoutSeconds} s (--timeout)`;
-    case StopReason.Reset: return 'guest requested a reset or reboot; hartvm stops instead of resetting';
+    case StopReason.Reset: return 'guest requested a reset or reboot';
     case StopReason.Fatal: return fatal ?? 'a hart stopped unexpectedly';
     default: return undefined;
   }
