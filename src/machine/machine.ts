@@ -226,12 +226,19 @@ export function startMachine(config: MachineConfig, io: MachineIo): MachineHandl
     };
   })();
 
+  /** A sleeping vCPU serves comlink only when it wakes: wake it as the call goes out. */
+  const controlCall = <T>(hart: number, call: () => Promise<T>): Promise<T> => {
+    const result = call();
+    router.wake(hart);
+    return result;
+  };
+
   return {
     finished,
-    pause: async () => { await Promise.all(controls.map((c) => c.pause())); },
-    resume: async () => { await Promise.all(controls.map((c) => c.resume())); },
+    pause: async () => { await Promise.all(controls.map((c, hart) => controlCall(hart, () => c.pause()))); },
+    resume: async () => { await Promise.all(controls.map((c, hart) => controlCall(hart, () => c.resume()))); },
     registers: (hart) => readRegisters(buffer, hart),
-    stats: async () => Promise.all(controls.map(async (c, hart) => ({ hart, ...(await c.stats()) }))),
+    stats: async () => Promise.all(controls.map(async (c, hart) => ({ hart, ...(await controlCall(hart, () => c.stats())) }))),
     stop: () => { requestStop(mem, harts, StopReason.Host, 0); },
   };
 }

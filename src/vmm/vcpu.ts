@@ -14,6 +14,7 @@ import {
 import { MachineClock } from './clock.ts';
 import { VcpuPlatform } from './vcpu-platform.ts';
 import { HartsControl } from './harts-control.ts';
+import { HaltPoller } from './halt-poll.ts';
 import { SbiFirmware } from './sbi/firmware.ts';
 import { MailboxConsole } from './sbi/console-port.ts';
 import type { SbiContext } from './sbi/context.ts';
@@ -51,10 +52,15 @@ export type VcpuMessage =
 const WARMUP_RUNS = 64;
 const WARMUP_BUDGET = 200;
 const BUDGET = 1 << 22;
+/** How often a paused vCPU checks for a stop. */
+const PAUSED_POLL_MS = 50;
 /** How often a running vCPU lets its control plane (comlink) in. */
 const CONTROL_POLL_MS = 10;
-/** Longest single sleep; the wake word ends it sooner on any event. */
-const MAX_SLEEP_MS = 50;
+/**
+ * Longest single sleep. Every event for a hart (interrupt, start, stop, control-plane call) bumps its
+ * wake word, so this bound only limits how long a lost wake-up could last; idle harts wake this often.
+ */
+const MAX_SLEEP_MS = 1000;
 
 /** Lets queued control-plane messages run: the run loop is synchronous between these points. */
 function yieldToEventLoop(): Promise<void> {
@@ -110,6 +116,7 @@ export async function runVcpu(init: VcpuInit): Promise<void> {
   };
   if (parentPort) Comlink.expose(control, nodeEndpoint(parentPort));
 
+  const halt = new HaltPoller();
   let runs = 0;
   let lastYield = performance.now();
   while (!stopped()) {
@@ -122,7 +129,7 @@ export async function runVcpu(init: VcpuInit): Promise<void> {
     while (paused && !stopped()) {
       await new Promise<void>((resolve) => {
         resumed = resolve;
-        setTimeout(resolve, MAX_SLEEP_MS); // also notice a stop while paused
+        setTimeout(resolve, PAUSED_POLL_MS); // also notice a stop while paused
       });
     }
     if (harts.hsmState(init.hart) !== HsmState.Started) {
@@ -153,10 +160,15 @@ export async function runVcpu(init: VcpuInit): Promise<void> {
         // Sleep until an interrupt is pending and enabled in mie (WFI's wake-up condition, whatever
         // the global enables), the machine stops, or the timer deadline passes. The wake word is read
         // before the last check, so an event in between makes Atomics.wait return at once.
-        for (;;) {
-          const seen = Atomics.load(mem, ctl + Control.Wake);
-          if (hart.interruptWaiting() || stopped()) break;
-          Atomics.wait(mem, ctl + Control.Wake, seen, Math.min(hart.msUntilTimer(), MAX_SLEEP_MS));
+        const ready = (): boolean => hart.interruptWaiting() || stopped();
+        if (!halt.poll(ready)) {
+          const asleep = performance.now();
+          for (;;) {
+            const seen = Atomics.load(mem, ctl + Control.Wake);
+            if (ready()) break;
+            Atomics.wait(mem, ctl + Control.Wake, seen, Math.min(hart.msUntilTimer(), MAX_SLEEP_MS));
+          }
+          halt.slept(performance.now() - asleep);
         }
         if (sbi?.resume !== undefined) { // a non-retentive suspend resumes at its resume address
           const { addr, opaque } = sbi.resume;
