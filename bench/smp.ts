@@ -41,7 +41,8 @@ function argValue(name: string, fallback: string): string {
 }
 
 const only = argValue('only', PARTS.join(',')).split(',');
-const scaleIterations = Number(argValue('iterations', '3000000'));
+// Long enough (about 3 s per hart) that JIT warm-up and start-up skew do not decide the ratio.
+const scaleIterations = Number(argValue('iterations', '15000000'));
 const overcommitTimeout = Number(argValue('timeout', '120'));
 
 /** Builds bench/guest/smp/NAME.S with -D defines; S-mode programs link at 0x8020_0000. */
