@@ -7,7 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import {
-  Control, Global, HsmState, MailboxKind, RAM_BASE, RAM_OFFSET, State, StopReason, controlWordBase,
+  Control, Global, HsmState, RAM_BASE, RAM_OFFSET, State, StopReason, controlWordBase,
   createSharedMemory, requestStop, stateByteBase,
 } from '../memory/layout.ts';
 import { MachineClock } from '../vmm/clock.ts';
@@ -29,6 +29,7 @@ import { EmptyVirtioSlot } from '../devices/virtio/empty-slot.ts';
 import type { DriveSpec } from './drive-spec.ts';
 import { IrqBit } from '../cpu/trap-causes.ts';
 import { prepareBoot } from './boot.ts';
+import { SbiConsoleBackend } from '../vmm/sbi/console-backend.ts';
 import { ConfigError, DEFAULT_PLE, type MachineConfig, validateConfig } from './config.ts';
 
 /** QEMU virt's addresses for the devices this machine has. */
@@ -253,53 +254,6 @@ function readRegisters(buffer: SharedArrayBuffer, hart: number): HartRegisters {
     x: Array.from({ length: 32 }, (_, n) => BigInt.asUintN(64, pair(State.X + 2 * n))),
     instret: pair(State.InstretLo),
   };
-}
-
-/**
- * The VMM's side of the SBI console: output from guest RAM to the host console, input queued for
- * the guest's reads. Input is routed here (rather than to the UART) once the guest reads through SBI.
- */
-class SbiConsoleBackend {
-  inUse = false;
-  private readonly input: number[] = [];
-
-  constructor(private readonly ram: Uint8Array, private readonly ramBytes: number, private readonly io: MachineIo) {}
-
-  receive(bytes: Uint8Array): void {
-    for (const b of bytes) this.input.push(b);
-  }
-
-  serve(kind: MailboxKind, arg: number, length: number): number {
-    switch (kind) {
-      case MailboxKind.ConsolePutByte:
-        this.io.output(Uint8Array.of(arg & 0xff));
-        return 1;
-      case MailboxKind.ConsoleGetByte:
-        this.inUse = true;
-        return this.input.length > 0 ? this.input.shift()! : -1;
-      case MailboxKind.ConsoleWrite: {
-        const offset = this.ramOffset(arg, length);
-        if (offset < 0) return -1;
-        this.io.output(this.ram.slice(offset, offset + length));
-        return length;
-      }
-      case MailboxKind.ConsoleRead: {
-        this.inUse = true;
-        const offset = this.ramOffset(arg, length);
-        if (offset < 0) return -1;
-        const n = Math.min(length, this.input.length);
-        this.ram.set(this.input.splice(0, n), offset);
-        return n;
-      }
-      default:
-        return -1;
-    }
-  }
-
-  private ramOffset(pa: number, length: number): number {
-    const offset = pa - RAM_BASE;
-    return offset >= 0 && length >= 0 && offset + length <= this.ramBytes ? offset : -1;
-  }
 }
 
 /** Opens a --drive image; a file that cannot serve as a disk is a configuration problem (exit 2). */
