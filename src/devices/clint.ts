@@ -54,9 +54,11 @@ export class Clint {
   /** Writes a register; false if no register is there. mtime is read-only here (its epoch is the VMM's). */
   write(offset: number, size: number, lo: number, hi: number): boolean {
     if (offset >= MSIP && offset < MSIP + 4 * this.harts && size === 4 && (offset & 3) === 0) {
-      // msip is a level: 1 raises MSIP on that hart (and wakes it), 0 lowers it.
+      // msip is a level: 1 raises MSIP on that hart, 0 lowers it. Either way the target is woken:
+      // firmware such as OpenSBI parks harts in WFI loops that re-read msip, and a hart must not
+      // sleep through a change it is waiting to see.
       if ((lo & 1) !== 0) this.router.raise(offset >> 2, IrqBit.MSIP);
-      else this.router.lower(offset >> 2, IrqBit.MSIP);
+      else { this.router.lower(offset >> 2, IrqBit.MSIP); this.router.wake(offset >> 2); }
       return true;
     }
     if (offset >= MTIMECMP && offset < MTIMECMP + 8 * this.harts && (size === 8 || size === 4) && (offset & (size - 1)) === 0) {
