@@ -104,13 +104,11 @@ describe('Linux guest', () => {
   });
 
   it.runIf(existsSync(OPENSBI_FW_JUMP))('boots the same guest under OpenSBI fw_jump (--bios FILE)', { timeout: 300_000 }, async () => {
-    // One hart: with two or more, this boot hangs now and then when the host is loaded (a known bug,
-    // open on the SMP issue); one hart boots reliably and shows the firmware path works end to end.
-    const args = boot('cpuinfo', ['--smp', '1', '--bios', OPENSBI_FW_JUMP]);
+    const args = boot('cpuinfo', ['--smp', '2', '--bios', OPENSBI_FW_JUMP]);
     const r = await runGuest(args);
     const report = describeRun(args, r);
     expect(r.stdout, report).toContain('OpenSBI');
-    expect(r.stdout, report).toContain('hartvm-init: up, 1 cpus');
+    expect(r.stdout, report).toContain('hartvm-init: up, 2 cpus');
     expect(r.stdout, report).toContain('hartvm-init: test cpuinfo done');
     expect(r.code, report).toBe(0);
   });

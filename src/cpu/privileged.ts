@@ -421,7 +421,11 @@ export class Privileged implements FpHost {
     if (writes) {
       const sLo = (f3 & 4) !== 0 ? src : this.r[src * 2];
       const sHi = (f3 & 4) !== 0 ? 0 : this.r[src * 2 + 1];
-      const newLo = op === 1 ? sLo : op === 2 ? oldLo | sLo : oldLo & ~sLo;
+      // In mip/sip, a read shows the software bits ORed with the interrupt controller's and timers'
+      // signals, but only the software bits take part in CSRRS/CSRRC's read-modify-write (privileged
+      // spec, mip): otherwise `csrs mip, SSIP` would latch a momentary SEIP for good.
+      const rmwLo = csrNum === CsrNum.Mip || csrNum === CsrNum.Sip ? this.csr[Slot.Mip * 2] : oldLo;
+      const newLo = op === 1 ? sLo : op === 2 ? rmwLo | sLo : rmwLo & ~sLo;
       const newHi = op === 1 ? sHi : op === 2 ? oldHi | sHi : oldHi & ~sHi;
       this.csrWrite(csrNum, newLo, newHi);
     }
