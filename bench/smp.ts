@@ -11,17 +11,18 @@
  *              1 hart's. The host's core count bounds the speed-up (this machine: 2).
  *   ipi        bench/guest/smp/ipi-rtt.S: S-mode on the builtin SBI, 2 harts, 1000 SBI IPI round
  *              trips timed in the guest with the time CSR (10 MHz); the guest sorts the samples and
- *              prints median / min / max in ticks, reported here in µs.
+ *              prints median / min / max in ticks, reported here in µs; three runs.
  *   overcommit bench/guest/smp/spinlock.S: 8 harts take one amoswap spinlock (tight load loop while
  *              held, short critical section, fixed total work) with --ple on and --ple off; wall
- *              times and their ratio. A run that hits --timeout is reported as such.
+ *              times and the ratio of their medians over --repeats alternating runs. A run that hits
+ *              --timeout is reported as such.
  *   idle       bench/guest/smp/idle.S: 4 harts in WFI with nothing armed; hart 0's Sstc timer ends
  *              the run after IDLE_MS. Host CPU (user + sys, all threads) of the hartvm process from
  *              /usr/bin/time (the part is skipped without it). Start-up (worker threads, loading)
  *              is cancelled by running the guest twice, idle for 3 s and for 0.2 s:
  *              idle CPU = (cpu_3s - cpu_0.2s) / 2.8 s, as % of one core.
  *
- * Usage: npx tsx bench/smp.ts [--only scaling,ipi,overcommit,idle] [--iterations N] [--timeout S] [--acquisitions N] [--cs-work N]
+ * Usage: npx tsx bench/smp.ts [--only scaling,ipi,overcommit,idle] [--iterations N] [--timeout S] [--acquisitions N] [--cs-work N] [--repeats N]
  */
 
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -122,37 +123,55 @@ if (only.includes('scaling')) {
 }
 
 if (only.includes('ipi')) {
+  // Each run is 1000 samples; three runs show how much the median moves from one process to the next.
   const elf = build('ipi-rtt', {}, true);
-  const r = hartvm(['--smp', '2', '--timeout', '120', elf]);
-  const m = /ipi-rtt: median (\d+) min (\d+) max (\d+) ticks/.exec(r.stdout);
-  if (r.status !== 0 || !m) throw new Error(`ipi-rtt: status ${r.status}\n${r.stdout}\n${r.stderr}`);
   const us = (ticks: string) => (Number(ticks) / 10).toFixed(1); // 10 MHz: 1 tick = 0.1 µs
-  console.log('ipi: SBI send_ipi round trip hart 0 -> hart 1 -> hart 0, 1000 samples, guest time CSR');
-  table([['median µs', 'min µs', 'max µs'], [us(m[1]), us(m[2]), us(m[3])]]);
+  console.log('ipi: SBI send_ipi round trip hart 0 -> hart 1 -> hart 0, 1000 samples per run, guest time CSR');
+  const rows = [['run', 'median µs', 'min µs', 'max µs']];
+  const medians: number[] = [];
+  for (let run = 1; run <= 3; run++) {
+    const r = hartvm(['--smp', '2', '--timeout', '120', elf]);
+    const m = /ipi-rtt: median (\d+) min (\d+) max (\d+) ticks/.exec(r.stdout);
+    if (r.status !== 0 || !m) throw new Error(`ipi-rtt: status ${r.status}\n${r.stdout}\n${r.stderr}`);
+    medians.push(Number(m[1]));
+    rows.push([String(run), us(m[1]), us(m[2]), us(m[3])]);
+  }
+  table(rows);
+  console.log(`median of the three medians: ${us(String([...medians].sort((a, b) => a - b)[1]))} µs\n`);
 }
 
 if (only.includes('overcommit')) {
   // Two sizes of the same run: their difference cancels start-up (8 workers) and leaves the time
-  // the extra lock acquisitions took.
-  const small = 800, total = Number(argValue('acquisitions', '40000'));
+  // the extra lock acquisitions took. The big size is chosen so that this net time (several seconds)
+  // dwarfs the start-up jitter; each setting runs REPEATS times, alternating on and off so that a
+  // slow spell of the host hits both, and the medians are compared.
+  const small = 800, total = Number(argValue('acquisitions', '160000'));
   const csWork = Number(argValue('cs-work', '200'));
+  const repeats = Number(argValue('repeats', '3'));
   const elfSmall = build('spinlock', { HARTS: 8, TOTAL: small, CS_WORK: csWork });
   const elf = build('spinlock', { HARTS: 8, TOTAL: total, CS_WORK: csWork });
   console.log(`overcommit: 8 harts on ${availableParallelism()} cores, one amoswap spinlock (tight spin while held); ` +
-    `${csWork} loop iterations inside the lock; time for ${total - small} acquisitions = wall(${total}) - wall(${small})`);
-  const rows = [['--ple', 'status', 'net s', `wall ${total} s`, `wall ${small} s`, 'CPU s']];
-  const nets: Record<string, number> = {};
-  for (const ple of ['on', 'off']) {
-    const run = (file: string) => hartvm(['--bios', 'none', '--smp', '8', '--ple', ple, '--timeout', String(overcommitTimeout), file],
-      (overcommitTimeout + 60) * 1000);
-    const base = run(elfSmall);
-    const r = run(elf);
-    const status = r.status === 0 ? 'pass' : r.status === 124 ? `timeout (${overcommitTimeout} s)` : `exit ${r.status}`;
-    nets[ple] = r.wall - base.wall;
-    rows.push([ple, status, nets[ple].toFixed(2), r.wall.toFixed(2), base.wall.toFixed(2), r.cpu === undefined ? '-' : r.cpu.toFixed(2)]);
+    `${csWork} loop iterations inside the lock; time for ${total - small} acquisitions = wall(${total}) - wall(${small}); ` +
+    `${repeats} runs of each setting, alternating`);
+  const rows = [['--ple', 'run', 'status', 'net s', `wall ${total} s`, `wall ${small} s`, 'CPU s']];
+  const nets: Record<string, number[]> = { on: [], off: [] };
+  let timedOut = false;
+  for (let rep = 1; rep <= repeats; rep++) {
+    for (const ple of ['on', 'off']) {
+      const run = (file: string) => hartvm(['--bios', 'none', '--smp', '8', '--ple', ple, '--timeout', String(overcommitTimeout), file],
+        (overcommitTimeout + 60) * 1000);
+      const base = run(elfSmall);
+      const r = run(elf);
+      const status = r.status === 0 ? 'pass' : r.status === 124 ? `timeout (${overcommitTimeout} s)` : `exit ${r.status}`;
+      if (r.status === 124) timedOut = true;
+      nets[ple].push(r.wall - base.wall);
+      rows.push([ple, String(rep), status, (r.wall - base.wall).toFixed(2), r.wall.toFixed(2), base.wall.toFixed(2), r.cpu === undefined ? '-' : r.cpu.toFixed(2)]);
+    }
   }
   table(rows);
-  console.log(`net(--ple off) / net(--ple on) = ${(nets.off / nets.on).toFixed(2)}${rows[2][1].startsWith('timeout') ? ' (at least: --ple off hit the timeout)' : ''}\n`);
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  console.log(`median net s: --ple on ${median(nets.on).toFixed(2)}, --ple off ${median(nets.off).toFixed(2)}`);
+  console.log(`median net(--ple off) / median net(--ple on) = ${(median(nets.off) / median(nets.on)).toFixed(2)}${timedOut ? ' (a run hit the timeout)' : ''}\n`);
 }
 
 if (only.includes('idle')) {
