@@ -61,8 +61,8 @@ export class Hart extends Privileged {
     const tf = scratchF64, ti = scratchI32;
     const cexp = this.cexp;
     const ltlb = this.mmu.tlbs[Access.Load], stlb = this.mmu.tlbs[Access.Store];
-    const lTagLo = ltlb.tagLo, lTagHi = ltlb.tagHi, lHost = ltlb.host;
-    const sTagLo = stlb.tagLo, sTagHi = stlb.tagHi, sHost = stlb.host;
+    const lTags = ltlb.tags, lHost = ltlb.host;
+    const sTags = stlb.tags, sHost = stlb.host;
     let pc = this.pc;
     let fBase = NaN, fHost = 0;
     /** The data TLB context tag; reloaded wherever the privilege or mstatus may have changed. */
@@ -197,7 +197,7 @@ export class Hart extends Privileged {
             const hi = (r[rs1 + 1] + (imm >> 31) + ((lo >>> 0) < (alo >>> 0) ? 1 : 0)) | 0;
             const t = (lo >>> 12) & TLB_MASK;
             let vlo: number, vhi: number;
-            if (lTagLo[t] === (lo & -4096) && lTagHi[t] === (hi ^ dTag) && (lo & ((1 << (f3 & 3)) - 1)) === 0 && f3 !== 7) {
+            if (lTags[2 * t] === (lo & -4096) && lTags[2 * t + 1] === (hi ^ dTag) && (lo & ((1 << (f3 & 3)) - 1)) === 0 && f3 !== 7) {
               const h = (lHost[t] >>> 0) + (lo & 0xfff);
               switch (f3) {
                 case 0: vlo = i8[h]; vhi = vlo >> 31; break;
@@ -225,7 +225,7 @@ export class Hart extends Privileged {
             const hi = (r[rs1 + 1] + (imm >> 31) + ((lo >>> 0) < (alo >>> 0) ? 1 : 0)) | 0;
             const rs2 = (inst >> 19) & 62;
             const t = (lo >>> 12) & TLB_MASK;
-            if (sTagLo[t] === (lo & -4096) && sTagHi[t] === (hi ^ dTag) && f3 < 4 && (lo & ((1 << f3) - 1)) === 0) {
+            if (sTags[2 * t] === (lo & -4096) && sTags[2 * t + 1] === (hi ^ dTag) && f3 < 4 && (lo & ((1 << f3) - 1)) === 0) {
               const h = (sHost[t] >>> 0) + (lo & 0xfff);
               switch (f3) {
                 case 0: u8[h] = r[rs2]; break;
@@ -449,7 +449,7 @@ export class Hart extends Privileged {
     const tlb = this.mmu.tlbs[Access.Fetch];
     const t = (lo >>> 12) & TLB_MASK;
     let host: number;
-    if (tlb.tagLo[t] === (lo & -4096) && tlb.tagHi[t] === (hi ^ this.fetchTag)) {
+    if (tlb.tags[2 * t] === (lo & -4096) && tlb.tags[2 * t + 1] === (hi ^ this.fetchTag)) {
       host = (tlb.host[t] >>> 0) + (lo & 0xfff);
     } else {
       const pa = this.mmu.translate(lo, hi, Access.Fetch, this.priv, this.mstatusLo());

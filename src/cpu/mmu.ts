@@ -6,16 +6,25 @@
  * An entry's tag also carries the context it was made in (privilege, and SUM/MXR for data; see
  * contextTag), so a trap, an xRET or an mstatus write switches context without a flush. The TLBs
  * are flushed when satp changes and on SFENCE.VMA.
+ *
+ * The TLBs live in the hart's JIT area of the shared memory (layout.ts JitArea), where compiled wasm
+ * code checks them inline. No store TLB entry ever points at a page holding translated code (see
+ * jit/code-pages.ts), so that stores there take the slow path, which notices the write.
  */
 
-import { RAM_BASE, RAM_OFFSET } from '../memory/layout.ts';
+import { JitArea, LOOKUP_ENTRIES, RAM_BASE, RAM_OFFSET, jitByteBase } from '../memory/layout.ts';
+import { INVALID_TLB_TAG, type CodePages } from '../jit/code-pages.ts';
 import { Access, accessFaultCause, pageFaultCause } from './trap-causes.ts';
 import { Mstatus } from './csr-numbers.ts';
 
 export const TLB_SIZE = 1024;
 export const TLB_MASK = TLB_SIZE - 1;
-/** A tag no page can have: real tags have their low 12 bits clear. */
-const INVALID_TAG = 1;
+/**
+ * A tag no access can match: real tags have their low 12 bits clear, and compiled code compares the
+ * tag with the address masked to its page plus its misaligned low bits (at most 7), so bit 11 is
+ * never set in what it compares.
+ */
+const INVALID_TAG = INVALID_TLB_TAG;
 
 const TWO32 = 4294967296;
 const PAGE = 4096;
@@ -46,19 +55,29 @@ export function contextTag(priv: number, mstatus: number): number {
 }
 
 export class Tlb {
-  /** Virtual page tag: low word of the page address (low 12 bits clear) and the high word XOR the context tag. */
-  readonly tagLo = new Int32Array(TLB_SIZE).fill(INVALID_TAG);
-  readonly tagHi = new Int32Array(TLB_SIZE);
+  /**
+   * Virtual page tags, a 64-bit word per entry: tags[2i] is the low word of the page address (low 12
+   * bits clear), tags[2i + 1] the high word XOR the context tag.
+   */
+  readonly tags: Int32Array;
   /** Byte offset of the page in the shared buffer, as an unsigned value stored in an Int32. */
-  readonly host = new Int32Array(TLB_SIZE);
+  readonly host: Int32Array;
+
+  constructor(buffer: ArrayBufferLike, tagsOffset: number, hostOffset: number) {
+    this.tags = new Int32Array(buffer, tagsOffset, TLB_SIZE * 2);
+    this.host = new Int32Array(buffer, hostOffset, TLB_SIZE);
+    this.flush();
+  }
 
   flush(): void {
-    this.tagLo.fill(INVALID_TAG);
+    for (let i = 0; i < TLB_SIZE; i++) this.tags[2 * i] = INVALID_TAG;
   }
 }
 
 export class Mmu {
-  readonly tlbs: readonly [Tlb, Tlb, Tlb] = [new Tlb(), new Tlb(), new Tlb()];
+  readonly tlbs: readonly [Tlb, Tlb, Tlb];
+  /** The JIT's block lookup table (keys are virtual pcs): it must forget them whenever the TLBs do. */
+  private readonly lookup: Int32Array;
   /** Set by translate() when it returns -1: the cause to raise (tval is the virtual address). */
   faultCause = 0;
   /** satp fields, cached at every satp write. */
@@ -71,14 +90,31 @@ export class Mmu {
     private readonly ramBytes: number,
     /** A guest physical page no store may be cached for (HTIF tohost), or -1. */
     private readonly watchedPage: number,
+    hart: number,
+    private readonly codePages: CodePages,
   ) {
     this.ramEnd = RAM_BASE + ramBytes;
+    const area = jitByteBase(hart), buffer = mem.buffer;
+    // Order matches Access: Fetch, Load, Store.
+    this.tlbs = [
+      new Tlb(buffer, area + JitArea.FetchTags, area + JitArea.FetchHost),
+      new Tlb(buffer, area + JitArea.LoadTags, area + JitArea.LoadHost),
+      new Tlb(buffer, area + JitArea.StoreTags, area + JitArea.StoreHost),
+    ];
+    this.lookup = new Int32Array(buffer, area + JitArea.Lookup, LOOKUP_ENTRIES * 4);
+    this.flush();
   }
 
   flush(): void {
     this.tlbs[0].flush();
     this.tlbs[1].flush();
     this.tlbs[2].flush();
+    this.flushLookup();
+  }
+
+  /** Empties the JIT's lookup table: an odd key matches no pc. */
+  flushLookup(): void {
+    for (let i = 0; i < LOOKUP_ENTRIES; i++) this.lookup[4 * i] = 1;
   }
 
   setSatp(lo: number, hi: number): void {
@@ -165,11 +201,17 @@ export class Mmu {
   fill(access: Access, lo: number, hi: number, pa: number, tag: number): void {
     const pagePa = pa - (pa % PAGE);
     if (!this.isRam(pagePa, PAGE)) return;
-    if (access === Access.Store && pagePa === this.watchedPage) return; // stores there must be seen
+    if (access === Access.Store && (pagePa === this.watchedPage || this.codePages.hasCode(pagePa))) return; // stores there must be seen
     const tlb = this.tlbs[access];
     const i = (lo >>> 12) & TLB_MASK;
-    tlb.tagLo[i] = lo & ~0xfff;
-    tlb.tagHi[i] = hi ^ tag;
+    tlb.tags[2 * i + 1] = hi ^ tag;
     tlb.host[i] = this.hostOf(pagePa);
+    if (access !== Access.Store) {
+      tlb.tags[2 * i] = lo & ~0xfff;
+    } else {
+      Atomics.store(tlb.tags, 2 * i, lo & ~0xfff);
+      // A translator may have marked the page meanwhile, missing this entry in its sweep: recheck.
+      if (this.codePages.hasCode(pagePa)) Atomics.store(tlb.tags, 2 * i, INVALID_TAG);
+    }
   }
 }

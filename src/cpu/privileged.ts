@@ -7,6 +7,7 @@
 import { Control, State, controlWordBase, stateByteBase } from '../memory/layout.ts';
 import { CsrNum, Mstatus, Slot } from './csr-numbers.ts';
 import { Mmu, SatpMode, contextTag } from './mmu.ts';
+import { CodePages } from '../jit/code-pages.ts';
 import { Access, Cause, IRQ_PRIORITY, IrqBit, accessFaultCause } from './trap-causes.ts';
 import { out, scratchF64, scratchI32, splitNumber, toBigSigned, fromBig } from './int64.ts';
 import { Fpu, type FpHost } from './fpu.ts';
@@ -77,6 +78,8 @@ export class Privileged implements FpHost {
   /** CSR storage: slot s at csr[2s], csr[2s+1]. */
   readonly csr: Int32Array;
   readonly mmu: Mmu;
+  /** Which RAM pages hold translated code (shared by all harts): slow-path stores report to it. */
+  readonly codePages: CodePages;
   /** Index of this hart's control words in mem. */
   readonly ctl: number;
   /** A word of this hart's own for FENCE's locked operation (no sharing, so no contention). */
@@ -128,7 +131,8 @@ export class Privileged implements FpHost {
     this.ctl = controlWordBase(id);
     this.fenceWord = this.ctl + 63;
     const tohostPage = platform.tohost < 0 ? -1 : platform.tohost - (platform.tohost % 4096);
-    this.mmu = new Mmu(this.mem, ramBytes, tohostPage);
+    this.codePages = new CodePages(buf, ramBytes);
+    this.mmu = new Mmu(this.mem, ramBytes, tohostPage, id, this.codePages);
     this.fpu = new Fpu(this);
   }
 
@@ -749,6 +753,7 @@ export class Privileged implements FpHost {
         case 4: this.i32[h >>> 2] = vlo; break;
         default: scratchI32[0] = vlo; scratchI32[1] = vhi; this.f64[h >>> 3] = scratchF64[0]; break;
       }
+      this.codePages.noteWrite(pa, size);
       const tohost = this.platform.tohost;
       if (tohost >= 0 && pa < tohost + 8 && pa + size > tohost) {
         const t = this.mmu.hostOf(tohost) >>> 2;
@@ -857,6 +862,7 @@ export class Privileged implements FpHost {
       rlo = out[0]; rhi = out[1];
     }
     if (rd !== 0) { this.r[rd * 2] = rlo; this.r[rd * 2 + 1] = rhi; }
+    if (!isLr) this.codePages.noteWrite(pa, size);
     return true;
   }
 

@@ -4,6 +4,7 @@
  * for the machine to stop and reports why. The same function serves the CLI and embedding programs.
  */
 
+import { CodePages } from '../jit/code-pages.ts';
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import {
@@ -106,6 +107,7 @@ export function startMachine(config: MachineConfig, io: MachineIo): MachineHandl
   const buffer = memory.buffer as unknown as SharedArrayBuffer;
   const mem = new Int32Array(buffer);
   const ram = new Uint8Array(buffer, RAM_OFFSET, config.memoryBytes);
+  Atomics.store(mem, Global.Harts, harts);
 
   // 2. Firmware, kernel, initrd and device tree in RAM, as the boot path expects them (boot.ts).
   const boot = prepareBoot(config, ram);
@@ -137,6 +139,10 @@ export function startMachine(config: MachineConfig, io: MachineIo): MachineHandl
   // virtio-mmio slot n at VIRTIO_BASE + n * 4 KiB on PLIC source 1 + n (QEMU virt): the drives first,
   // then an entropy source. Empty slots read as "no device" (device id 0), which Linux skips.
   const guestMemory = new GuestMemory(buffer, RAM_OFFSET, RAM_BASE, config.memoryBytes);
+  // Device DMA into RAM may overwrite code the JIT translated (a program read from disk into pages
+  // that held other code): the harts must hear of it.
+  const codePages = new CodePages(buffer, config.memoryBytes);
+  guestMemory.onDeviceWrite = (addr, len) => codePages.noteWrite(addr, len);
   const disks = (config.drives ?? []).map((d) => openDrive(d));
   const virtioDevices: VirtioDevice[] = [...disks, new VirtioRng()];
   if (virtioDevices.length > VIRTIO_SLOTS) {

@@ -8,7 +8,10 @@
  *   0x0000_0000  global words (run state, exit code, mtime epoch)          GLOBAL_BYTES
  *   0x0000_1000  hart n state block at STATE_BASE + n * STATE_BYTES         64 harts max
  *   0x0004_1000  hart n control words at CONTROL_BASE + n * CONTROL_BYTES
- *   0x0010_0000  guest RAM (guest physical RAM_BASE ..)
+ *   0x0010_0000  hart n JIT area at JIT_BASE + n * JIT_BYTES: its software TLBs and the JIT's block
+ *                lookup table, where both the interpreter and compiled wasm code can reach them
+ *   0x0050_0000  code-page table: two Int32 per 4 KiB page of guest RAM (see jit/code-pages.ts)
+ *   0x00d0_0000  guest RAM (guest physical RAM_BASE ..)
  */
 
 /** Guest physical address where RAM starts (QEMU virt). */
@@ -26,8 +29,13 @@ export const STATE_BASE = 0x1000;
 export const STATE_BYTES = 0x1000;
 export const CONTROL_BASE = STATE_BASE + MAX_HARTS * STATE_BYTES;
 export const CONTROL_BYTES = 0x400;
-/** Guest RAM starts here in the buffer: 1 MiB, past every header, page aligned. */
-export const RAM_OFFSET = 0x10_0000;
+export const JIT_BASE = 0x10_0000;
+export const JIT_BYTES = 0x1_0000;
+export const CODE_PAGES_BASE = JIT_BASE + MAX_HARTS * JIT_BYTES;
+/** Room for two words per page of the largest RAM a wasm32 memory can hold. */
+export const CODE_PAGES_BYTES = 0x80_0000;
+/** Guest RAM starts here in the buffer: 13 MiB, past every header, page aligned. */
+export const RAM_OFFSET = CODE_PAGES_BASE + CODE_PAGES_BYTES;
 
 /** A wasm32 memory holds at most 4 GiB; guest RAM gets what the header leaves. */
 export const MAX_RAM_BYTES = 0x1_0000_0000 - RAM_OFFSET;
@@ -46,6 +54,8 @@ export const enum Global {
   EpochF64 = 1,
   /** Why the machine stopped: a StopReason. */
   Reason = 4,
+  /** How many harts the machine has (set before any hart starts). */
+  Harts = 5,
 }
 
 export const enum StopReason {
@@ -145,7 +155,31 @@ export const enum Control {
   StartOpaqueHi = 24,
   /** Non-zero: another hart asked this one to flush its TLB (SBI RFENCE); honoured at its next block. */
   FlushRequest = 25,
+  /**
+   * Non-zero: some hart (or a device) wrote to a page this machine has translated code from; this
+   * hart checks its translations at its next block boundary, and at once on FENCE.I.
+   */
+  CodeWritten = 26,
 }
+
+/**
+ * Byte offsets inside a hart's JIT area (add jitByteBase(hart)). A TLB is TLB_SIZE (1024) entries:
+ * its tags are 64-bit (virtual page address XOR the context tag in the high word), its host
+ * offsets 32-bit. The lookup table maps a pc (XOR the fetch context) to a compiled block's index
+ * in the hart's function table: 16-byte entries of key (i64) and table index (i32).
+ */
+export const enum JitArea {
+  LoadTags = 0x0000,
+  LoadHost = 0x2000,
+  StoreTags = 0x3000,
+  StoreHost = 0x5000,
+  FetchTags = 0x6000,
+  FetchHost = 0x8000,
+  Lookup = 0x9000,
+  /** Value returned by a slow-path load called from compiled code (i64). */
+  SlowValue = 0xd000,
+}
+export const LOOKUP_ENTRIES = 1024;
 
 export const enum MailboxKind {
   /** A device register access at MboxAddr. */
@@ -193,6 +227,10 @@ export function stateByteBase(hart: number): number {
 
 export function stateWordBase(hart: number): number {
   return stateByteBase(hart) >> 2;
+}
+
+export function jitByteBase(hart: number): number {
+  return JIT_BASE + hart * JIT_BYTES;
 }
 
 export function controlWordBase(hart: number): number {

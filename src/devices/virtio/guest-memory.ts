@@ -37,6 +37,11 @@ export class GuestMemory {
   private readonly view: DataView;
   /** Uint16 view of RAM for Atomics on the virtqueue index words; undefined if RAM is not 2-aligned in the buffer. */
   private readonly halves: Uint16Array | undefined;
+  /**
+   * Told of every guest physical range a device has written and is about to hand back to the driver
+   * (virtqueue used buffers), before the driver can see it: the JIT's code invalidation hooks here.
+   */
+  onDeviceWrite: ((addr: number, len: number) => void) | undefined;
   /** A private word: an Atomics read-modify-write on it is a full barrier on the host. */
   private readonly fenceWord = new Int32Array(new SharedArrayBuffer(4));
 

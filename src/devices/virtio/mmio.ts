@@ -294,6 +294,15 @@ export class VirtioMmio implements MmioDevice, VirtioQueues {
     // A chain from before a reset belongs to a driver that has forgotten it.
     if (!q || !q.ready || chain.epoch !== q.epoch) return;
     try {
+      if (this.memory.onDeviceWrite !== undefined) {
+        let left = writtenLength >>> 0;
+        for (const b of chain.writable) {
+          if (left === 0) break;
+          const n = Math.min(left, b.len);
+          this.memory.onDeviceWrite(Number(b.addr), n);
+          left -= n;
+        }
+      }
       q.addUsed(chain.head, writtenLength >>> 0);
     } catch (err) {
       this.fail(err);
