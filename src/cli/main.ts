@@ -8,7 +8,7 @@ import yargs, { type Argv } from 'yargs';
 import { startMachine, type MachineHandle } from '../machine/machine.ts';
 import { HostConsole } from './host-console.ts';
 import { parseDriveSpec, type DriveSpec } from '../machine/drive-spec.ts';
-import { ConfigError, DEFAULT_PLE, type BiosChoice, type MachineConfig } from '../machine/config.ts';
+import { ConfigError, DEFAULT_JIT, DEFAULT_PLE, type BiosChoice, type MachineConfig } from '../machine/config.ts';
 import { parseMemorySize } from '../memory/size.ts';
 import { LoaderError } from '../loader/errors.ts';
 import { MAX_HARTS, StopReason } from '../memory/layout.ts';
@@ -45,6 +45,7 @@ const runOptions = {
   ple: { choices: ['on', 'off'], default: 'on', describe: 'Pause-loop exiting: spinning vCPUs (PAUSE, tight loops on unchanged values) yield the host CPU' },
   'ple-spins': { type: 'number', default: DEFAULT_PLE.spins, describe: 'Iterations of a tight spin loop before a vCPU yields' },
   'ple-sleep-us': { type: 'number', default: DEFAULT_PLE.sleepMicros, describe: 'How long a yielding vCPU sleeps (microseconds) unless woken' },
+  jit: { choices: ['on', 'off'], default: DEFAULT_JIT ? 'on' : 'off', describe: 'Translate hot guest code to WebAssembly (off: interpret everything)' },
 } as const;
 
 export function parseBios(text: string): BiosChoice {
@@ -93,6 +94,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         // A repeated --drive arrives as an array, a single one as a string.
         drives: ([] as string[]).concat((args.drive as string | string[] | undefined) ?? []).map((d) => driveOf(d)),
         ple: { enabled: args.ple === 'on', spins: args['ple-spins'] as number, sleepMicros: args['ple-sleep-us'] as number },
+        jit: args.jit === 'on',
       };
       status = await runOne(config, args.stats as boolean, io);
     })
@@ -182,6 +184,11 @@ async function runOne(config: MachineConfig, stats: boolean, io: CliIo): Promise
     for (const s of result.stats) {
       const mips = s.micros > 0 ? s.instret / s.micros : 0;
       io.stderr(`hart ${s.hart}: ${s.instret} instructions in ${(s.micros / 1e6).toFixed(3)} s, ${mips.toFixed(1)} MIPS\n`);
+      if (s.jit !== undefined) {
+        const share = s.instret > 0 ? (100 * s.jit.instret) / s.instret : 0;
+        io.stderr(`hart ${s.hart}: jit: ${s.jit.blocks} blocks in ${s.jit.modules} modules, compiled in ${s.jit.compileMs.toFixed(1)} ms; ` +
+          `${share.toFixed(1)}% of instructions ran translated; ${s.jit.invalidated} blocks invalidated, ${s.jit.flushes} cache flushes\n`);
+      }
     }
   }
   return result.reason === StopReason.Timeout ? EXIT_TIMEOUT : result.exitCode;

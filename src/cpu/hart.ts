@@ -6,13 +6,15 @@
  * class extends so that the hot loop reaches it without indirection.
  */
 
-import { Control, Global } from '../memory/layout.ts';
+import { Control, Global, RAM_BASE, RAM_OFFSET } from '../memory/layout.ts';
 import { Access, Cause } from './trap-causes.ts';
 import { TLB_MASK } from './mmu.ts';
 import { Privileged, type HartPlatform } from './privileged.ts';
 import { compressedTable } from './compressed.ts';
 import { FpResult } from './fpu.ts';
 import { div32, div64, mul64, mulh, out, scratchF64, scratchI32, splitNumber } from './int64.ts';
+import { Jit } from '../jit/jit.ts';
+import { ExitKind } from '../jit/translator.ts';
 
 export type { HartPlatform } from './privileged.ts';
 
@@ -33,6 +35,10 @@ export const enum Exit {
 
 /** Instructions between checks for interrupts and the stop word: the "block" of the interpreter. */
 const CHUNK = 1024;
+/** Most instructions compiled code runs between checks for interrupts and the stop word. */
+const JIT_SLICE = 16384;
+/** Most instructions the interpreter runs at once under the JIT before asking it again. */
+const INTERPRET_BURST = 256;
 /** PAUSE (Zihintpause): FENCE with pred = W, succ = 0. */
 const PAUSE = 0x0100000f;
 /** A backward branch shorter than this closes a "tight" loop for spin detection. */
@@ -45,7 +51,19 @@ export class Hart extends Privileged {
    * any PAUSE, run() returns Exit.Yield. 0 turns it off.
    */
   pleSpinLimit = 0;
-  private readonly cexp = compressedTable();
+  /** The compiled-code tier, when --jit on; run() is then entered through runJit(). */
+  jit: Jit | undefined;
+  /**
+   * Under the JIT, the interpreter returns after the first taken branch or jump, or anything that
+   * ends its block, so that the JIT sees every block start.
+   */
+  private stopAtBranch = false;
+  /** FENCE.I ran: translations of code written since they were made must go before the next fetch. */
+  private fenceIPending = false;
+  readonly expand = compressedTable();
+  private readonly cexp = this.expand;
+  /** Where loadSlow leaves its result (lo, hi). */
+  readonly loadResult = out;
   /** Set by fetchSlow(): instruction length, and the page it cached (NaN if none). */
   private fetchLen = 4;
   private fetchBase = NaN;
@@ -75,15 +93,13 @@ export class Hart extends Privileged {
     let spins = 0, spinA = 0, spinB = 0;
     const pleLimit = this.pleSpinLimit;
 
+    const stopAtBranch = this.stopAtBranch;
+
     while (budget > 0) {
-      if (Atomics.load(this.mem, Global.Stop) !== 0) { exit = Exit.Stop; break; }
-      if (this.fatalMessage !== '') { exit = Exit.Fatal; break; }
-      if (Atomics.load(this.mem, this.ctl + Control.FlushRequest) !== 0) { // a remote SFENCE.VMA
-        Atomics.store(this.mem, this.ctl + Control.FlushRequest, 0);
-        this.mmu.flush(); fBase = NaN; dTag = this.dataTag;
-      }
-      const irq = this.pendingInterrupt();
-      if (irq >= 0) { pc = this.takeInterrupt(irq, pc); fBase = NaN; dTag = this.dataTag; }
+      this.pc = pc;
+      const event = this.checkEvents();
+      if (event !== -1) { exit = event; break; }
+      pc = this.pc; fBase = NaN; dTag = this.dataTag;
       const n = budget < CHUNK ? budget : CHUNK;
       budget -= n;
       // The block ends when `limit` instructions have retired; a trap retires nothing but still
@@ -264,6 +280,7 @@ export class Hart extends Privileged {
                   if (++spins === pleLimit) { spins = 0; limit = 0; budget = 0; exit = Exit.Yield; }
                 } else { spinA = alo; spinB = blo; spins = 0; }
               }
+              if (stopAtBranch) limit = 0;
             } else {
               pc += ilen;
             }
@@ -329,6 +346,7 @@ export class Hart extends Privileged {
             if (off === 0 && ++spins === pleLimit) { // `j .`: an idle loop, waiting for nothing but time
               spins = 0; limit = 0; budget = 0; exit = Exit.Yield;
             }
+            if (stopAtBranch) limit = 0;
             break;
           }
           case 0x67: { // JALR
@@ -341,6 +359,7 @@ export class Hart extends Privileged {
             const top = hi >> 21;
             if (top === 0 || top === -1) {
               pc = hi * TWO32 + (lo >>> 0);
+              if (stopAtBranch) limit = 0;
             } else { // no RAM or device lives there: the fetch of the target faults
               icount++; this.instret = base + icount;
               pc = this.raiseUnreachableTarget(lo, hi); fBase = NaN; dTag = this.dataTag; limit--; continue;
@@ -353,7 +372,10 @@ export class Hart extends Privileged {
               // earlier stores before its later loads, like a full barrier on the host.
               Atomics.or(this.mem, this.fenceWord, 0);
               if (inst === PAUSE && pleLimit !== 0) { limit = 0; budget = 0; exit = Exit.Yield; }
-            } else if (f3 !== 1) { // FENCE.I needs nothing: the interpreter decodes from RAM every time
+            } else if (f3 === 1) {
+              // FENCE.I: the interpreter decodes from RAM every time; compiled code may be stale.
+              this.fenceIPending = true; limit = 0;
+            } else {
               pc = this.illegal(pc, inst, ilen); fBase = NaN; dTag = this.dataTag; limit--; continue;
             }
             pc += ilen;
@@ -386,10 +408,83 @@ export class Hart extends Privileged {
         }
         icount++;
       }
+      if (stopAtBranch) break;
     }
     this.pc = pc;
     this.instret = base + icount;
     return exit;
+  }
+
+  /**
+   * What the run loop checks between blocks, at this.pc: the stop word, a fatal condition, a remote
+   * TLB flush, and pending interrupts (taken here, moving this.pc to the handler). Returns the Exit
+   * to leave with, or -1 to go on.
+   */
+  private checkEvents(): Exit | -1 {
+    if (Atomics.load(this.mem, Global.Stop) !== 0) return Exit.Stop;
+    if (this.fatalMessage !== '') return Exit.Fatal;
+    if (Atomics.load(this.mem, this.ctl + Control.FlushRequest) !== 0) { // a remote SFENCE.VMA
+      Atomics.store(this.mem, this.ctl + Control.FlushRequest, 0);
+      this.mmu.flush();
+    }
+    const irq = this.pendingInterrupt();
+    if (irq >= 0) this.pc = this.takeInterrupt(irq, this.pc);
+    return -1;
+  }
+
+  /**
+   * Runs up to about `budget` instructions with the JIT: compiled code where there is some, the
+   * interpreter elsewhere, a basic block at a time so that the JIT sees where blocks start.
+   */
+  runJit(budget: number): Exit {
+    const jit = this.jit!;
+    while (budget > 0) {
+      const event = this.checkEvents();
+      if (event !== -1) return event;
+      if (this.fenceIPending || Atomics.load(this.mem, this.ctl + Control.CodeWritten) !== 0) {
+        this.fenceIPending = false;
+        Atomics.store(this.mem, this.ctl + Control.CodeWritten, 0);
+        jit.invalidateStale();
+      }
+      const slice = budget < JIT_SLICE ? budget : JIT_SLICE;
+      const pc = this.pc;
+      const retired = jit.enter(pc | 0, Math.floor(pc / TWO32) | 0, slice);
+      this.instret += retired;
+      budget -= retired;
+      const lo = jit.pcLo, hi = jit.pcHi;
+      const top = hi >> 21;
+      if (top !== 0 && top !== -1) { // a JALR to where nothing can be fetched
+        this.pc = this.raiseUnreachableTarget(lo, hi);
+        budget--;
+        continue;
+      }
+      this.pc = hi * TWO32 + (lo >>> 0);
+      const kind = jit.exitKind;
+      if (kind === ExitKind.Trap) { this.pc = this.raise(this.pc); budget--; continue; }
+      if (kind === ExitKind.Yield) return Exit.Yield;
+      if (kind === ExitKind.EndBlock || retired >= slice) continue;
+      // A miss: no compiled block at pc yet.
+      if (jit.miss(this.pc)) continue;
+      const before = this.instret;
+      this.stopAtBranch = true;
+      const exit = this.run(budget < INTERPRET_BURST ? budget : INTERPRET_BURST);
+      this.stopAtBranch = false;
+      budget -= Math.max(1, this.instret - before);
+      if (exit !== Exit.Budget) return exit;
+    }
+    return Exit.Budget;
+  }
+
+  /** Guest physical address of the instruction at pc in the current fetch context, or -1 (no fault is raised). */
+  fetchPhysical(pc: number): number {
+    const lo = pc | 0, hi = Math.floor(pc / TWO32) | 0;
+    const tlb = this.mmu.tlbs[Access.Fetch];
+    const t = (lo >>> 12) & TLB_MASK;
+    if (tlb.tags[2 * t] === (lo & -4096) && tlb.tags[2 * t + 1] === (hi ^ this.fetchTag)) {
+      return (tlb.host[t] >>> 0) - RAM_OFFSET + RAM_BASE + (lo & 0xfff);
+    }
+    const pa = this.mmu.translate(lo, hi, Access.Fetch, this.priv, this.mstatusLo());
+    return pa >= 0 && this.mmu.isRam(pa, 2) ? pa : -1;
   }
 
   /** Opcodes outside the integer core: the F and D extensions (gated by mstatus.FS), else illegal. */

@@ -112,7 +112,7 @@ export class Privileged implements FpHost {
   /** With the builtin SBI the machine timer (mtimecmp) is the supervisor's timer: it raises STIP. */
   timerToSupervisor = false;
 
-  constructor(memory: WebAssembly.Memory, id: number, ramBytes: number, readonly platform: HartPlatform) {
+  constructor(readonly memory: WebAssembly.Memory, id: number, ramBytes: number, readonly platform: HartPlatform) {
     const buf = memory.buffer as unknown as SharedArrayBuffer;
     this.id = id;
     this.mem = new Int32Array(buf);

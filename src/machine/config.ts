@@ -27,7 +27,11 @@ export interface MachineConfig {
   drives?: DriveSpec[];
   /** Pause-loop exiting; defaults to DEFAULT_PLE. */
   ple?: PleConfig;
+  /** Translate hot guest code to WebAssembly (--jit on); defaults to DEFAULT_JIT. */
+  jit?: boolean;
 }
+
+export const DEFAULT_JIT = true;
 
 /**
  * Pause-loop exiting: a vCPU that executes PAUSE, or spins `spins` times round a tight loop on

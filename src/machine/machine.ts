@@ -5,6 +5,7 @@
  */
 
 import { CodePages } from '../jit/code-pages.ts';
+import type { JitStats } from '../jit/jit.ts';
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import {
@@ -31,7 +32,7 @@ import type { DriveSpec } from './drive-spec.ts';
 import { IrqBit } from '../cpu/trap-causes.ts';
 import { prepareBoot } from './boot.ts';
 import { SbiConsoleBackend } from '../vmm/sbi/console-backend.ts';
-import { ConfigError, DEFAULT_PLE, type MachineConfig, validateConfig } from './config.ts';
+import { ConfigError, DEFAULT_JIT, DEFAULT_PLE, type MachineConfig, validateConfig } from './config.ts';
 
 /** QEMU virt's addresses for the devices this machine has. */
 const FINISHER_BASE = 0x10_0000;
@@ -53,6 +54,8 @@ export interface HartStats {
   hart: number;
   instret: number;
   micros: number;
+  /** The JIT's figures, when it ran. */
+  jit?: JitStats;
 }
 
 export interface RunResult {
@@ -186,6 +189,7 @@ export function startMachine(config: MachineConfig, io: MachineIo): MachineHandl
       tohost: boot.tohost ?? -1, fromhost: boot.fromhost ?? -1,
       trace: config.trace,
       ple: config.ple ?? DEFAULT_PLE,
+      jit: config.jit ?? DEFAULT_JIT,
     };
     const worker = new Worker(VCPU_WORKER, { workerData: init, name: `hart-${hart}` });
     workers.push(worker);
@@ -193,7 +197,7 @@ export function startMachine(config: MachineConfig, io: MachineIo): MachineHandl
     worker.on('message', (m: VcpuMessage) => {
       // The same port carries comlink's replies: only our two message types are handled here.
       if (m?.type === 'fatal') fatalMessage ??= m.message;
-      else if (m?.type === 'exited') stats.push({ hart: m.hart, instret: m.instret, micros: m.micros });
+      else if (m?.type === 'exited') stats.push({ hart: m.hart, instret: m.instret, micros: m.micros, jit: m.jit });
     });
     exited.push(new Promise((resolve) => {
       worker.on('error', (err) => {

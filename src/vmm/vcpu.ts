@@ -8,6 +8,7 @@ import { parentPort } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { Exit, Hart } from '../cpu/hart.ts';
+import { Jit, type JitStats } from '../jit/jit.ts';
 import {
   Control, Global, HsmState, RunState, StopReason, controlWordBase, requestStop,
 } from '../memory/layout.ts';
@@ -34,6 +35,8 @@ export interface VcpuInit {
   fromhost: number;
   trace: boolean;
   ple: PleConfig;
+  /** Run hot code compiled to WebAssembly. */
+  jit: boolean;
 }
 
 /** The control plane a vCPU worker exposes over comlink. Served between slices of guest execution. */
@@ -46,7 +49,7 @@ export interface VcpuControl {
 
 export type VcpuMessage =
   | { type: 'fatal'; hart: number; message: string }
-  | { type: 'exited'; hart: number; instret: number; micros: number };
+  | { type: 'exited'; hart: number; instret: number; micros: number; jit?: JitStats };
 
 /** Short runs first: V8 then optimises the loop with its exits already seen (see DESIGN.md). */
 const WARMUP_RUNS = 64;
@@ -78,6 +81,7 @@ export async function runVcpu(init: VcpuInit): Promise<void> {
   const hart = new Hart(init.memory, init.hart, init.ramBytes, platform);
   const harts = new HartsControl(mem, init.harts);
   hart.pleSpinLimit = init.ple.enabled ? init.ple.spins : 0;
+  if (init.jit && !init.trace) hart.jit = new Jit(hart, { pleSpins: hart.pleSpinLimit });
 
   let sbi: SbiContext | undefined;
   if (init.firmware === 'builtin') {
@@ -152,7 +156,8 @@ export async function runVcpu(init: VcpuInit): Promise<void> {
       process.stderr.write(`hart${init.hart} pc=${hart.pc.toString(16)} priv=${hart.priv}\n`);
       exit = hart.run(1);
     } else {
-      exit = hart.run(runs < WARMUP_RUNS ? WARMUP_BUDGET : BUDGET);
+      const budget = runs < WARMUP_RUNS ? WARMUP_BUDGET : BUDGET;
+      exit = hart.jit !== undefined ? hart.runJit(budget) : hart.run(budget);
       runs++;
     }
     switch (exit) {
@@ -199,5 +204,5 @@ export async function runVcpu(init: VcpuInit): Promise<void> {
   }
   hart.saveState();
   Atomics.store(mem, ctl + Control.RunState, RunState.Finished);
-  post({ type: 'exited', hart: init.hart, instret: hart.instret, micros: Math.round((performance.now() - started) * 1000) });
+  post({ type: 'exited', hart: init.hart, instret: hart.instret, micros: Math.round((performance.now() - started) * 1000), jit: hart.jit?.stats });
 }

@@ -1,0 +1,106 @@
+/**
+ * @fileoverview Finding a block of guest code to translate: which instructions the JIT handles, and
+ * where a block ends. A block is straight-line code on one page, ending after its first control
+ * transfer, before the first instruction the JIT leaves to the interpreter, at the page's end, or
+ * at MAX_BLOCK_INSTRUCTIONS.
+ */
+
+/** Longest block, in instructions. */
+export const MAX_BLOCK_INSTRUCTIONS = 128;
+/** PAUSE (Zihintpause): left to the interpreter, which turns it into a pause-loop exit. */
+const PAUSE = 0x0100000f;
+
+export interface GuestInstruction {
+  /** Guest virtual address (a signed 64-bit value as a number, as the interpreter keeps pc). */
+  pc: number;
+  /** The instruction as 32 bits; a compressed one expanded to its 32-bit equivalent. */
+  inst: number;
+  /** Its length in memory: 2 or 4. */
+  len: number;
+}
+
+export interface BlockCode {
+  start: number;
+  insts: GuestInstruction[];
+  /** Bytes of guest code from start the block covers. */
+  bytes: number;
+}
+
+/** Whether the instruction ends a block (it may change pc other than to the next instruction). */
+export function endsBlock(inst: number): boolean {
+  const op = inst & 0x7f;
+  return op === 0x63 || op === 0x6f || op === 0x67;
+}
+
+/**
+ * Whether the JIT translates this (32-bit or expanded) instruction. Everything else, including every
+ * reserved encoding, is left to the interpreter, which raises what the specification says.
+ */
+export function translatable(inst: number): boolean {
+  const f3 = (inst >>> 12) & 7;
+  const f7 = inst >>> 25;
+  switch (inst & 0x7f) {
+    case 0x37: case 0x17: return true; // LUI, AUIPC
+    case 0x6f: return jalOffset(inst) !== 0; // `j .` stays with the interpreter, which sees it as an idle loop
+    case 0x67: return f3 === 0;
+    case 0x63: return f3 !== 2 && f3 !== 3;
+    case 0x03: return f3 !== 7;
+    case 0x23: return f3 < 4;
+    case 0x13:
+      if (f3 === 1) return (inst >>> 26) === 0;
+      if (f3 === 5) return (inst >>> 26) === 0 || (inst >>> 26) === 0x10;
+      return true;
+    case 0x1b:
+      if (f3 === 0) return true;
+      if (f3 === 1) return f7 === 0;
+      if (f3 === 5) return f7 === 0 || f7 === 0x20;
+      return false;
+    case 0x33:
+      if (f7 === 0 || f7 === 1) return true;
+      return f7 === 0x20 && (f3 === 0 || f3 === 5);
+    case 0x3b:
+      if (f7 === 0) return f3 === 0 || f3 === 1 || f3 === 5;
+      if (f7 === 0x20) return f3 === 0 || f3 === 5;
+      if (f7 === 1) return f3 === 0 || f3 >= 4;
+      return false;
+    case 0x0f: return f3 === 0 && inst !== PAUSE; // FENCE; FENCE.I goes to the interpreter
+    default: return false;
+  }
+}
+
+export function jalOffset(inst: number): number {
+  return ((inst >> 31) << 20) | (inst & 0xff000) | (((inst >>> 20) & 1) << 11) | (((inst >>> 21) & 0x3ff) << 1);
+}
+
+export function branchOffset(inst: number): number {
+  return ((inst >> 31) << 12) | (((inst >>> 7) & 1) << 11) | (((inst >>> 25) & 0x3f) << 5) | (((inst >>> 8) & 0xf) << 1);
+}
+
+/**
+ * Reads the block starting at `pc`, whose page begins at buffer byte offset `pageHost`, from the
+ * 16-bit view of the buffer. `expand` maps a compressed parcel to its 32-bit form (0: reserved).
+ * Returns an empty block when the first instruction is not translatable.
+ */
+export function readBlock(u16: Uint16Array, pageHost: number, pc: number, expand: Int32Array | Uint32Array): BlockCode {
+  const insts: GuestInstruction[] = [];
+  const startOff = pc - Math.floor(pc / 4096) * 4096;
+  let off = startOff;
+  while (insts.length < MAX_BLOCK_INSTRUCTIONS && off < 4096) {
+    const half = u16[(pageHost + off) >>> 1];
+    let inst: number, len: number;
+    if ((half & 3) === 3) {
+      if (off + 4 > 4096) break; // straddles the page: the interpreter fetches it
+      inst = (half | (u16[(pageHost + off + 2) >>> 1] << 16)) | 0;
+      len = 4;
+    } else {
+      inst = expand[half] | 0;
+      len = 2;
+      if (inst === 0) break;
+    }
+    if (!translatable(inst)) break;
+    insts.push({ pc: pc + (off - startOff), inst, len });
+    off += len;
+    if (endsBlock(inst)) break;
+  }
+  return { start: pc, insts, bytes: off - startOff };
+}

@@ -1,0 +1,298 @@
+/**
+ * @fileoverview One hart's JIT: hotness counting, translation in batches, the translation cache with
+ * its function table and lookup table, invalidation, and entering compiled code.
+ *
+ * Flow: the hart's run loop enters compiled code at its pc (enter()). The wasm dispatcher runs block
+ * after block until the budget is spent, a block exits, or a pc has no block (a miss). On a miss the
+ * run loop calls miss(): a block already translated for that pc (same fetch context, same physical
+ * page, current code generation) is put back in the lookup table; otherwise the pc's hotness count
+ * goes up, and at HOT_THRESHOLD its block is queued. Queued blocks are compiled together, many to a
+ * module, when BATCH_BLOCKS are waiting or after BATCH_WAIT_MISSES more misses. Until then the
+ * interpreter runs the code.
+ *
+ * The cache is bounded: when the function table is full, everything is dropped (QEMU does the same
+ * when its code buffer fills), and translation starts again from what is hot now.
+ */
+
+import { FunctionBody, Type, buildModule, type FuncType, type Import } from './wasm-writer.ts';
+import { ExitKind, Fn, translateBlock } from './translator.ts';
+import { readBlock, type BlockCode } from './block.ts';
+import { HELPERS, buildRuntimeModule } from './runtime.ts';
+import type { CodePages } from './code-pages.ts';
+import { JitArea, LOOKUP_ENTRIES, RAM_BASE, RAM_OFFSET, State, jitByteBase, stateByteBase } from '../memory/layout.ts';
+
+/** Misses at one pc before its block is translated. */
+const HOT_THRESHOLD = 16;
+/** Hotness counters: a hashed table, so collisions only make code hot a little sooner. */
+const HOT_ENTRIES = 4096;
+const BATCH_BLOCKS = 16;
+const BATCH_WAIT_MISSES = 64;
+/** Function table slots: the translation cache's size bound, in blocks. */
+export const TABLE_SIZE = 16384;
+
+/** What the JIT needs from its hart: the interpreter's slow paths and fetch translation. */
+export interface JitHost {
+  readonly id: number;
+  readonly memory: WebAssembly.Memory;
+  readonly u16: Uint16Array;
+  readonly codePages: CodePages;
+  loadSlow(lo: number, hi: number, f3: number): boolean;
+  storeSlow(lo: number, hi: number, f3: number, vlo: number, vhi: number): boolean;
+  /** Set by a slow store that reached a device: the block should end. Cleared by the reader. */
+  endBlock: boolean;
+  /** The slow-load result (lo, hi). */
+  readonly loadResult: Int32Array;
+  /** Guest physical address of the instruction at virtual pc in the current fetch context, or -1. */
+  fetchPhysical(pc: number): number;
+  readonly fetchTag: number;
+  readonly dataTag: number;
+  /** The compressed-instruction expansion table. */
+  readonly expand: Int32Array;
+}
+
+export interface JitOptions {
+  /** Pause-loop exiting limit (0 = off), as the interpreter has it. */
+  pleSpins: number;
+}
+
+interface CompiledBlock {
+  pc: number;
+  fetchTag: number;
+  /** Guest physical address of the first instruction, and its page's code generation when read. */
+  pa: number;
+  generation: number;
+  slot: number;
+  instructions: number;
+}
+
+interface PendingBlock { code: BlockCode; fetchTag: number; pa: number; generation: number }
+
+export interface JitStats {
+  blocks: number;
+  modules: number;
+  compileMs: number;
+  /** Instructions retired by compiled code. */
+  instret: number;
+  invalidated: number;
+  flushes: number;
+}
+
+export class Jit {
+  readonly stats: JitStats = { blocks: 0, modules: 0, compileMs: 0, instret: 0, invalidated: 0, flushes: 0 };
+  /** Why the last enter() returned: ExitKind.None is a miss or a spent budget. */
+  exitKind = ExitKind.None;
+
+  private readonly table = new WebAssembly.Table({ element: 'anyfunc', initial: TABLE_SIZE });
+  private readonly exitGlobal = new WebAssembly.Global({ value: 'i32', mutable: true }, 0);
+  private readonly dataTagGlobal = new WebAssembly.Global({ value: 'i64', mutable: true }, 0n);
+  private readonly fetchContextGlobal = new WebAssembly.Global({ value: 'i64', mutable: true }, 0n);
+  private readonly run: (budget: number) => number;
+  private readonly imports: WebAssembly.Imports;
+  private readonly state: Int32Array;
+  private readonly lookup: Int32Array;
+  private readonly stateBase: number;
+  private readonly jitArea: number;
+  /** Blocks by pc (several when the same pc was translated in other contexts or from other pages). */
+  private readonly blocks = new Map<number, CompiledBlock[]>();
+  private readonly freeSlots: number[] = [];
+  private readonly hot = new Int32Array(HOT_ENTRIES);
+  private pending: PendingBlock[] = [];
+  private missesSinceQueued = 0;
+  private dataTagSet = NaN;
+  private fetchTagSet = NaN;
+
+  constructor(private readonly host: JitHost, private readonly options: JitOptions) {
+    this.stateBase = stateByteBase(host.id);
+    this.jitArea = jitByteBase(host.id);
+    const buffer = host.memory.buffer;
+    this.state = new Int32Array(buffer, this.stateBase, 1024);
+    this.lookup = new Int32Array(buffer, this.jitArea + JitArea.Lookup, LOOKUP_ENTRIES * 4);
+    for (let i = TABLE_SIZE - 1; i >= 0; i--) this.freeSlots.push(i);
+    const runtime = new WebAssembly.Instance(new WebAssembly.Module(buildRuntimeModule(this.stateBase, this.jitArea, TABLE_SIZE)), {
+      e: { memory: host.memory, table: this.table, exit: this.exitGlobal, fetchContext: this.fetchContextGlobal },
+    });
+    this.run = runtime.exports.run as (budget: number) => number;
+    const slowValue = new Int32Array(buffer, this.jitArea + JitArea.SlowValue, 2);
+    const env: Record<string, unknown> = {
+      memory: host.memory,
+      exit: this.exitGlobal,
+      dataTag: this.dataTagGlobal,
+      loadSlow: (lo: number, hi: number, f3: number): number => {
+        if (!host.loadSlow(lo, hi, f3)) return 0;
+        slowValue[0] = host.loadResult[0]; slowValue[1] = host.loadResult[1];
+        return 1;
+      },
+      storeSlow: (lo: number, hi: number, f3: number, vlo: number, vhi: number): number => {
+        if (!host.storeSlow(lo, hi, f3, vlo, vhi)) return 0;
+        if (host.endBlock) { host.endBlock = false; return 2; }
+        return 1;
+      },
+    };
+    for (const name of HELPERS) env[name] = runtime.exports[name];
+    this.imports = { e: env as WebAssembly.ModuleImports };
+  }
+
+  /**
+   * Runs compiled code from `pc` for up to `budget` instructions; returns the new pc (as lo/hi in
+   * the state block too) in `this.pcLo/pcHi` and the instructions retired.
+   */
+  enter(pcLo: number, pcHi: number, budget: number): number {
+    const host = this.host;
+    if (host.dataTag !== this.dataTagSet) { this.dataTagSet = host.dataTag; this.dataTagGlobal.value = BigInt(host.dataTag) << 32n; }
+    if (host.fetchTag !== this.fetchTagSet) { this.fetchTagSet = host.fetchTag; this.fetchContextGlobal.value = BigInt(host.fetchTag) << 32n; }
+    this.state[State.PcLo] = pcLo;
+    this.state[State.PcHi] = pcHi;
+    this.exitGlobal.value = 0;
+    const retired = this.run(budget);
+    this.exitKind = this.exitGlobal.value as ExitKind;
+    this.stats.instret += retired;
+    return retired;
+  }
+
+  /** The pc compiled code left off at, lo and hi words. */
+  get pcLo(): number { return this.state[State.PcLo]; }
+  get pcHi(): number { return this.state[State.PcHi]; }
+
+  /**
+   * Compiled code has no block for `pc`: installs one if it exists, else counts the pc's hotness and
+   * queues or compiles. Returns true when a block for pc is now in the lookup table.
+   */
+  miss(pc: number): boolean {
+    const host = this.host;
+    const candidates = this.blocks.get(pc);
+    if (candidates !== undefined) {
+      const pa = host.fetchPhysical(pc);
+      for (const b of candidates) {
+        if (b.fetchTag === host.fetchTag && b.pa === pa && host.codePages.generation(pa) === b.generation) {
+          this.install(b);
+          return true;
+        }
+      }
+    }
+    if (this.pending.length > 0 && ++this.missesSinceQueued >= BATCH_WAIT_MISSES) {
+      this.compilePending();
+      return this.blocks.has(pc) ? this.miss(pc) : false;
+    }
+    const h = ((pc | 0) >>> 1) & (HOT_ENTRIES - 1);
+    if (++this.hot[h] !== HOT_THRESHOLD) return false;
+    this.queue(pc);
+    if (this.pending.length >= BATCH_BLOCKS) {
+      this.compilePending();
+      return this.blocks.has(pc) ? this.miss(pc) : false;
+    }
+    return false;
+  }
+
+  private queue(pc: number): void {
+    const host = this.host;
+    if (this.pending.some((p) => p.code.start === pc && p.fetchTag === host.fetchTag)) return;
+    const pa = host.fetchPhysical(pc);
+    if (pa < 0) return;
+    // Mark before reading, so that a write from now on is noticed (code-pages.ts).
+    const pageLeft = 4096 - (pa % 4096);
+    const generation = host.codePages.markCode(pa, Math.min(pageLeft, 4 * 128));
+    const pageHost = RAM_OFFSET + (pa - RAM_BASE) - (pa % 4096);
+    const code = readBlock(host.u16, pageHost, pc, host.expand);
+    if (code.insts.length === 0) return;
+    if (this.pending.length === 0) this.missesSinceQueued = 0;
+    this.pending.push({ code, fetchTag: host.fetchTag, pa, generation });
+  }
+
+  /** Compiles every queued block into one module and adds them to the cache. */
+  compilePending(): void {
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    if (this.freeSlots.length < batch.length) this.flush();
+    const started = performance.now();
+    const types: FuncType[] = [
+      { params: [Type.I32], results: [Type.I32] },
+      { params: [Type.I32, Type.I32, Type.I32], results: [Type.I32] },
+      { params: [Type.I32, Type.I32, Type.I32, Type.I32, Type.I32], results: [Type.I32] },
+      { params: [Type.I64, Type.I64], results: [Type.I64] },
+      { params: [Type.I32, Type.I32], results: [Type.I32] },
+    ];
+    const imports: Import[] = [
+      { module: 'e', name: 'loadSlow', kind: 'func', type: 1 },
+      { module: 'e', name: 'storeSlow', kind: 'func', type: 2 },
+      ...HELPERS.map((name, i): Import => ({ module: 'e', name, kind: 'func', type: i < 7 ? 3 : 4 })),
+      { module: 'e', name: 'memory', kind: 'memory', shared: true, min: 0, max: 65536 },
+      { module: 'e', name: 'exit', kind: 'global', type: Type.I32, mutable: true },
+      { module: 'e', name: 'dataTag', kind: 'global', type: Type.I64, mutable: true },
+    ];
+    const ctx = { stateBase: this.stateBase, jitArea: this.jitArea, pleSpins: this.options.pleSpins };
+    const functions = batch.map((p) => {
+      const body = new FunctionBody();
+      translateBlock(p.code, ctx, body);
+      return { type: 0, body };
+    });
+    const bytes = buildModule({
+      types, imports, functions,
+      exports: functions.map((_, i) => ({ name: `b${i}`, func: Fn.FirstBlock + i })),
+    });
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), this.imports);
+    batch.forEach((p, i) => {
+      const slot = this.freeSlots.pop()!;
+      this.table.set(slot, instance.exports[`b${i}`] as WebAssembly.ExportValue as never);
+      const block: CompiledBlock = {
+        pc: p.code.start, fetchTag: p.fetchTag, pa: p.pa, generation: p.generation, slot, instructions: p.code.insts.length,
+      };
+      const list = this.blocks.get(block.pc);
+      if (list === undefined) this.blocks.set(block.pc, [block]);
+      else list.push(block);
+      this.stats.blocks++;
+    });
+    this.stats.modules++;
+    this.stats.compileMs += performance.now() - started;
+  }
+
+  private lookupEntry(pc: number): number {
+    return (((pc | 0) >>> 1) & (LOOKUP_ENTRIES - 1)) * 4;
+  }
+
+  private install(b: CompiledBlock): void {
+    const e = this.lookupEntry(b.pc);
+    const hi = Math.floor(b.pc / 4294967296) | 0;
+    this.lookup[e] = b.pc | 0;
+    this.lookup[e + 1] = hi ^ b.fetchTag;
+    this.lookup[e + 2] = b.slot;
+  }
+
+  private uninstall(b: CompiledBlock): void {
+    const e = this.lookupEntry(b.pc);
+    if (this.lookup[e + 2] === b.slot && this.lookup[e] === (b.pc | 0)) this.lookup[e] = 1;
+  }
+
+  /**
+   * Drops every block whose page has been written since it was translated. Called when another
+   * thread (or this hart) reported a write to code, and at FENCE.I.
+   */
+  invalidateStale(): void {
+    const pages = this.host.codePages;
+    for (const [pc, list] of this.blocks) {
+      const keep = list.filter((b) => {
+        if (pages.generation(b.pa) === b.generation) return true;
+        this.uninstall(b);
+        this.hot[((pc | 0) >>> 1) & (HOT_ENTRIES - 1)] = 0; // so that the new code gets hot again
+        this.table.set(b.slot, null as never);
+        this.freeSlots.push(b.slot);
+        this.stats.invalidated++;
+        return false;
+      });
+      if (keep.length === 0) this.blocks.delete(pc);
+      else if (keep.length !== list.length) this.blocks.set(pc, keep);
+    }
+    this.pending = this.pending.filter((p) => pages.generation(p.pa) === p.generation);
+  }
+
+  /** Forgets every translation (the cache is full). */
+  flush(): void {
+    for (let i = 0; i < LOOKUP_ENTRIES; i++) this.lookup[4 * i] = 1;
+    for (const list of this.blocks.values()) for (const b of list) this.table.set(b.slot, null as never);
+    this.blocks.clear();
+    this.freeSlots.length = 0;
+    for (let i = TABLE_SIZE - 1; i >= 0; i--) this.freeSlots.push(i);
+    this.hot.fill(0);
+    this.stats.flushes++;
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * @fileoverview The per-hart wasm runtime the compiled blocks run in: the dispatcher, which chains
+ * from block to block inside wasm through the hart's function table, and the M-extension helpers
+ * (high multiplies, RISC-V division) that every block module imports.
+ *
+ * run(budget) loops: it reads the pc from the state block, looks it up in the hart's lookup table
+ * (pc XOR the fetch context -> table index) and calls that block, until the budget is spent, a
+ * block sets the exit global, or the pc has no block (a miss: the JS side translates or interprets).
+ */
+
+import { FunctionBody, Op, Type, buildModule, type FuncType, type Import } from './wasm-writer.ts';
+import { JitArea, LOOKUP_ENTRIES, State } from '../memory/layout.ts';
+
+/** The helpers, in the order block modules import them (translator.ts Fn.MulHU onwards). */
+export const HELPERS = ['mulhu', 'mulh', 'mulhsu', 'div64s', 'div64u', 'rem64s', 'rem64u', 'div32s', 'div32u', 'rem32s', 'rem32u'] as const;
+
+const I64_MIN = -(1n << 63n);
+
+export function buildRuntimeModule(stateBase: number, jitArea: number, tableSize: number): Uint8Array<ArrayBuffer> {
+  const types: FuncType[] = [
+    { params: [Type.I32], results: [Type.I32] }, // 0: a block, and run()
+    { params: [Type.I64, Type.I64], results: [Type.I64] }, // 1
+    { params: [Type.I32, Type.I32], results: [Type.I32] }, // 2
+  ];
+  const imports: Import[] = [
+    { module: 'e', name: 'memory', kind: 'memory', shared: true, min: 0, max: 65536 },
+    { module: 'e', name: 'table', kind: 'table', min: tableSize },
+    { module: 'e', name: 'exit', kind: 'global', type: Type.I32, mutable: true },
+    { module: 'e', name: 'fetchContext', kind: 'global', type: Type.I64, mutable: true },
+  ];
+  const functions: { type: number; body: FunctionBody }[] = [];
+  const exports: { name: string; func: number }[] = [];
+
+  // run(budget): locals 1 total (i32), 2 pc (i64), 3 entry (i32)
+  const run = new FunctionBody();
+  run.locals(1, Type.I32);
+  run.locals(1, Type.I64);
+  run.locals(1, Type.I32);
+  run.begin(Op.Loop);
+  run.i32(0).mem(Op.I64Load, 3, stateBase + State.PcLo * 4).set(2);
+  run.get(2).op(Op.I32WrapI64).i32(1).op(Op.I32ShrU).i32(LOOKUP_ENTRIES - 1).op(Op.I32And).i32(4).op(Op.I32Shl).set(3);
+  run.get(3).mem(Op.I64Load, 3, jitArea + JitArea.Lookup);
+  run.get(2).globalGet(1).op(Op.I64Xor).op(Op.I64Ne);
+  run.begin(Op.If).get(1).op(Op.Return).end();
+  run.get(0).get(1).op(Op.I32Sub);
+  run.get(3).mem(Op.I32Load, 2, jitArea + JitArea.Lookup + 8);
+  run.code.byte(Op.CallIndirect).u32(0).u32(0);
+  run.get(1).op(Op.I32Add).set(1);
+  run.globalGet(0);
+  run.begin(Op.If).get(1).op(Op.Return).end();
+  run.get(1).get(0).op(Op.I32LtS).brIf(0);
+  run.end();
+  run.get(1);
+  functions.push({ type: 0, body: run });
+  exports.push({ name: 'run', func: 0 });
+
+  const helper = (name: string, type: number, emit: (f: FunctionBody) => void): void => {
+    const f = new FunctionBody();
+    emit(f);
+    exports.push({ name, func: functions.length });
+    functions.push({ type, body: f });
+  };
+  // Unsigned high 64 bits of a 64x64 product, from four 32x32 partial products.
+  // Locals: 2 aL, 3 aH, 4 bL, 5 bH, 6 lh, 7 hl, 8 mid.
+  const mulhu = (f: FunctionBody): void => {
+    f.locals(7, Type.I64);
+    const lo32 = (x: number): void => { f.get(x).i64(0xffffffffn).op(Op.I64And); };
+    const hi32 = (x: number): void => { f.get(x).i64(32n).op(Op.I64ShrU); };
+    lo32(0); f.set(2); hi32(0); f.set(3); lo32(1); f.set(4); hi32(1); f.set(5);
+    f.get(2).get(5).op(Op.I64Mul).set(6);
+    f.get(3).get(4).op(Op.I64Mul).set(7);
+    f.get(2).get(4).op(Op.I64Mul).i64(32n).op(Op.I64ShrU);
+    lo32(6); f.op(Op.I64Add); lo32(7); f.op(Op.I64Add).set(8);
+    f.get(3).get(5).op(Op.I64Mul);
+    hi32(6); f.op(Op.I64Add); hi32(7); f.op(Op.I64Add); hi32(8); f.op(Op.I64Add);
+  };
+  helper('mulhu', 1, mulhu);
+  // Signed corrections: mulh = mulhu - (a < 0 ? b : 0) - (b < 0 ? a : 0); mulhsu drops the second.
+  helper('mulh', 1, (f) => {
+    f.get(0).get(1).call(1);
+    f.get(1).i64(0n).get(0).i64(0n).op(Op.I64LtS).op(Op.Select).op(Op.I64Sub);
+    f.get(0).i64(0n).get(1).i64(0n).op(Op.I64LtS).op(Op.Select).op(Op.I64Sub);
+  });
+  helper('mulhsu', 1, (f) => {
+    f.get(0).get(1).call(1);
+    f.get(1).i64(0n).get(0).i64(0n).op(Op.I64LtS).op(Op.Select).op(Op.I64Sub);
+  });
+  // Division by zero gives all ones (quotient) or the dividend (remainder); the one signed overflow,
+  // MIN / -1, gives MIN and remainder 0 (wasm's rem_s already does; its div_s would trap).
+  for (const wide of [true, false]) {
+    const t = wide ? Type.I64 : Type.I32;
+    const type = wide ? 1 : 2;
+    const c = (f: FunctionBody, v: bigint): void => { if (wide) f.i64(v); else f.i32(Number(v)); };
+    const eqz = wide ? Op.I64Eqz : Op.I32Eqz;
+    const eq = wide ? Op.I64Eq : Op.I32Eq;
+    const min = wide ? I64_MIN : -(1n << 31n);
+    helper(wide ? 'div64s' : 'div32s', type, (f) => {
+      f.get(1).op(eqz).begin(Op.If, t); c(f, -1n);
+      f.op(Op.Else).get(0); c(f, min); f.op(eq).get(1); c(f, -1n); f.op(eq).op(Op.I32And);
+      f.begin(Op.If, t).get(0).op(Op.Else).get(0).get(1).op(wide ? Op.I64DivS : Op.I32DivS).end();
+      f.end();
+    });
+    helper(wide ? 'div64u' : 'div32u', type, (f) => {
+      f.get(1).op(eqz).begin(Op.If, t); c(f, -1n);
+      f.op(Op.Else).get(0).get(1).op(wide ? Op.I64DivU : Op.I32DivU).end();
+    });
+    helper(wide ? 'rem64s' : 'rem32s', type, (f) => {
+      f.get(1).op(eqz).begin(Op.If, t).get(0);
+      f.op(Op.Else).get(0).get(1).op(wide ? Op.I64RemS : Op.I32RemS).end();
+    });
+    helper(wide ? 'rem64u' : 'rem32u', type, (f) => {
+      f.get(1).op(eqz).begin(Op.If, t).get(0);
+      f.op(Op.Else).get(0).get(1).op(wide ? Op.I64RemU : Op.I32RemU).end();
+    });
+  }
+  // Exports must follow HELPERS' order for the block modules' imports; the names carry it.
+  return buildModule({ types, imports, functions, exports });
+}

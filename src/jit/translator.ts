@@ -1,0 +1,314 @@
+/**
+ * @fileoverview RV64 to WebAssembly for one block: the body of one wasm function.
+ *
+ * The function's signature is (budget: i32) -> i32: it returns how many guest instructions it
+ * retired, having stored the next pc and every guest register it wrote to the hart's state block.
+ * Guest registers live in wasm locals (native i64) within the block. A block whose last instruction
+ * branches back to its own start loops inside the function, so a hot loop never leaves wasm until
+ * `budget` instructions have retired.
+ *
+ * Loads and stores check the hart's software TLB inline (the same TLB the interpreter fills, in the
+ * shared memory) and call the interpreter's slow paths on a miss. An exit other than the normal one
+ * sets the `exit` global to an ExitKind: a trap (the slow path recorded it; pc is the faulting
+ * instruction and nothing after it retired), a store that asks for the block to end, or a pause-loop
+ * exit.
+ */
+
+import { Op, Type, type FunctionBody } from './wasm-writer.ts';
+import { type BlockCode, type GuestInstruction, branchOffset, jalOffset } from './block.ts';
+import { JitArea, State } from '../memory/layout.ts';
+
+/** Why compiled code returned with the exit global set. */
+export const enum ExitKind {
+  None = 0,
+  /** A slow-path load or store raised an exception: the interpreter takes it at the saved pc. */
+  Trap = 1,
+  /** A store reached a device or HTIF: go back to the run loop so events are seen. */
+  EndBlock = 2,
+  /** A store-free spin loop went round the pause-loop-exit limit. */
+  Yield = 3,
+}
+
+/** Function indexes every block module has, in import order (see runtime.ts). */
+export const enum Fn {
+  LoadSlow = 0,
+  StoreSlow = 1,
+  MulHU = 2,
+  MulH = 3,
+  MulHSU = 4,
+  Div64S = 5,
+  Div64U = 6,
+  Rem64S = 7,
+  Rem64U = 8,
+  Div32S = 9,
+  Div32U = 10,
+  Rem32S = 11,
+  Rem32U = 12,
+  /** Index of the first block function of a module. */
+  FirstBlock = 13,
+}
+
+/** Global indexes every block module imports. */
+export const enum Glob {
+  Exit = 0,
+  /** The data TLB context tag shifted into the high word (an i64), set before code runs. */
+  DataTag = 1,
+}
+
+// Locals: parameter 0 is the budget; x1..x31 are locals 1..31.
+const L_BUDGET = 0;
+const L_ADDR = 32; // i64
+const L_TMP = 33; // i64
+const L_IDX = 34; // i32
+const L_COUNT = 35; // i32: instructions retired by earlier trips round a self-loop
+const L_SPINS = 36; // i32
+const L_SPIN_A = 37; // i64
+const L_SPIN_B = 38; // i64
+
+export interface TranslateContext {
+  /** Byte offset of the hart's state block and JIT area in the memory. */
+  stateBase: number;
+  jitArea: number;
+  /** Pause-loop exiting: iterations of a store-free spin loop before a Yield exit; 0 = off. */
+  pleSpins: number;
+}
+
+interface RegUse { read: Set<number>; written: Set<number> }
+
+function regUse(insts: GuestInstruction[]): RegUse {
+  const read = new Set<number>(), written = new Set<number>();
+  for (const { inst } of insts) {
+    const op = inst & 0x7f;
+    const rd = (inst >>> 7) & 31, rs1 = (inst >>> 15) & 31, rs2 = (inst >>> 20) & 31;
+    const readsRs1 = op !== 0x37 && op !== 0x17 && op !== 0x6f && op !== 0x0f;
+    const readsRs2 = op === 0x33 || op === 0x3b || op === 0x23 || op === 0x63;
+    const writesRd = op !== 0x23 && op !== 0x63 && op !== 0x0f;
+    if (readsRs1 && rs1 !== 0) read.add(rs1);
+    if (readsRs2 && rs2 !== 0) read.add(rs2);
+    if (writesRd && rd !== 0) written.add(rd);
+  }
+  return { read, written };
+}
+
+/** Emits the wasm function for `block` into `f` (whose locals it declares). */
+export function translateBlock(block: BlockCode, ctx: TranslateContext, f: FunctionBody): void {
+  const insts = block.insts;
+  const n = insts.length;
+  const use = regUse(insts);
+  const loaded = new Set([...use.read, ...use.written]); // a written register is stored at every exit, so it must start right
+  const written = [...use.written].sort((a, b) => a - b);
+  f.locals(31, Type.I64); // x1..x31
+  f.locals(2, Type.I64); // addr, tmp
+  f.locals(3, Type.I32); // idx, count, spins
+  f.locals(2, Type.I64); // spinA, spinB
+  const regOffset = (r: number): number => ctx.stateBase + (State.X + 2 * r) * 4;
+  const pcOffset = ctx.stateBase + State.PcLo * 4;
+
+  for (const r of [...loaded].sort((a, b) => a - b)) f.i32(0).mem(Op.I64Load, 3, regOffset(r)).set(r);
+
+  const get = (r: number): void => { if (r === 0) f.i64(0n); else f.get(r); };
+  const put = (r: number): void => { if (r === 0) f.op(Op.Drop); else f.set(r); };
+  /**
+   * Leaves the function: writes back registers and pc (a constant, or the value `dynamicPc` pushes),
+   * sets the exit kind and returns count + `retired`.
+   */
+  const exit = (kind: ExitKind, pc: number | (() => void), retired: number): void => {
+    for (const r of written) f.i32(0).get(r).mem(Op.I64Store, 3, regOffset(r));
+    f.i32(0);
+    if (typeof pc === 'number') f.i64(BigInt(pc)); else pc();
+    f.mem(Op.I64Store, 3, pcOffset);
+    if (kind !== ExitKind.None) f.i32(kind).globalSet(Glob.Exit);
+    f.get(L_COUNT).i32(retired).op(Op.I32Add).op(Op.Return);
+  };
+
+  // A self-loop that loads and never stores may be a spin-wait: count its unchanged trips for PLE.
+  const last = insts[n - 1];
+  const selfLoop = (last.inst & 0x7f) === 0x63 && last.pc + branchOffset(last.inst) === block.start;
+  const spinCandidate = selfLoop && ctx.pleSpins > 0 &&
+    insts.some((i) => (i.inst & 0x7f) === 0x03) && !insts.some((i) => (i.inst & 0x7f) === 0x23);
+
+  f.begin(Op.Loop); // depth 0 inside: a `br` to it restarts the block
+  for (let k = 0; k < n; k++) {
+    const { pc, inst, len } = insts[k];
+    const rd = (inst >>> 7) & 31, rs1 = (inst >>> 15) & 31, rs2 = (inst >>> 20) & 31;
+    const f3 = (inst >>> 12) & 7, f7 = inst >>> 25;
+    const imm = inst >> 20;
+    const next = pc + len;
+    switch (inst & 0x7f) {
+      case 0x37: f.i64(BigInt(inst & -4096)); put(rd); break; // LUI
+      case 0x17: f.i64(BigInt(pc) + BigInt(inst & -4096)); put(rd); break; // AUIPC
+      case 0x13: { // OP-IMM
+        get(rs1);
+        switch (f3) {
+          case 0: f.i64(BigInt(imm)).op(Op.I64Add); break;
+          case 1: f.i64(BigInt(imm & 63)).op(Op.I64Shl); break;
+          case 2: f.i64(BigInt(imm)).op(Op.I64LtS).op(Op.I64ExtendI32U); break;
+          case 3: f.i64(BigInt(imm)).op(Op.I64LtU).op(Op.I64ExtendI32U); break;
+          case 4: f.i64(BigInt(imm)).op(Op.I64Xor); break;
+          case 5: f.i64(BigInt(imm & 63)).op((inst >>> 26) === 0 ? Op.I64ShrU : Op.I64ShrS); break;
+          case 6: f.i64(BigInt(imm)).op(Op.I64Or); break;
+          default: f.i64(BigInt(imm)).op(Op.I64And); break;
+        }
+        put(rd);
+        break;
+      }
+      case 0x1b: { // OP-IMM-32
+        get(rs1); f.op(Op.I32WrapI64);
+        if (f3 === 0) f.i32(imm).op(Op.I32Add);
+        else if (f3 === 1) f.i32(rs2).op(Op.I32Shl);
+        else f.i32(rs2).op(f7 === 0 ? Op.I32ShrU : Op.I32ShrS);
+        f.op(Op.I64ExtendI32S);
+        put(rd);
+        break;
+      }
+      case 0x33: { // OP
+        get(rs1); get(rs2);
+        if (f7 === 0) {
+          f.op([Op.I64Add, Op.I64Shl, Op.I64LtS, Op.I64LtU, Op.I64Xor, Op.I64ShrU, Op.I64Or, Op.I64And][f3]);
+          if (f3 === 2 || f3 === 3) f.op(Op.I64ExtendI32U);
+        } else if (f7 === 0x20) {
+          f.op(f3 === 0 ? Op.I64Sub : Op.I64ShrS);
+        } else if (f3 === 0) {
+          f.op(Op.I64Mul);
+        } else {
+          f.call([0, Fn.MulH, Fn.MulHSU, Fn.MulHU, Fn.Div64S, Fn.Div64U, Fn.Rem64S, Fn.Rem64U][f3]);
+        }
+        put(rd);
+        break;
+      }
+      case 0x3b: { // OP-32
+        get(rs1); f.op(Op.I32WrapI64); get(rs2); f.op(Op.I32WrapI64);
+        if (f7 === 0) f.op(f3 === 0 ? Op.I32Add : f3 === 1 ? Op.I32Shl : Op.I32ShrU);
+        else if (f7 === 0x20) f.op(f3 === 0 ? Op.I32Sub : Op.I32ShrS);
+        else if (f3 === 0) f.op(Op.I32Mul);
+        else f.call([Fn.Div32S, Fn.Div32U, Fn.Rem32S, Fn.Rem32U][f3 - 4]);
+        f.op(Op.I64ExtendI32S);
+        put(rd);
+        break;
+      }
+      case 0x03: { // LOAD
+        const size = 1 << (f3 & 3);
+        get(rs1); f.i64(BigInt(imm)).op(Op.I64Add).set(L_ADDR);
+        emitTlbIndex(f);
+        // Tag check: the page address plus the misaligned low bits (never in a tag) against the entry.
+        f.get(L_IDX).i32(3).op(Op.I32Shl).mem(Op.I64Load, 3, ctx.jitArea + JitArea.LoadTags);
+        f.get(L_ADDR).i64(BigInt(~0xfff | (size - 1))).op(Op.I64And).globalGet(Glob.DataTag).op(Op.I64Xor);
+        f.op(Op.I64Eq);
+        f.begin(Op.If, Type.I64);
+        emitHostAddress(f, ctx.jitArea + JitArea.LoadHost);
+        f.mem([Op.I64Load8S, Op.I64Load16S, Op.I64Load32S, Op.I64Load, Op.I64Load8U, Op.I64Load16U, Op.I64Load32U][f3], f3 & 3, 0);
+        f.op(Op.Else);
+        f.get(L_ADDR).op(Op.I32WrapI64).get(L_ADDR).i64(32n).op(Op.I64ShrU).op(Op.I32WrapI64).i32(f3).call(Fn.LoadSlow);
+        f.op(Op.I32Eqz);
+        f.begin(Op.If);
+        exit(ExitKind.Trap, pc, k);
+        f.end();
+        f.i32(0).mem(Op.I64Load, 3, ctx.jitArea + JitArea.SlowValue);
+        f.end();
+        put(rd);
+        break;
+      }
+      case 0x23: { // STORE
+        const size = 1 << f3;
+        const sImm = ((inst >> 25) << 5) | ((inst >>> 7) & 31);
+        get(rs1); f.i64(BigInt(sImm)).op(Op.I64Add).set(L_ADDR);
+        emitTlbIndex(f);
+        f.get(L_IDX).i32(3).op(Op.I32Shl).mem(Op.I64Load, 3, ctx.jitArea + JitArea.StoreTags);
+        f.get(L_ADDR).i64(BigInt(~0xfff | (size - 1))).op(Op.I64And).globalGet(Glob.DataTag).op(Op.I64Xor);
+        f.op(Op.I64Eq);
+        f.begin(Op.If);
+        emitHostAddress(f, ctx.jitArea + JitArea.StoreHost);
+        get(rs2);
+        f.mem([Op.I64Store8, Op.I64Store16, Op.I64Store32, Op.I64Store][f3], f3, 0);
+        f.op(Op.Else);
+        f.get(L_ADDR).op(Op.I32WrapI64).get(L_ADDR).i64(32n).op(Op.I64ShrU).op(Op.I32WrapI64).i32(f3);
+        get(rs2); f.op(Op.I32WrapI64); get(rs2); f.i64(32n).op(Op.I64ShrU).op(Op.I32WrapI64);
+        f.call(Fn.StoreSlow).tee(L_IDX);
+        f.op(Op.I32Eqz);
+        f.begin(Op.If);
+        exit(ExitKind.Trap, pc, k);
+        f.end();
+        f.get(L_IDX).i32(2).op(Op.I32Eq);
+        f.begin(Op.If);
+        exit(ExitKind.EndBlock, next, k + 1);
+        f.end();
+        f.end();
+        break;
+      }
+      case 0x0f: f.fence(); break; // FENCE, FENCE.TSO: a full barrier on the host
+      case 0x6f: { // JAL
+        const target = pc + jalOffset(inst);
+        if (rd !== 0) { f.i64(BigInt(next)); put(rd); }
+        if (target === block.start) {
+          // An unconditional self-loop: go round while the budget lasts.
+          f.get(L_COUNT).i32(n).op(Op.I32Add).tee(L_COUNT).get(L_BUDGET).op(Op.I32LtS).brIf(0);
+          exit(ExitKind.None, target, 0);
+        } else {
+          exit(ExitKind.None, target, n);
+        }
+        break;
+      }
+      case 0x67: { // JALR: the target first, since rd may be rs1
+        get(rs1); f.i64(BigInt(imm)).op(Op.I64Add).i64(-2n).op(Op.I64And).set(L_ADDR);
+        if (rd !== 0) { f.i64(BigInt(next)); put(rd); }
+        exit(ExitKind.None, () => { f.get(L_ADDR); }, n);
+        break;
+      }
+      case 0x63: { // BRANCH
+        const target = pc + branchOffset(inst);
+        get(rs1); get(rs2);
+        f.op([Op.I64Eq, Op.I64Ne, 0, 0, Op.I64LtS, Op.I64GeS, Op.I64LtU, Op.I64GeU][f3] as Op);
+        f.begin(Op.If); // depth: if = 0, loop = 1
+        if (target === block.start) {
+          f.get(L_COUNT).i32(n).op(Op.I32Add).set(L_COUNT);
+          if (spinCandidate) emitSpinCheck(f, rs1, rs2, ctx.pleSpins, () => exit(ExitKind.Yield, target, 0), get);
+          f.get(L_COUNT).get(L_BUDGET).op(Op.I32LtS).brIf(1);
+          exit(ExitKind.None, target, 0);
+        } else {
+          exit(ExitKind.None, target, n);
+        }
+        f.end();
+        exit(ExitKind.None, next, n);
+        break;
+      }
+      default:
+        throw new Error(`translateBlock: untranslatable instruction 0x${(inst >>> 0).toString(16)} at 0x${pc.toString(16)}`);
+    }
+  }
+  const tail = insts[n - 1].inst & 0x7f;
+  if (tail !== 0x63 && tail !== 0x6f && tail !== 0x67) exit(ExitKind.None, insts[n - 1].pc + insts[n - 1].len, n);
+  f.end(); // loop
+  f.op(Op.Unreachable);
+}
+
+/** L_IDX = TLB index of L_ADDR: bits 12..21 of the address. */
+function emitTlbIndex(f: FunctionBody): void {
+  f.get(L_ADDR).op(Op.I32WrapI64).i32(12).op(Op.I32ShrU).i32(1023).op(Op.I32And).set(L_IDX);
+}
+
+/** Pushes the buffer address of L_ADDR through the TLB entry's host page offset. */
+function emitHostAddress(f: FunctionBody, hostTable: number): void {
+  f.get(L_IDX).i32(2).op(Op.I32Shl).mem(Op.I32Load, 2, hostTable);
+  f.get(L_ADDR).op(Op.I32WrapI64).i32(0xfff).op(Op.I32And).op(Op.I32Add);
+}
+
+/**
+ * Pause-loop exiting inside a spin loop: the branch operands equal to the last trip's count as one
+ * more spin, and `limit` spins leave with a Yield. Any change starts the count again, as in the
+ * interpreter. Runs inside the taken-branch `if`.
+ */
+function emitSpinCheck(f: FunctionBody, rs1: number, rs2: number, limit: number, leave: () => void, get: (r: number) => void): void {
+  get(rs1); f.get(L_SPIN_A).op(Op.I64Eq);
+  get(rs2); f.get(L_SPIN_B).op(Op.I64Eq);
+  f.op(Op.I32And);
+  f.begin(Op.If);
+  f.get(L_SPINS).i32(1).op(Op.I32Add).tee(L_SPINS).i32(limit).op(Op.I32GeS);
+  f.begin(Op.If);
+  leave();
+  f.end();
+  f.op(Op.Else);
+  get(rs1); f.set(L_SPIN_A);
+  get(rs2); f.set(L_SPIN_B);
+  f.i32(0).set(L_SPINS);
+  f.end();
+}
