@@ -13,7 +13,7 @@ import { Privileged, type HartPlatform } from './privileged.ts';
 import { compressedTable } from './compressed.ts';
 import { FpResult } from './fpu.ts';
 import { div32, div64, mul64, mulh, out, scratchF64, scratchI32, splitNumber } from './int64.ts';
-import { Jit } from '../jit/jit.ts';
+import { HOT_THRESHOLD, Jit, hotIndex } from '../jit/jit.ts';
 import { ExitKind } from '../jit/translator.ts';
 
 export type { HartPlatform } from './privileged.ts';
@@ -37,8 +37,7 @@ export const enum Exit {
 const CHUNK = 1024;
 /** Most instructions compiled code runs between checks for interrupts and the stop word. */
 const JIT_SLICE = 16384;
-/** Most instructions the interpreter runs at once under the JIT before asking it again. */
-const INTERPRET_BURST = 256;
+
 /** PAUSE (Zihintpause): FENCE with pred = W, succ = 0. */
 const PAUSE = 0x0100000f;
 /** A backward branch shorter than this closes a "tight" loop for spin detection. */
@@ -54,10 +53,10 @@ export class Hart extends Privileged {
   /** The compiled-code tier, when --jit on; run() is then entered through runJit(). */
   jit: Jit | undefined;
   /**
-   * Under the JIT, the interpreter returns after the first taken branch or jump, or anything that
-   * ends its block, so that the JIT sees every block start.
+   * Under the JIT: its hotness counters (jit.ts hotIndex). The interpreter counts every taken branch
+   * and jump target and returns when it lands on a hot one, so that the JIT can run its block.
    */
-  private stopAtBranch = false;
+  private jitHot: Int32Array | undefined;
   /** FENCE.I ran: translations of code written since they were made must go before the next fetch. */
   private fenceIPending = false;
   readonly expand = compressedTable();
@@ -93,7 +92,7 @@ export class Hart extends Privileged {
     let spins = 0, spinA = 0, spinB = 0;
     const pleLimit = this.pleSpinLimit;
 
-    const stopAtBranch = this.stopAtBranch;
+    const hot = this.jitHot;
 
     while (budget > 0) {
       this.pc = pc;
@@ -280,7 +279,7 @@ export class Hart extends Privileged {
                   if (++spins === pleLimit) { spins = 0; limit = 0; budget = 0; exit = Exit.Yield; }
                 } else { spinA = alo; spinB = blo; spins = 0; }
               }
-              if (stopAtBranch) limit = 0;
+              if (hot !== undefined && ++hot[hotIndex(pc)] >= HOT_THRESHOLD) { limit = 0; budget = 0; }
             } else {
               pc += ilen;
             }
@@ -346,7 +345,7 @@ export class Hart extends Privileged {
             if (off === 0 && ++spins === pleLimit) { // `j .`: an idle loop, waiting for nothing but time
               spins = 0; limit = 0; budget = 0; exit = Exit.Yield;
             }
-            if (stopAtBranch) limit = 0;
+            if (hot !== undefined && ++hot[hotIndex(pc)] >= HOT_THRESHOLD) { limit = 0; budget = 0; }
             break;
           }
           case 0x67: { // JALR
@@ -359,7 +358,7 @@ export class Hart extends Privileged {
             const top = hi >> 21;
             if (top === 0 || top === -1) {
               pc = hi * TWO32 + (lo >>> 0);
-              if (stopAtBranch) limit = 0;
+              if (hot !== undefined && ++hot[hotIndex(pc)] >= HOT_THRESHOLD) { limit = 0; budget = 0; }
             } else { // no RAM or device lives there: the fetch of the target faults
               icount++; this.instret = base + icount;
               pc = this.raiseUnreachableTarget(lo, hi); fBase = NaN; dTag = this.dataTag; limit--; continue;
@@ -408,7 +407,6 @@ export class Hart extends Privileged {
         }
         icount++;
       }
-      if (stopAtBranch) break;
     }
     this.pc = pc;
     this.instret = base + icount;
@@ -463,12 +461,12 @@ export class Hart extends Privileged {
       if (kind === ExitKind.Trap) { this.pc = this.raise(this.pc); budget--; continue; }
       if (kind === ExitKind.Yield) return Exit.Yield;
       if (kind === ExitKind.EndBlock || retired >= slice) continue;
-      // A miss: no compiled block at pc yet.
+      // A miss: no compiled block at pc yet. Interpret until a hot block start.
       if (jit.miss(this.pc)) continue;
       const before = this.instret;
-      this.stopAtBranch = true;
-      const exit = this.run(budget < INTERPRET_BURST ? budget : INTERPRET_BURST);
-      this.stopAtBranch = false;
+      this.jitHot = jit.hot;
+      const exit = this.run(budget);
+      this.jitHot = undefined;
       budget -= Math.max(1, this.instret - before);
       if (exit !== Exit.Budget) return exit;
     }
@@ -484,7 +482,9 @@ export class Hart extends Privileged {
       return (tlb.host[t] >>> 0) - RAM_OFFSET + RAM_BASE + (lo & 0xfff);
     }
     const pa = this.mmu.translate(lo, hi, Access.Fetch, this.priv, this.mstatusLo());
-    return pa >= 0 && this.mmu.isRam(pa, 2) ? pa : -1;
+    if (pa < 0 || !this.mmu.isRam(pa, 2)) return -1;
+    this.mmu.fill(Access.Fetch, lo, hi, pa, this.fetchTag); // compiled code's dispatcher checks it
+    return pa;
   }
 
   /** Opcodes outside the integer core: the F and D extensions (gated by mstatus.FS), else illegal. */

@@ -12,7 +12,7 @@
  * jit/code-pages.ts), so that stores there take the slow path, which notices the write.
  */
 
-import { JitArea, LOOKUP_ENTRIES, RAM_BASE, RAM_OFFSET, jitByteBase } from '../memory/layout.ts';
+import { JitArea, RAM_BASE, RAM_OFFSET, jitByteBase } from '../memory/layout.ts';
 import { INVALID_TLB_TAG, type CodePages } from '../jit/code-pages.ts';
 import { Access, accessFaultCause, pageFaultCause } from './trap-causes.ts';
 import { Mstatus } from './csr-numbers.ts';
@@ -76,8 +76,6 @@ export class Tlb {
 
 export class Mmu {
   readonly tlbs: readonly [Tlb, Tlb, Tlb];
-  /** The JIT's block lookup table (keys are virtual pcs): it must forget them whenever the TLBs do. */
-  private readonly lookup: Int32Array;
   /** Set by translate() when it returns -1: the cause to raise (tval is the virtual address). */
   faultCause = 0;
   /** satp fields, cached at every satp write. */
@@ -101,7 +99,6 @@ export class Mmu {
       new Tlb(buffer, area + JitArea.LoadTags, area + JitArea.LoadHost),
       new Tlb(buffer, area + JitArea.StoreTags, area + JitArea.StoreHost),
     ];
-    this.lookup = new Int32Array(buffer, area + JitArea.Lookup, LOOKUP_ENTRIES * 4);
     this.flush();
   }
 
@@ -109,12 +106,6 @@ export class Mmu {
     this.tlbs[0].flush();
     this.tlbs[1].flush();
     this.tlbs[2].flush();
-    this.flushLookup();
-  }
-
-  /** Empties the JIT's lookup table: an odd key matches no pc. */
-  flushLookup(): void {
-    for (let i = 0; i < LOOKUP_ENTRIES; i++) this.lookup[4 * i] = 1;
   }
 
   setSatp(lo: number, hi: number): void {

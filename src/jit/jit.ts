@@ -19,14 +19,31 @@ import { ExitKind, Fn, translateBlock } from './translator.ts';
 import { readBlock, type BlockCode } from './block.ts';
 import { HELPERS, buildRuntimeModule } from './runtime.ts';
 import type { CodePages } from './code-pages.ts';
-import { JitArea, LOOKUP_ENTRIES, RAM_BASE, RAM_OFFSET, State, jitByteBase, stateByteBase } from '../memory/layout.ts';
+import {
+  JitArea, LOOKUP_ENTRIES, RAM_BASE, RAM_OFFSET, State, jitByteBase, lookupSlot, stateByteBase,
+} from '../memory/layout.ts';
 
-/** Misses at one pc before its block is translated. */
-const HOT_THRESHOLD = 16;
+/**
+ * Times a block start is reached (a taken branch or jump in the interpreter, or a miss in compiled
+ * code) before its block is translated. A translation costs tens of microseconds, the time the
+ * interpreter takes for a few thousand instructions, so code must prove itself hot first.
+ */
+export const HOT_THRESHOLD = 1000;
+/** The counter of a block start the JIT cannot translate: far from hot, so the interpreter keeps it. */
+const HOT_NEVER = -(1 << 30);
 /** Hotness counters: a hashed table, so collisions only make code hot a little sooner. */
-const HOT_ENTRIES = 4096;
-const BATCH_BLOCKS = 16;
-const BATCH_WAIT_MISSES = 64;
+const HOT_ENTRIES = 16384;
+/**
+ * Queued blocks are compiled together once this many wait, or the oldest has waited BATCH_WAIT_MS:
+ * a module costs about 100 µs on this host however small, a function in it only a few more.
+ */
+const BATCH_BLOCKS = 64;
+const BATCH_WAIT_MS = 2;
+
+/** The hotness counter of a pc (a signed 64-bit value held in a number). */
+export function hotIndex(pc: number): number {
+  return ((pc >>> 1) ^ (pc >>> 15)) & (HOT_ENTRIES - 1);
+}
 /** Function table slots: the translation cache's size bound, in blocks. */
 export const TABLE_SIZE = 16384;
 
@@ -95,9 +112,10 @@ export class Jit {
   /** Blocks by pc (several when the same pc was translated in other contexts or from other pages). */
   private readonly blocks = new Map<number, CompiledBlock[]>();
   private readonly freeSlots: number[] = [];
-  private readonly hot = new Int32Array(HOT_ENTRIES);
+  /** Hotness counters by hotIndex(pc), counted by the interpreter and by misses. */
+  readonly hot = new Int32Array(HOT_ENTRIES);
   private pending: PendingBlock[] = [];
-  private missesSinceQueued = 0;
+  private firstQueuedAt = 0;
   private dataTagSet = NaN;
   private fetchTagSet = NaN;
 
@@ -108,6 +126,7 @@ export class Jit {
     this.state = new Int32Array(buffer, this.stateBase, 1024);
     this.lookup = new Int32Array(buffer, this.jitArea + JitArea.Lookup, LOOKUP_ENTRIES * 4);
     for (let i = TABLE_SIZE - 1; i >= 0; i--) this.freeSlots.push(i);
+    for (let i = 0; i < LOOKUP_ENTRIES; i++) this.lookup[4 * i] = 1; // an odd key matches no pc
     const runtime = new WebAssembly.Instance(new WebAssembly.Module(buildRuntimeModule(this.stateBase, this.jitArea, TABLE_SIZE)), {
       e: { memory: host.memory, table: this.table, exit: this.exitGlobal, fetchContext: this.fetchContextGlobal },
     });
@@ -169,33 +188,32 @@ export class Jit {
         }
       }
     }
-    if (this.pending.length > 0 && ++this.missesSinceQueued >= BATCH_WAIT_MISSES) {
-      this.compilePending();
-      return this.blocks.has(pc) ? this.miss(pc) : false;
+    const h = hotIndex(pc);
+    if (this.hot[h] < HOT_THRESHOLD) ++this.hot[h];
+    if (this.hot[h] >= HOT_THRESHOLD && !this.pending.some((p) => p.code.start === pc && p.fetchTag === host.fetchTag)) {
+      if (!this.queue(pc)) this.hot[h] = HOT_NEVER;
     }
-    const h = ((pc | 0) >>> 1) & (HOT_ENTRIES - 1);
-    if (++this.hot[h] !== HOT_THRESHOLD) return false;
-    this.queue(pc);
-    if (this.pending.length >= BATCH_BLOCKS) {
+    if (this.pending.length > 0 && (this.pending.length >= BATCH_BLOCKS || performance.now() - this.firstQueuedAt >= BATCH_WAIT_MS)) {
       this.compilePending();
       return this.blocks.has(pc) ? this.miss(pc) : false;
     }
     return false;
   }
 
-  private queue(pc: number): void {
+  /** Reads the block at pc and queues it for compiling; false if it has nothing the JIT translates. */
+  private queue(pc: number): boolean {
     const host = this.host;
-    if (this.pending.some((p) => p.code.start === pc && p.fetchTag === host.fetchTag)) return;
     const pa = host.fetchPhysical(pc);
-    if (pa < 0) return;
+    if (pa < 0) return false;
     // Mark before reading, so that a write from now on is noticed (code-pages.ts).
     const pageLeft = 4096 - (pa % 4096);
     const generation = host.codePages.markCode(pa, Math.min(pageLeft, 4 * 128));
     const pageHost = RAM_OFFSET + (pa - RAM_BASE) - (pa % 4096);
     const code = readBlock(host.u16, pageHost, pc, host.expand);
-    if (code.insts.length === 0) return;
-    if (this.pending.length === 0) this.missesSinceQueued = 0;
+    if (code.insts.length === 0) return false;
+    if (this.pending.length === 0) this.firstQueuedAt = performance.now();
     this.pending.push({ code, fetchTag: host.fetchTag, pa, generation });
+    return true;
   }
 
   /** Compiles every queued block into one module and adds them to the cache. */
@@ -246,20 +264,17 @@ export class Jit {
     this.stats.compileMs += performance.now() - started;
   }
 
-  private lookupEntry(pc: number): number {
-    return (((pc | 0) >>> 1) & (LOOKUP_ENTRIES - 1)) * 4;
-  }
-
   private install(b: CompiledBlock): void {
-    const e = this.lookupEntry(b.pc);
+    const e = lookupSlot(b.pc | 0) * 4;
     const hi = Math.floor(b.pc / 4294967296) | 0;
     this.lookup[e] = b.pc | 0;
     this.lookup[e + 1] = hi ^ b.fetchTag;
     this.lookup[e + 2] = b.slot;
+    this.lookup[e + 3] = RAM_OFFSET + (b.pa - RAM_BASE) - (b.pa % 4096);
   }
 
   private uninstall(b: CompiledBlock): void {
-    const e = this.lookupEntry(b.pc);
+    const e = lookupSlot(b.pc | 0) * 4;
     if (this.lookup[e + 2] === b.slot && this.lookup[e] === (b.pc | 0)) this.lookup[e] = 1;
   }
 
@@ -273,7 +288,7 @@ export class Jit {
       const keep = list.filter((b) => {
         if (pages.generation(b.pa) === b.generation) return true;
         this.uninstall(b);
-        this.hot[((pc | 0) >>> 1) & (HOT_ENTRIES - 1)] = 0; // so that the new code gets hot again
+        this.hot[hotIndex(pc)] = 0; // so that the new code gets hot again
         this.table.set(b.slot, null as never);
         this.freeSlots.push(b.slot);
         this.stats.invalidated++;
@@ -282,7 +297,11 @@ export class Jit {
       if (keep.length === 0) this.blocks.delete(pc);
       else if (keep.length !== list.length) this.blocks.set(pc, keep);
     }
-    this.pending = this.pending.filter((p) => pages.generation(p.pa) === p.generation);
+    this.pending = this.pending.filter((p) => {
+      if (pages.generation(p.pa) === p.generation) return true;
+      this.hot[hotIndex(p.code.start)] = 0;
+      return false;
+    });
   }
 
   /** Forgets every translation (the cache is full). */

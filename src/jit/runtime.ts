@@ -6,6 +6,8 @@
  * run(budget) loops: it reads the pc from the state block, looks it up in the hart's lookup table
  * (pc XOR the fetch context -> table index) and calls that block, until the budget is spent, a
  * block sets the exit global, or the pc has no block (a miss: the JS side translates or interprets).
+ * An entry counts only while the fetch TLB maps the pc's page to the page the block was read from,
+ * so TLB flushes and address-space switches need not touch the lookup table.
  */
 
 import { FunctionBody, Op, Type, buildModule, type FuncType, type Import } from './wasm-writer.ts';
@@ -31,16 +33,27 @@ export function buildRuntimeModule(stateBase: number, jitArea: number, tableSize
   const functions: { type: number; body: FunctionBody }[] = [];
   const exports: { name: string; func: number }[] = [];
 
-  // run(budget): locals 1 total (i32), 2 pc (i64), 3 entry (i32)
+  // run(budget): locals 1 total (i32), 2 pc (i64), 3 entry (i32), 4 TLB index (i32)
   const run = new FunctionBody();
   run.locals(1, Type.I32);
   run.locals(1, Type.I64);
-  run.locals(1, Type.I32);
+  run.locals(2, Type.I32);
   run.begin(Op.Loop);
   run.i32(0).mem(Op.I64Load, 3, stateBase + State.PcLo * 4).set(2);
-  run.get(2).op(Op.I32WrapI64).i32(1).op(Op.I32ShrU).i32(LOOKUP_ENTRIES - 1).op(Op.I32And).i32(4).op(Op.I32Shl).set(3);
+  // entry = lookupSlot(pc) * 16 (layout.ts)
+  run.get(2).op(Op.I32WrapI64).i32(1).op(Op.I32ShrU);
+  run.get(2).op(Op.I32WrapI64).i32(14).op(Op.I32ShrU).op(Op.I32Xor);
+  run.i32(LOOKUP_ENTRIES - 1).op(Op.I32And).i32(4).op(Op.I32Shl).set(3);
   run.get(3).mem(Op.I64Load, 3, jitArea + JitArea.Lookup);
   run.get(2).globalGet(1).op(Op.I64Xor).op(Op.I64Ne);
+  run.begin(Op.If).get(1).op(Op.Return).end();
+  // The fetch TLB must map pc's page, in this context, to the block's page.
+  run.get(2).op(Op.I32WrapI64).i32(12).op(Op.I32ShrU).i32(1023).op(Op.I32And).set(4);
+  run.get(4).i32(3).op(Op.I32Shl).mem(Op.I64Load, 3, jitArea + JitArea.FetchTags);
+  run.get(2).i64(~0xfff).op(Op.I64And).globalGet(1).op(Op.I64Xor).op(Op.I64Ne);
+  run.get(4).i32(2).op(Op.I32Shl).mem(Op.I32Load, 2, jitArea + JitArea.FetchHost);
+  run.get(3).mem(Op.I32Load, 2, jitArea + JitArea.Lookup + 12).op(Op.I32Ne);
+  run.op(Op.I32Or);
   run.begin(Op.If).get(1).op(Op.Return).end();
   run.get(0).get(1).op(Op.I32Sub);
   run.get(3).mem(Op.I32Load, 2, jitArea + JitArea.Lookup + 8);

@@ -64,6 +64,12 @@ const L_COUNT = 35; // i32: instructions retired by earlier trips round a self-l
 const L_SPINS = 36; // i32
 const L_SPIN_A = 37; // i64
 const L_SPIN_B = 38; // i64
+const L_NEXT_PC = 39; // i64: the pc to leave with
+const L_RETIRED = 40; // i32: instructions of this trip that retired
+const L_KIND = 41; // i32: the ExitKind to leave with
+/** Nesting of the function's outer block (the shared exit path) and of the loop inside it. */
+const EXIT_LEVEL = 0;
+const LOOP_LEVEL = 1;
 
 export interface TranslateContext {
   /** Byte offset of the hart's state block and JIT area in the memory. */
@@ -100,26 +106,27 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
   f.locals(31, Type.I64); // x1..x31
   f.locals(2, Type.I64); // addr, tmp
   f.locals(3, Type.I32); // idx, count, spins
-  f.locals(2, Type.I64); // spinA, spinB
+  f.locals(3, Type.I64); // spinA, spinB, next pc
+  f.locals(2, Type.I32); // retired, kind
   const regOffset = (r: number): number => ctx.stateBase + (State.X + 2 * r) * 4;
   const pcOffset = ctx.stateBase + State.PcLo * 4;
 
   for (const r of [...loaded].sort((a, b) => a - b)) f.i32(0).mem(Op.I64Load, 3, regOffset(r)).set(r);
 
-  const get = (r: number): void => { if (r === 0) f.i64(0n); else f.get(r); };
+  const get = (r: number): void => { if (r === 0) f.i64(0); else f.get(r); };
   const put = (r: number): void => { if (r === 0) f.op(Op.Drop); else f.set(r); };
   /**
-   * Leaves the function: writes back registers and pc (a constant, or the value `dynamicPc` pushes),
-   * sets the exit kind and returns count + `retired`.
+   * Leaves the function through the shared exit path at its end, with the next pc (a constant, or
+   * what `pc` pushes), the exit kind, and `retired` instructions of this trip round the block.
    */
   const exit = (kind: ExitKind, pc: number | (() => void), retired: number): void => {
-    for (const r of written) f.i32(0).get(r).mem(Op.I64Store, 3, regOffset(r));
-    f.i32(0);
-    if (typeof pc === 'number') f.i64(BigInt(pc)); else pc();
-    f.mem(Op.I64Store, 3, pcOffset);
-    if (kind !== ExitKind.None) f.i32(kind).globalSet(Glob.Exit);
-    f.get(L_COUNT).i32(retired).op(Op.I32Add).op(Op.Return);
+    if (typeof pc === 'number') f.i64(pc); else pc();
+    f.set(L_NEXT_PC);
+    f.i32(retired).set(L_RETIRED);
+    if (kind !== ExitKind.None) f.i32(kind).set(L_KIND);
+    f.br(f.depth - 1 - EXIT_LEVEL);
   };
+  const loopBack = (): number => f.depth - 1 - LOOP_LEVEL;
 
   // A self-loop that loads and never stores may be a spin-wait: count its unchanged trips for PLE.
   const last = insts[n - 1];
@@ -127,7 +134,8 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
   const spinCandidate = selfLoop && ctx.pleSpins > 0 &&
     insts.some((i) => (i.inst & 0x7f) === 0x03) && !insts.some((i) => (i.inst & 0x7f) === 0x23);
 
-  f.begin(Op.Loop); // depth 0 inside: a `br` to it restarts the block
+  f.begin(Op.Block); // the shared exit path follows its end
+  f.begin(Op.Loop); // a `br` to it restarts the block
   for (let k = 0; k < n; k++) {
     const { pc, inst, len } = insts[k];
     const rd = (inst >>> 7) & 31, rs1 = (inst >>> 15) & 31, rs2 = (inst >>> 20) & 31;
@@ -135,19 +143,19 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
     const imm = inst >> 20;
     const next = pc + len;
     switch (inst & 0x7f) {
-      case 0x37: f.i64(BigInt(inst & -4096)); put(rd); break; // LUI
-      case 0x17: f.i64(BigInt(pc) + BigInt(inst & -4096)); put(rd); break; // AUIPC
+      case 0x37: f.i64(inst & -4096); put(rd); break; // LUI
+      case 0x17: f.i64(pc + (inst & -4096)); put(rd); break; // AUIPC
       case 0x13: { // OP-IMM
         get(rs1);
         switch (f3) {
-          case 0: f.i64(BigInt(imm)).op(Op.I64Add); break;
-          case 1: f.i64(BigInt(imm & 63)).op(Op.I64Shl); break;
-          case 2: f.i64(BigInt(imm)).op(Op.I64LtS).op(Op.I64ExtendI32U); break;
-          case 3: f.i64(BigInt(imm)).op(Op.I64LtU).op(Op.I64ExtendI32U); break;
-          case 4: f.i64(BigInt(imm)).op(Op.I64Xor); break;
-          case 5: f.i64(BigInt(imm & 63)).op((inst >>> 26) === 0 ? Op.I64ShrU : Op.I64ShrS); break;
-          case 6: f.i64(BigInt(imm)).op(Op.I64Or); break;
-          default: f.i64(BigInt(imm)).op(Op.I64And); break;
+          case 0: f.i64(imm).op(Op.I64Add); break;
+          case 1: f.i64(imm & 63).op(Op.I64Shl); break;
+          case 2: f.i64(imm).op(Op.I64LtS).op(Op.I64ExtendI32U); break;
+          case 3: f.i64(imm).op(Op.I64LtU).op(Op.I64ExtendI32U); break;
+          case 4: f.i64(imm).op(Op.I64Xor); break;
+          case 5: f.i64(imm & 63).op((inst >>> 26) === 0 ? Op.I64ShrU : Op.I64ShrS); break;
+          case 6: f.i64(imm).op(Op.I64Or); break;
+          default: f.i64(imm).op(Op.I64And); break;
         }
         put(rd);
         break;
@@ -188,17 +196,17 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
       }
       case 0x03: { // LOAD
         const size = 1 << (f3 & 3);
-        get(rs1); f.i64(BigInt(imm)).op(Op.I64Add).set(L_ADDR);
+        get(rs1); f.i64(imm).op(Op.I64Add).set(L_ADDR);
         emitTlbIndex(f);
         // Tag check: the page address plus the misaligned low bits (never in a tag) against the entry.
         f.get(L_IDX).i32(3).op(Op.I32Shl).mem(Op.I64Load, 3, ctx.jitArea + JitArea.LoadTags);
-        f.get(L_ADDR).i64(BigInt(~0xfff | (size - 1))).op(Op.I64And).globalGet(Glob.DataTag).op(Op.I64Xor);
+        f.get(L_ADDR).i64(~0xfff | (size - 1)).op(Op.I64And).globalGet(Glob.DataTag).op(Op.I64Xor);
         f.op(Op.I64Eq);
         f.begin(Op.If, Type.I64);
         emitHostAddress(f, ctx.jitArea + JitArea.LoadHost);
         f.mem([Op.I64Load8S, Op.I64Load16S, Op.I64Load32S, Op.I64Load, Op.I64Load8U, Op.I64Load16U, Op.I64Load32U][f3], f3 & 3, 0);
         f.op(Op.Else);
-        f.get(L_ADDR).op(Op.I32WrapI64).get(L_ADDR).i64(32n).op(Op.I64ShrU).op(Op.I32WrapI64).i32(f3).call(Fn.LoadSlow);
+        f.get(L_ADDR).op(Op.I32WrapI64).get(L_ADDR).i64(32).op(Op.I64ShrU).op(Op.I32WrapI64).i32(f3).call(Fn.LoadSlow);
         f.op(Op.I32Eqz);
         f.begin(Op.If);
         exit(ExitKind.Trap, pc, k);
@@ -211,18 +219,18 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
       case 0x23: { // STORE
         const size = 1 << f3;
         const sImm = ((inst >> 25) << 5) | ((inst >>> 7) & 31);
-        get(rs1); f.i64(BigInt(sImm)).op(Op.I64Add).set(L_ADDR);
+        get(rs1); f.i64(sImm).op(Op.I64Add).set(L_ADDR);
         emitTlbIndex(f);
         f.get(L_IDX).i32(3).op(Op.I32Shl).mem(Op.I64Load, 3, ctx.jitArea + JitArea.StoreTags);
-        f.get(L_ADDR).i64(BigInt(~0xfff | (size - 1))).op(Op.I64And).globalGet(Glob.DataTag).op(Op.I64Xor);
+        f.get(L_ADDR).i64(~0xfff | (size - 1)).op(Op.I64And).globalGet(Glob.DataTag).op(Op.I64Xor);
         f.op(Op.I64Eq);
         f.begin(Op.If);
         emitHostAddress(f, ctx.jitArea + JitArea.StoreHost);
         get(rs2);
         f.mem([Op.I64Store8, Op.I64Store16, Op.I64Store32, Op.I64Store][f3], f3, 0);
         f.op(Op.Else);
-        f.get(L_ADDR).op(Op.I32WrapI64).get(L_ADDR).i64(32n).op(Op.I64ShrU).op(Op.I32WrapI64).i32(f3);
-        get(rs2); f.op(Op.I32WrapI64); get(rs2); f.i64(32n).op(Op.I64ShrU).op(Op.I32WrapI64);
+        f.get(L_ADDR).op(Op.I32WrapI64).get(L_ADDR).i64(32).op(Op.I64ShrU).op(Op.I32WrapI64).i32(f3);
+        get(rs2); f.op(Op.I32WrapI64); get(rs2); f.i64(32).op(Op.I64ShrU).op(Op.I32WrapI64);
         f.call(Fn.StoreSlow).tee(L_IDX);
         f.op(Op.I32Eqz);
         f.begin(Op.If);
@@ -238,10 +246,10 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
       case 0x0f: f.fence(); break; // FENCE, FENCE.TSO: a full barrier on the host
       case 0x6f: { // JAL
         const target = pc + jalOffset(inst);
-        if (rd !== 0) { f.i64(BigInt(next)); put(rd); }
+        if (rd !== 0) { f.i64(next); put(rd); }
         if (target === block.start) {
           // An unconditional self-loop: go round while the budget lasts.
-          f.get(L_COUNT).i32(n).op(Op.I32Add).tee(L_COUNT).get(L_BUDGET).op(Op.I32LtS).brIf(0);
+          f.get(L_COUNT).i32(n).op(Op.I32Add).tee(L_COUNT).get(L_BUDGET).op(Op.I32LtS).brIf(loopBack());
           exit(ExitKind.None, target, 0);
         } else {
           exit(ExitKind.None, target, n);
@@ -249,8 +257,8 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
         break;
       }
       case 0x67: { // JALR: the target first, since rd may be rs1
-        get(rs1); f.i64(BigInt(imm)).op(Op.I64Add).i64(-2n).op(Op.I64And).set(L_ADDR);
-        if (rd !== 0) { f.i64(BigInt(next)); put(rd); }
+        get(rs1); f.i64(imm).op(Op.I64Add).i64(-2).op(Op.I64And).set(L_ADDR);
+        if (rd !== 0) { f.i64(next); put(rd); }
         exit(ExitKind.None, () => { f.get(L_ADDR); }, n);
         break;
       }
@@ -258,11 +266,11 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
         const target = pc + branchOffset(inst);
         get(rs1); get(rs2);
         f.op([Op.I64Eq, Op.I64Ne, 0, 0, Op.I64LtS, Op.I64GeS, Op.I64LtU, Op.I64GeU][f3] as Op);
-        f.begin(Op.If); // depth: if = 0, loop = 1
+        f.begin(Op.If);
         if (target === block.start) {
           f.get(L_COUNT).i32(n).op(Op.I32Add).set(L_COUNT);
           if (spinCandidate) emitSpinCheck(f, rs1, rs2, ctx.pleSpins, () => exit(ExitKind.Yield, target, 0), get);
-          f.get(L_COUNT).get(L_BUDGET).op(Op.I32LtS).brIf(1);
+          f.get(L_COUNT).get(L_BUDGET).op(Op.I32LtS).brIf(loopBack());
           exit(ExitKind.None, target, 0);
         } else {
           exit(ExitKind.None, target, n);
@@ -277,8 +285,13 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
   }
   const tail = insts[n - 1].inst & 0x7f;
   if (tail !== 0x63 && tail !== 0x6f && tail !== 0x67) exit(ExitKind.None, insts[n - 1].pc + insts[n - 1].len, n);
-  f.end(); // loop
+  f.end(); // loop: every path through it has branched out
   f.op(Op.Unreachable);
+  f.end(); // block: the shared exit path
+  for (const r of written) f.i32(0).get(r).mem(Op.I64Store, 3, regOffset(r));
+  f.i32(0).get(L_NEXT_PC).mem(Op.I64Store, 3, pcOffset);
+  f.get(L_KIND).globalSet(Glob.Exit);
+  f.get(L_COUNT).get(L_RETIRED).op(Op.I32Add);
 }
 
 /** L_IDX = TLB index of L_ADDR: bits 12..21 of the address. */

@@ -150,9 +150,21 @@ export class ByteWriter {
     }
   }
 
-  /** Signed LEB128 of a 64-bit value given as a bigint (any value, taken modulo 2^64). */
-  s64(value: bigint): this {
-    let v = BigInt.asIntN(64, value);
+  /**
+   * Signed LEB128 of a 64-bit value: a safe-integer number (the common case, kept off BigInt because
+   * translation speed matters), or a bigint (any value, taken modulo 2^64).
+   */
+  s64(value: bigint | number): this {
+    if (typeof value === 'number' && Number.isSafeInteger(value)) {
+      let v = value;
+      for (;;) {
+        const b = v - Math.floor(v / 128) * 128; // v mod 128, in 0..127 also for negative v
+        v = Math.floor(v / 128); // an arithmetic shift right by 7
+        if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) return this.byte(b);
+        this.byte(b | 0x80);
+      }
+    }
+    let v = BigInt.asIntN(64, BigInt(value));
     for (;;) {
       const b = Number(v & 0x7fn);
       v >>= 7n;
@@ -162,7 +174,15 @@ export class ByteWriter {
   }
 
   bytesOf(other: ByteWriter): this {
-    for (let i = 0; i < other.length; i++) this.byte(other.bytes[i]);
+    let size = this.bytes.length;
+    while (size < this.length + other.length) size *= 2;
+    if (size !== this.bytes.length) {
+      const bigger = new Uint8Array(size);
+      bigger.set(this.bytes.subarray(0, this.length));
+      this.bytes = bigger;
+    }
+    this.bytes.set(other.bytes.subarray(0, other.length), this.length);
+    this.length += other.length;
     return this;
   }
 
@@ -180,6 +200,8 @@ export class ByteWriter {
 /** A function body under construction: locals, then instructions. */
 export class FunctionBody {
   readonly code = new ByteWriter();
+  /** How many blocks, loops and ifs are open: a `br` to the one opened at depth d is br(depth - 1 - d). */
+  depth = 0;
   private readonly localGroups: [number, Type][] = [];
 
   /** Declares `count` locals of `type` after the parameters and earlier locals. */
@@ -189,7 +211,7 @@ export class FunctionBody {
 
   op(o: Op): this { this.code.byte(o); return this; }
   i32(v: number): this { this.code.byte(Op.I32Const).s32(v); return this; }
-  i64(v: bigint): this { this.code.byte(Op.I64Const).s64(v); return this; }
+  i64(v: bigint | number): this { this.code.byte(Op.I64Const).s64(v); return this; }
   get(local: number): this { this.code.byte(Op.LocalGet).u32(local); return this; }
   set(local: number): this { this.code.byte(Op.LocalSet).u32(local); return this; }
   tee(local: number): this { this.code.byte(Op.LocalTee).u32(local); return this; }
@@ -203,8 +225,8 @@ export class FunctionBody {
   atomic(o: AtomicOp, alignLog2: number, offset: number): this { this.code.byte(Op.Atomic).u32(o).u32(alignLog2).u32(offset); return this; }
   fence(): this { this.code.byte(Op.Atomic).u32(AtomicOp.Fence).byte(0); return this; }
   /** Starts a block, loop or if with no result (0x40) or one result type. */
-  begin(o: Op.Block | Op.Loop | Op.If, result?: Type): this { this.code.byte(o).byte(result ?? 0x40); return this; }
-  end(): this { this.code.byte(Op.End); return this; }
+  begin(o: Op.Block | Op.Loop | Op.If, result?: Type): this { this.code.byte(o).byte(result ?? 0x40); this.depth++; return this; }
+  end(): this { this.code.byte(Op.End); this.depth--; return this; }
 
   /** The body as it goes in the code section: size, locals, instructions, end. */
   encode(out: ByteWriter): void {

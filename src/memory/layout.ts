@@ -10,8 +10,8 @@
  *   0x0004_1000  hart n control words at CONTROL_BASE + n * CONTROL_BYTES
  *   0x0010_0000  hart n JIT area at JIT_BASE + n * JIT_BYTES: its software TLBs and the JIT's block
  *                lookup table, where both the interpreter and compiled wasm code can reach them
- *   0x0050_0000  code-page table: two Int32 per 4 KiB page of guest RAM (see jit/code-pages.ts)
- *   0x00d0_0000  guest RAM (guest physical RAM_BASE ..)
+ *   0x00d0_0000  code-page table: two Int32 per 4 KiB page of guest RAM (see jit/code-pages.ts)
+ *   0x0150_0000  guest RAM (guest physical RAM_BASE ..)
  */
 
 /** Guest physical address where RAM starts (QEMU virt). */
@@ -30,11 +30,11 @@ export const STATE_BYTES = 0x1000;
 export const CONTROL_BASE = STATE_BASE + MAX_HARTS * STATE_BYTES;
 export const CONTROL_BYTES = 0x400;
 export const JIT_BASE = 0x10_0000;
-export const JIT_BYTES = 0x1_0000;
+export const JIT_BYTES = 0x3_0000;
 export const CODE_PAGES_BASE = JIT_BASE + MAX_HARTS * JIT_BYTES;
 /** Room for two words per page of the largest RAM a wasm32 memory can hold. */
 export const CODE_PAGES_BYTES = 0x80_0000;
-/** Guest RAM starts here in the buffer: 13 MiB, past every header, page aligned. */
+/** Guest RAM starts here in the buffer: 21 MiB, past every header, page aligned. */
 export const RAM_OFFSET = CODE_PAGES_BASE + CODE_PAGES_BYTES;
 
 /** A wasm32 memory holds at most 4 GiB; guest RAM gets what the header leaves. */
@@ -165,8 +165,9 @@ export const enum Control {
 /**
  * Byte offsets inside a hart's JIT area (add jitByteBase(hart)). A TLB is TLB_SIZE (1024) entries:
  * its tags are 64-bit (virtual page address XOR the context tag in the high word), its host
- * offsets 32-bit. The lookup table maps a pc (XOR the fetch context) to a compiled block's index
- * in the hart's function table: 16-byte entries of key (i64) and table index (i32).
+ * offsets 32-bit. The lookup table maps a pc (XOR the fetch context) to a compiled block: 16-byte
+ * entries of key (i64), index in the hart's function table (i32) and the buffer offset of the page
+ * the block was read from (i32), which must still be what the fetch TLB maps the pc to.
  */
 export const enum JitArea {
   LoadTags = 0x0000,
@@ -175,11 +176,19 @@ export const enum JitArea {
   StoreHost = 0x5000,
   FetchTags = 0x6000,
   FetchHost = 0x8000,
-  Lookup = 0x9000,
   /** Value returned by a slow-path load called from compiled code (i64). */
-  SlowValue = 0xd000,
+  SlowValue = 0x9000,
+  Lookup = 0x1_0000,
 }
-export const LOOKUP_ENTRIES = 1024;
+export const LOOKUP_ENTRIES = 8192;
+
+/**
+ * The lookup table slot of a pc: pcLo is its low word. Compiled code (jit/runtime.ts) computes the
+ * same from the same bits.
+ */
+export function lookupSlot(pcLo: number): number {
+  return ((pcLo >>> 1) ^ (pcLo >>> 14)) & (LOOKUP_ENTRIES - 1);
+}
 
 export const enum MailboxKind {
   /** A device register access at MboxAddr. */

@@ -31,7 +31,7 @@ describe('parseMemorySize', () => {
 
   it('accepts the limits themselves', () => {
     expect(parseMemorySize(String(MIN_RAM_BYTES))).toBe(MIN_RAM_BYTES);
-    expect(parseMemorySize('4083M')).toBe(MAX_RAM_BYTES);
+    expect(parseMemorySize('4075M')).toBe(MAX_RAM_BYTES);
   });
 
   it('refuses an empty value', () => {
@@ -54,7 +54,7 @@ describe('parseMemorySize', () => {
 
   it('refuses sizes that do not fit a wasm32 memory, stating the limit', () => {
     const error = sizeError('8G');
-    expect(error.message).toBe('--memory 8G is too large: at most 4083M of guest RAM fit in one wasm32 shared memory');
+    expect(error.message).toBe('--memory 8G is too large: at most 4075M of guest RAM fit in one wasm32 shared memory');
     expect(sizeError('4G').message).toMatch(/too large/);
     expect(sizeError('99999999999999999999999T').message).toMatch(/too large/);
   });
@@ -81,7 +81,7 @@ describe('parseMemorySize', () => {
 
 describe('formatMemorySize', () => {
   it('uses the largest exact binary unit', () => {
-    expect(formatMemorySize(MAX_RAM_BYTES)).toBe('4083M');
+    expect(formatMemorySize(MAX_RAM_BYTES)).toBe('4075M');
     expect(formatMemorySize(2 ** 30)).toBe('1G');
     expect(formatMemorySize(4096)).toBe('4K');
     expect(formatMemorySize(4097)).toBe('4097');
