@@ -178,16 +178,7 @@ export class Jit {
    */
   miss(pc: number): boolean {
     const host = this.host;
-    const candidates = this.blocks.get(pc);
-    if (candidates !== undefined) {
-      const pa = host.fetchPhysical(pc);
-      for (const b of candidates) {
-        if (b.fetchTag === host.fetchTag && b.pa === pa && host.codePages.generation(pa) === b.generation) {
-          this.install(b);
-          return true;
-        }
-      }
-    }
+    if (this.installExisting(pc)) return true;
     const h = hotIndex(pc);
     if (this.hot[h] < HOT_THRESHOLD) ++this.hot[h];
     if (this.hot[h] >= HOT_THRESHOLD && !this.pending.some((p) => p.code.start === pc && p.fetchTag === host.fetchTag)) {
@@ -195,9 +186,35 @@ export class Jit {
     }
     if (this.pending.length > 0 && (this.pending.length >= BATCH_BLOCKS || performance.now() - this.firstQueuedAt >= BATCH_WAIT_MS)) {
       this.compilePending();
-      return this.blocks.has(pc) ? this.miss(pc) : false;
+      return this.installExisting(pc);
     }
     return false;
+  }
+
+  /** Puts a block already compiled for pc, in this context and from the page pc maps to now, in the lookup table. */
+  private installExisting(pc: number): boolean {
+    const candidates = this.blocks.get(pc);
+    if (candidates === undefined) return false;
+    const host = this.host;
+    const pa = host.fetchPhysical(pc);
+    for (const b of candidates) {
+      if (b.fetchTag === host.fetchTag && b.pa === pa && host.codePages.generation(pa) === b.generation) {
+        this.install(b);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Translates the block at pc now, whatever its hotness, and installs it (the differential mode
+   * translates every block it meets). False if nothing there can be translated.
+   */
+  compileNow(pc: number): boolean {
+    if (this.installExisting(pc)) return true;
+    if (!this.queue(pc)) return false;
+    this.compilePending();
+    return this.installExisting(pc);
   }
 
   /** Reads the block at pc and queues it for compiling; false if it has nothing the JIT translates. */

@@ -1,0 +1,117 @@
+/**
+ * @fileoverview Differential mode: one guest program run on both tiers in lockstep, the JIT on one
+ * machine and the interpreter (the reference) on another, comparing architectural state (pc, the x
+ * registers, instret) at every block boundary and guest RAM at the end. The first difference is
+ * reported with the block it appeared after, so a translation bug points at its instruction.
+ *
+ * Each side is a bare single hart in M-mode on its own memory, with one device: the test finisher
+ * at 0x10_0000 (a store there ends the run). Every block start is translated at once, so the JIT
+ * side runs compiled code wherever it can.
+ */
+
+import { Exit, Hart, type HartPlatform } from '../cpu/hart.ts';
+import { Global, RAM_BASE, RAM_OFFSET, createSharedMemory } from '../memory/layout.ts';
+import { parseElf } from '../loader/elf.ts';
+import { Jit } from './jit.ts';
+import { ExitKind } from './translator.ts';
+
+const FINISHER = 0x10_0000;
+const TWO32 = 4294967296;
+
+export interface LockstepResult {
+  /** Empty when both tiers agreed throughout. */
+  mismatch: string;
+  /** Instructions retired (on both sides, when they agree). */
+  instret: number;
+  /** How many of them ran as compiled code. */
+  translated: number;
+  /** Whether the program reached the finisher. */
+  finished: boolean;
+}
+
+class Side {
+  readonly hart: Hart;
+  readonly ram: Uint8Array;
+  finished = false;
+
+  constructor(elf: Uint8Array, ramBytes: number) {
+    const memory = createSharedMemory(ramBytes);
+    const buffer = memory.buffer as unknown as SharedArrayBuffer;
+    new Int32Array(buffer)[Global.Harts] = 1;
+    this.ram = new Uint8Array(buffer, RAM_OFFSET, ramBytes);
+    const image = parseElf(elf, 'lockstep program');
+    for (const s of image.segments) this.ram.set(s.fileBytes, Number(s.paddr) - RAM_BASE);
+    const platform: HartPlatform = {
+      tohost: -1,
+      mtime: () => 0,
+      tohostWritten: () => undefined,
+      mmioRead: () => false,
+      mmioWrite: (pa) => {
+        if (pa !== FINISHER) return false;
+        this.finished = true;
+        return true;
+      },
+    };
+    this.hart = new Hart(memory, 0, ramBytes, platform);
+    this.hart.reset(Number(image.entry), 3, 0);
+  }
+}
+
+function describeState(h: Hart): string {
+  const regs: string[] = [];
+  for (let r = 1; r < 32; r++) regs.push(`x${r}=${(BigInt(h.r[2 * r + 1] >>> 0) << 32n | BigInt(h.r[2 * r] >>> 0)).toString(16)}`);
+  return `pc=${h.pc.toString(16)} instret=${h.instret} ${regs.join(' ')}`;
+}
+
+function compare(jit: Hart, ref: Hart): string {
+  if (jit.pc !== ref.pc) return 'pc';
+  if (jit.instret !== ref.instret) return 'instret';
+  for (let i = 2; i < 64; i++) if (jit.r[i] !== ref.r[i]) return `x${i >> 1}`;
+  return '';
+}
+
+/** Runs the program (an ELF for RAM at 0x8000_0000) on both tiers; stops at the finisher or after maxInstructions. */
+export function runLockstep(elf: Uint8Array, maxInstructions: number, ramBytes = 1 << 20): LockstepResult {
+  const a = new Side(elf, ramBytes), b = new Side(elf, ramBytes);
+  const jitHart = a.hart, ref = b.hart;
+  const jit = new Jit(jitHart, { pleSpins: 0 });
+  let translated = 0;
+  while (!a.finished && jitHart.instret < maxInstructions) {
+    const pc = jitHart.pc;
+    let trapped = false;
+    let where: string;
+    if (jit.compileNow(pc)) {
+      const retired = jit.enter(pc | 0, Math.floor(pc / TWO32) | 0, 1);
+      jitHart.instret += retired;
+      translated += retired;
+      jitHart.pc = jit.pcHi * TWO32 + (jit.pcLo >>> 0);
+      if (jit.exitKind === ExitKind.Trap) { jitHart.pc = jitHart.raise(jitHart.pc); trapped = true; }
+      where = `after the compiled block at ${pc.toString(16)}`;
+    } else {
+      const before = jitHart.instret;
+      const exit = jitHart.run(1);
+      trapped = jitHart.instret === before && exit === Exit.Budget;
+      where = `after the interpreted instruction at ${pc.toString(16)}`;
+    }
+    // The reference retires as many instructions, then takes the same trap if there was one.
+    while (ref.instret < jitHart.instret && !b.finished) {
+      const before = ref.instret;
+      ref.run(jitHart.instret - ref.instret);
+      if (ref.instret === before) break; // it trapped where the JIT did not
+    }
+    if (trapped) ref.run(1);
+    const diff = compare(jitHart, ref);
+    if (diff !== '') {
+      return {
+        mismatch: `${diff} differs ${where}\n  jit:         ${describeState(jitHart)}\n  interpreter: ${describeState(ref)}`,
+        instret: jitHart.instret, translated, finished: false,
+      };
+    }
+  }
+  for (let i = 0; i < ramBytes; i++) {
+    if (a.ram[i] !== b.ram[i]) {
+      return { mismatch: `RAM differs at 0x${(RAM_BASE + i).toString(16)}`, instret: jitHart.instret, translated, finished: a.finished };
+    }
+  }
+  return { mismatch: '', instret: jitHart.instret, translated, finished: a.finished };
+}

@@ -1,0 +1,103 @@
+/**
+ * @fileoverview Random RV64IMC programs for the JIT's differential tests: a seeded generator of
+ * assembly text (the assembler picks compressed encodings where it can), built with the Debian
+ * cross compiler. Registers start from a table of awkward values (0, -1, the minimum integers,
+ * near-overflow constants), so division, shifts and comparisons meet their edge cases.
+ */
+
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ROOT } from '../helpers/hartvm-cli.ts';
+
+/** mulberry32: a small, fast, seedable PRNG (deterministic for a given seed). */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const R_OPS = ['add', 'sub', 'sll', 'slt', 'sltu', 'xor', 'srl', 'sra', 'or', 'and',
+  'mul', 'mulh', 'mulhsu', 'mulhu', 'div', 'divu', 'rem', 'remu',
+  'addw', 'subw', 'sllw', 'srlw', 'sraw', 'mulw', 'divw', 'divuw', 'remw', 'remuw'];
+const I_OPS = ['addi', 'slti', 'sltiu', 'xori', 'ori', 'andi', 'addiw'];
+const SHIFT_OPS: [string, number][] = [['slli', 64], ['srli', 64], ['srai', 64], ['slliw', 32], ['srliw', 32], ['sraiw', 32]];
+const LOADS: [string, number][] = [['lb', 1], ['lh', 2], ['lw', 4], ['ld', 8], ['lbu', 1], ['lhu', 2], ['lwu', 4]];
+const STORES: [string, number][] = [['sb', 1], ['sh', 2], ['sw', 4], ['sd', 8]];
+const BRANCHES = ['beq', 'bne', 'blt', 'bge', 'bltu', 'bgeu'];
+const SPECIAL = ['0', '1', '-1', '0x8000000000000000', '0x7fffffffffffffff', '0xffffffff80000000', '0x80000000',
+  '0x7fffffff', '0xffffffff', '2', '-2', '0x100000000'];
+
+export interface RandomProgramOptions {
+  seed: number;
+  /** Instructions in the loop body. */
+  length: number;
+  /** Times round the loop. */
+  loops: number;
+  /** Whether the body may branch (without branches the loop is one self-looping block). */
+  branches: boolean;
+}
+
+/** Assembly text of a random program: x31 points at a data area, x30 counts the loop. */
+export function randomProgram(o: RandomProgramOptions): string {
+  const rnd = prng(o.seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
+  const reg = (): string => `x${1 + Math.floor(rnd() * 29)}`;
+  const lines = ['  .section .text.init, "ax", @progbits', '  .globl _start', '_start:', '  la x31, data'];
+  for (let r = 1; r <= 29; r++) lines.push(`  ld x${r}, ${8 * r}(x31)`);
+  lines.push(`  li x30, ${o.loops}`, 'loop:');
+  let label = 0;
+  for (let i = 0; i < o.length; i++) {
+    const k = rnd();
+    if (k < 0.35) lines.push(`  ${pick(R_OPS)} ${reg()}, ${reg()}, ${reg()}`);
+    else if (k < 0.5) lines.push(`  ${pick(I_OPS)} ${reg()}, ${reg()}, ${Math.floor(rnd() * 4096) - 2048}`);
+    else if (k < 0.6) { const [op, w] = pick(SHIFT_OPS); lines.push(`  ${op} ${reg()}, ${reg()}, ${Math.floor(rnd() * w)}`); }
+    else if (k < 0.65) lines.push(`  ${pick(['lui', 'auipc'])} ${reg()}, ${Math.floor(rnd() * 0x100000)}`);
+    else if (k < 0.77) {
+      const [op, size] = pick(LOADS);
+      const misaligned = rnd() < 0.1 ? 1 : 0; // emulated by both tiers' slow paths, never a trap
+      lines.push(`  ${op} ${reg()}, ${Math.floor(rnd() * (512 / size)) * size + misaligned}(x31)`);
+    } else if (k < 0.87) {
+      const [op, size] = pick(STORES);
+      lines.push(`  ${op} ${reg()}, ${Math.floor(rnd() * (512 / size)) * size + 512}(x31)`);
+    } else if (k < 0.95 && o.branches) {
+      const l = `L${label++}`;
+      lines.push(`  ${pick(BRANCHES)} ${reg()}, ${reg()}, ${l}`);
+      for (let s = Math.floor(rnd() * 3); s > 0; s--) lines.push(`  ${pick(R_OPS)} ${reg()}, ${reg()}, ${reg()}`);
+      lines.push(`${l}:`);
+    } else if (o.branches) {
+      const l = `L${label++}`;
+      lines.push(`  jal ${pick(['x1', 'x5', 'x0'])}, ${l}`, `  ${pick(R_OPS)} ${reg()}, ${reg()}, ${reg()}`, `${l}:`);
+    } else {
+      lines.push(`  ${pick(R_OPS)} ${reg()}, ${reg()}, ${reg()}`);
+    }
+  }
+  lines.push('  addi x30, x30, -1', '  bnez x30, loop');
+  // Every register goes to RAM, so the final RAM comparison covers them too.
+  for (let r = 1; r <= 29; r++) lines.push(`  sd x${r}, ${1024 + 8 * r}(x31)`);
+  lines.push('  li x29, 0x100000', '  li x28, 0x5555', '  sw x28, 0(x29)', '1: j 1b');
+  lines.push('  .data', '  .balign 8', 'data:');
+  for (let i = 0; i < 64; i++) {
+    const v = rnd() < 0.5 ? pick(SPECIAL) : `0x${Math.floor(rnd() * 2 ** 32).toString(16)}${Math.floor(rnd() * 2 ** 32).toString(16).padStart(8, '0')}`;
+    lines.push(`  .dword ${v}`);
+  }
+  lines.push('  .space 1536');
+  return lines.join('\n') + '\n';
+}
+
+/** Builds the program into build/jit-random/<name>.elf and returns the ELF's path. */
+export function buildRandomProgram(name: string, o: RandomProgramOptions): string {
+  const dir = path.join(ROOT, 'build', 'jit-random');
+  mkdirSync(dir, { recursive: true });
+  const source = path.join(dir, `${name}.S`);
+  const elf = path.join(dir, `${name}.elf`);
+  writeFileSync(source, randomProgram(o));
+  execFileSync('riscv64-unknown-elf-gcc', ['-march=rv64imac', '-mabi=lp64', '-nostdlib', '-nostartfiles', '-static',
+    '-mcmodel=medany', '-Wl,--no-warn-rwx-segments', '-T', path.join(ROOT, 'test', 'guest', 'link.ld'), '-o', elf, source]);
+  return elf;
+}
