@@ -6,7 +6,8 @@
  *   boot-to-init      until the guest's /init prints "hartvm-init: up";
  *   boot-to-poweroff  until the process exits after /init powers the machine off.
  * The guest runs the `cpuinfo` scenario, which prints /proc/cpuinfo and powers off at once.
- * hartvm boots with its builtin SBI; QEMU with its default firmware (OpenSBI), as a user runs each.
+ * hartvm boots with its builtin SBI, once with the JIT (--jit on, the default) and once interpreting
+ * only (--jit off); QEMU with its default firmware (OpenSBI), as a user runs each.
  *
  * Usage: npm run bench:boot [-- --harts 1,2,4] [--runs N]
  */
@@ -63,22 +64,26 @@ const kernel = join(dir, 'Image'), initrd = join(dir, 'rootfs.cpio');
 const withQemu = spawnSync('qemu-system-riscv64', ['--version']).status === 0;
 
 console.log(`bench:boot: Linux 6.1 + busybox initramfs (${dir}), best of ${runs}; wall seconds from process start`);
-const rows = [['harts', 'hartvm init', 'hartvm poweroff', 'QEMU init', 'QEMU poweroff', 'init ratio', 'poweroff ratio']];
+const rows = [['harts', 'JIT init', 'JIT poweroff', 'interp init', 'interp poweroff', 'QEMU init', 'QEMU poweroff',
+  'JIT/QEMU init', 'JIT/QEMU poweroff', 'interp/QEMU poweroff']];
 for (const harts of hartCounts) {
-  const hv: Timing[] = [], qm: Timing[] = [];
+  const hv: Timing[] = [], hi: Timing[] = [], qm: Timing[] = [];
   for (let i = 0; i < runs; i++) {
-    hv.push(await time(process.execPath, [join(root, 'bin', 'hartvm.mjs'), 'run', '--smp', String(harts), '--memory', '256M',
-      '--timeout', '300', '--kernel', kernel, '--initrd', initrd, '--append', APPEND]));
+    for (const [jit, into] of [['on', hv], ['off', hi]] as const) {
+      into.push(await time(process.execPath, [join(root, 'bin', 'hartvm.mjs'), 'run', '--smp', String(harts), '--memory', '256M',
+        '--jit', jit, '--timeout', '300', '--kernel', kernel, '--initrd', initrd, '--append', APPEND]));
+    }
     if (withQemu) {
       qm.push(await time('qemu-system-riscv64', ['-machine', 'virt', '-smp', String(harts), '-m', '256M', '-nographic',
         '-kernel', kernel, '-initrd', initrd, '-append', APPEND]));
     }
   }
-  const h = best(hv);
+  const h = best(hv), n = best(hi);
   const q = withQemu ? best(qm) : undefined;
   const f = (t: number | undefined) => (t === undefined || Number.isNaN(t) ? '-' : t.toFixed(2));
-  rows.push([String(harts), f(h.init) + (h.ok ? '' : ' (failed)'), f(h.poweroff), f(q?.init), f(q?.poweroff),
-    q ? (h.init / q.init).toFixed(1) : '-', q ? (h.poweroff / q.poweroff).toFixed(1) : '-']);
+  rows.push([String(harts), f(h.init) + (h.ok ? '' : ' (failed)'), f(h.poweroff), f(n.init) + (n.ok ? '' : ' (failed)'), f(n.poweroff),
+    f(q?.init), f(q?.poweroff),
+    q ? (h.init / q.init).toFixed(1) : '-', q ? (h.poweroff / q.poweroff).toFixed(1) : '-', q ? (n.poweroff / q.poweroff).toFixed(1) : '-']);
 }
 const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
 for (const r of rows) console.log(r.map((cell, c) => cell.padStart(widths[c])).join('  '));

@@ -1,6 +1,7 @@
 /**
- * @fileoverview `npm run bench:mips`: guest MIPS of bare-metal loops on one hart, and the same ELFs
- * under qemu-system-riscv64 (when installed) in the same run, with the ratio hartvm/QEMU.
+ * @fileoverview `npm run bench:mips`: guest MIPS of bare-metal loops on one hart, on hartvm's
+ * interpreter (--jit off), on its JIT (--jit on), and the same ELFs under qemu-system-riscv64 (when
+ * installed), all in the same run, with the ratios JIT/interpreter and JIT/QEMU.
  *
  * Method. Each loop is built twice, with ITER = 1 and ITER = N. hartvm runs both with --stats: the
  * difference in instructions retired gives the exact instructions per iteration, and hartvm's MIPS is
@@ -8,7 +9,10 @@
  * its MIPS is (instructions per iteration x (N_qemu - 1)) over the difference in wall time between
  * its ITER = N_qemu and ITER = 1 runs, which cancels QEMU's own start-up.
  *
- * Usage: npm run bench:mips [-- --iterations N] [--qemu-iterations N] [--only alu,memory]
+ * The JIT runs ITER = N_jit (10 N by default), so that its run lasts long enough to time; its MIPS
+ * include the time spent compiling.
+ *
+ * Usage: npm run bench:mips [-- --iterations N] [--jit-iterations N] [--qemu-iterations N] [--only alu,memory]
  */
 
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -28,6 +32,7 @@ function argValue(name: string, fallback: string): string {
 }
 
 const iterations = Number(argValue('iterations', '20000000'));
+const jitIterations = Number(argValue('jit-iterations', String(iterations * 10)));
 const qemuIterations = Number(argValue('qemu-iterations', String(iterations * 10)));
 const only = argValue('only', LOOPS.join(',')).split(',');
 
@@ -46,8 +51,8 @@ function build(name: string, iter: number, march = MARCH[name] ?? 'rv64imac'): s
 
 interface HartvmRun { instret: number; mips: number }
 
-function runHartvm(elf: string): HartvmRun {
-  const r = spawnSync(process.execPath, [join(root, 'bin', 'hartvm.mjs'), 'run', '--bios', 'none', '--stats', '--timeout', '600', elf], { encoding: 'utf8' });
+function runHartvm(elf: string, jit: 'on' | 'off'): HartvmRun {
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'hartvm.mjs'), 'run', '--bios', 'none', '--stats', '--jit', jit, '--timeout', '600', elf], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`hartvm failed on ${elf} (status ${r.status}): ${r.stderr}`);
   const m = /hart 0: (\d+) instructions in [\d.]+ s, ([\d.]+) MIPS/.exec(r.stderr);
   if (!m) throw new Error(`no --stats line from hartvm: ${r.stderr}`);
@@ -71,19 +76,21 @@ function timeQemu(elf: string): number {
 }
 
 const withQemu = qemuAvailable();
-console.log(`bench:mips: ${iterations} iterations per loop on hartvm${withQemu ? `, ${qemuIterations} on QEMU` : ' (qemu-system-riscv64 not installed: no comparison)'}`);
-const rows: string[][] = [['loop', 'insns/iter', 'hartvm MIPS', 'QEMU MIPS', 'hartvm/QEMU']];
+console.log(`bench:mips: ${iterations} iterations per loop on the interpreter, ${jitIterations} on the JIT` +
+  `${withQemu ? `, ${qemuIterations} on QEMU` : ' (qemu-system-riscv64 not installed: no comparison)'}`);
+const rows: string[][] = [['loop', 'insns/iter', 'interp MIPS', 'JIT MIPS', 'QEMU MIPS', 'JIT/interp', 'JIT/QEMU', 'interp/QEMU']];
 for (const name of LOOPS.filter((l) => only.includes(l))) {
-  const small = runHartvm(build(name, 1));
-  const big = runHartvm(build(name, iterations));
+  const small = runHartvm(build(name, 1), 'off');
+  const big = runHartvm(build(name, iterations), 'off');
+  const jit = runHartvm(build(name, jitIterations), 'on');
   const perIter = (big.instret - small.instret) / (iterations - 1);
   let qemuMips = NaN;
   if (withQemu) {
     const dt = timeQemu(build(name, qemuIterations)) - timeQemu(build(name, 1));
     qemuMips = (perIter * (qemuIterations - 1)) / dt / 1e6;
   }
-  rows.push([name, perIter.toFixed(2), big.mips.toFixed(1), withQemu ? qemuMips.toFixed(0) : '-',
-    withQemu ? (big.mips / qemuMips).toFixed(3) : '-']);
+  rows.push([name, perIter.toFixed(2), big.mips.toFixed(1), jit.mips.toFixed(0), withQemu ? qemuMips.toFixed(0) : '-',
+    (jit.mips / big.mips).toFixed(1), withQemu ? (jit.mips / qemuMips).toFixed(2) : '-', withQemu ? (big.mips / qemuMips).toFixed(3) : '-']);
 }
 const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
 for (const r of rows) console.log(r.map((cell, c) => cell.padStart(widths[c])).join('  '));

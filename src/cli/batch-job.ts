@@ -12,6 +12,7 @@ export interface BatchJob {
   bios: string;
   memoryBytes: number;
   timeoutSeconds?: number;
+  jit: boolean;
 }
 
 export interface BatchJobResult {
@@ -30,6 +31,7 @@ export async function runBatchJob(job: BatchJob): Promise<BatchJobResult> {
       harts: 1,
       timeoutSeconds: job.timeoutSeconds,
       trace: false,
+      jit: job.jit,
     }, { output: () => {} });
     const status = result.reason === StopReason.Timeout ? 124 : result.exitCode;
     return { passed: result.reason === StopReason.Pass, status, message: result.message };

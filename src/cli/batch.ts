@@ -15,6 +15,7 @@ export interface BatchOptions {
   bios: string;
   memoryBytes: number;
   timeoutSeconds?: number;
+  jit: boolean;
   jobs: number;
 }
 
@@ -39,7 +40,7 @@ export async function runBatch(options: BatchOptions, io: CliIo): Promise<number
   try {
     await Promise.all(options.files.map(async (file, i) => {
       const job: BatchJob = {
-        file, bios: options.bios, memoryBytes: options.memoryBytes, timeoutSeconds: options.timeoutSeconds,
+        file, bios: options.bios, memoryBytes: options.memoryBytes, timeoutSeconds: options.timeoutSeconds, jit: options.jit,
       };
       results[i] = await pool.run(job) as BatchJobResult;
       printReady();

@@ -27,10 +27,22 @@ export const EXIT_TIMEOUT = 124;
 class UsageError extends Error {}
 
 /** Options shared by `run` and `batch`, declared as data. */
+/** --jit's default: HARTVM_JIT (on or off) when set, so a whole test suite can run either way. */
+function jitDefault(): 'on' | 'off' {
+  const env = process.env.HARTVM_JIT;
+  if (env === 'on' || env === 'off') return env;
+  if (env !== undefined && env !== '') throw new UsageError(`HARTVM_JIT=${env}: must be on or off`);
+  return DEFAULT_JIT ? 'on' : 'off';
+}
+
 const machineOptions = {
   bios: { type: 'string', default: 'builtin', describe: 'Firmware: builtin (the VMM is the SBI), none (bare metal in M-mode at the ELF entry), or an M-mode firmware FILE' },
   memory: { alias: 'm', type: 'string', default: '128M', describe: 'Guest RAM size, with K/M/G suffix' },
   timeout: { type: 'number', describe: 'Stop the guest after SECONDS (exit status 124)' },
+  jit: {
+    choices: ['on', 'off'],
+    describe: 'Translate hot guest code to WebAssembly (off: interpret everything) [default: on, or HARTVM_JIT when set]',
+  },
 } as const;
 
 const runOptions = {
@@ -45,7 +57,6 @@ const runOptions = {
   ple: { choices: ['on', 'off'], default: 'on', describe: 'Pause-loop exiting: spinning vCPUs (PAUSE, tight loops on unchanged values) yield the host CPU' },
   'ple-spins': { type: 'number', default: DEFAULT_PLE.spins, describe: 'Iterations of a tight spin loop before a vCPU yields' },
   'ple-sleep-us': { type: 'number', default: DEFAULT_PLE.sleepMicros, describe: 'How long a yielding vCPU sleeps (microseconds) unless woken' },
-  jit: { choices: ['on', 'off'], default: DEFAULT_JIT ? 'on' : 'off', describe: 'Translate hot guest code to WebAssembly (off: interpret everything)' },
 } as const;
 
 export function parseBios(text: string): BiosChoice {
@@ -94,7 +105,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         // A repeated --drive arrives as an array, a single one as a string.
         drives: ([] as string[]).concat((args.drive as string | string[] | undefined) ?? []).map((d) => driveOf(d)),
         ple: { enabled: args.ple === 'on', spins: args['ple-spins'] as number, sleepMicros: args['ple-sleep-us'] as number },
-        jit: args.jit === 'on',
+        jit: ((args.jit as string | undefined) ?? jitDefault()) === 'on',
       };
       status = await runOne(config, args.stats as boolean, io);
     })
@@ -113,6 +124,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         bios: args.bios as string,
         memoryBytes: memoryOf(args.memory as string),
         timeoutSeconds: args.timeout as number | undefined,
+        jit: ((args.jit as string | undefined) ?? jitDefault()) === 'on',
         jobs,
       }, io);
     })

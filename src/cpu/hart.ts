@@ -436,9 +436,15 @@ export class Hart extends Privileged {
    */
   runJit(budget: number): Exit {
     const jit = this.jit!;
+    // Events are checked after compiled code ran; the interpreter checks them itself, and a miss
+    // that only installs a block runs nothing in between.
+    let checkEvents = true;
     while (budget > 0) {
-      const event = this.checkEvents();
-      if (event !== -1) return event;
+      if (checkEvents) {
+        const event = this.checkEvents();
+        if (event !== -1) return event;
+      }
+      checkEvents = true;
       if (this.fenceIPending || Atomics.load(this.mem, this.ctl + Control.CodeWritten) !== 0) {
         this.fenceIPending = false;
         Atomics.store(this.mem, this.ctl + Control.CodeWritten, 0);
@@ -461,6 +467,7 @@ export class Hart extends Privileged {
       if (kind === ExitKind.Trap) { this.pc = this.raise(this.pc); budget--; continue; }
       if (kind === ExitKind.Yield) return Exit.Yield;
       if (kind === ExitKind.EndBlock || retired >= slice) continue;
+      checkEvents = retired !== 0;
       // A miss: no compiled block at pc yet. Interpret until a hot block start.
       if (jit.miss(this.pc)) continue;
       const before = this.instret;
@@ -469,6 +476,7 @@ export class Hart extends Privileged {
       this.jitHot = undefined;
       budget -= Math.max(1, this.instret - before);
       if (exit !== Exit.Budget) return exit;
+      checkEvents = false;
     }
     return Exit.Budget;
   }

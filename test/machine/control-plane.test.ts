@@ -15,6 +15,7 @@ describe('machine control plane', () => {
     const machine = startMachine({
       kernel: path.join(BUILD, 'cli', 'spin.elf'), bios: { kind: 'none' }, memoryBytes: 16 << 20, harts: 2, trace: false,
       ple: { enabled: false, spins: 1000, sleepMicros: 100 },
+      jit: process.env.HARTVM_JIT !== 'off',
     }, { output: () => {} });
 
     // Running: both harts retire instructions.
