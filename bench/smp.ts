@@ -22,7 +22,7 @@
  *              is cancelled by running the guest twice, idle for 3 s and for 0.2 s:
  *              idle CPU = (cpu_3s - cpu_0.2s) / 2.8 s, as % of one core.
  *
- * Usage: npx tsx bench/smp.ts [--only scaling,ipi,overcommit,idle] [--iterations N] [--timeout S] [--acquisitions N] [--cs-work N] [--repeats N]
+ * Usage: npx tsx bench/smp.ts [--only scaling,ipi,overcommit,idle] [--jit on|off] [--iterations N] [--timeout S] [--acquisitions N] [--cs-work N] [--repeats N]
  */
 
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -42,8 +42,11 @@ function argValue(name: string, fallback: string): string {
 }
 
 const only = argValue('only', PARTS.join(',')).split(',');
-// Long enough (about 3 s per hart) that JIT warm-up and start-up skew do not decide the ratio.
-const scaleIterations = Number(argValue('iterations', '15000000'));
+/** Every run uses --jit this (on, the default, or off). */
+const jit = argValue('jit', 'on');
+// Long enough (about 1 s per hart with the JIT, 60 s without) that warm-up and start-up skew do not
+// decide the ratio.
+const scaleIterations = Number(argValue('iterations', jit === 'on' ? '300000000' : '15000000'));
 const overcommitTimeout = Number(argValue('timeout', '120'));
 
 /** Builds bench/guest/smp/NAME.S with -D defines; S-mode programs link at 0x8020_0000. */
@@ -69,7 +72,7 @@ const haveTime = existsSync(TIME);
 
 /** Runs `hartvm run ARGS`; with /usr/bin/time, also the process's CPU seconds (user + sys, all threads). */
 function hartvm(args: string[], timeoutMs = 600_000): Run {
-  const cmd = [join(root, 'bin', 'hartvm.mjs'), 'run', ...args];
+  const cmd = [join(root, 'bin', 'hartvm.mjs'), 'run', '--jit', jit, ...args];
   const t0 = performance.now();
   const r = haveTime
     ? spawnSync(TIME, ['-f', 'TIME %e %U %S', process.execPath, ...cmd], { encoding: 'utf8', timeout: timeoutMs })
@@ -98,7 +101,7 @@ function table(rows: string[][]): void {
   console.log('');
 }
 
-console.log(`bench:smp on ${availableParallelism()} host cores (node ${process.version})\n`);
+console.log(`bench:smp on ${availableParallelism()} host cores (node ${process.version}), --jit ${jit}\n`);
 
 if (only.includes('scaling')) {
   console.log(`scaling: each hart runs ${scaleIterations} iterations of a 12-instruction ALU loop, nothing shared`);

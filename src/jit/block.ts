@@ -64,6 +64,12 @@ export function translatable(inst: number): boolean {
       if (f7 === 1) return f3 === 0 || f3 >= 4;
       return false;
     case 0x0f: return f3 === 0 && inst !== PAUSE; // FENCE; FENCE.I goes to the interpreter
+    case 0x2f: { // A: LR, SC, and the AMOs with a wasm read-modify-write (MIN/MAX stay interpreted)
+      const f5 = inst >>> 27;
+      if (f3 !== 2 && f3 !== 3) return false;
+      if (f5 === 0x02) return ((inst >>> 20) & 31) === 0;
+      return f5 === 0x03 || f5 === 0x01 || f5 === 0x00 || f5 === 0x04 || f5 === 0x0c || f5 === 0x08;
+    }
     default: return false;
   }
 }

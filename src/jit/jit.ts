@@ -55,6 +55,8 @@ export interface JitHost {
   readonly codePages: CodePages;
   loadSlow(lo: number, hi: number, f3: number): boolean;
   storeSlow(lo: number, hi: number, f3: number, vlo: number, vhi: number): boolean;
+  /** LR/SC/AMO on the registers in the state block (the interpreter's implementation). */
+  atomic(inst: number): boolean;
   /** Set by a slow store that reached a device: the block should end. Cleared by the reader. */
   endBlock: boolean;
   /** The slow-load result (lo, hi). */
@@ -141,6 +143,7 @@ export class Jit {
         slowValue[0] = host.loadResult[0]; slowValue[1] = host.loadResult[1];
         return 1;
       },
+      atomicSlow: (inst: number): number => (host.atomic(inst) ? 1 : 0),
       storeSlow: (lo: number, hi: number, f3: number, vlo: number, vhi: number): number => {
         if (!host.storeSlow(lo, hi, f3, vlo, vhi)) return 0;
         if (host.endBlock) { host.endBlock = false; return 2; }
@@ -246,11 +249,13 @@ export class Jit {
       { params: [Type.I32, Type.I32, Type.I32, Type.I32, Type.I32], results: [Type.I32] },
       { params: [Type.I64, Type.I64], results: [Type.I64] },
       { params: [Type.I32, Type.I32], results: [Type.I32] },
+      { params: [Type.I32], results: [Type.I32] },
     ];
     const imports: Import[] = [
       { module: 'e', name: 'loadSlow', kind: 'func', type: 1 },
       { module: 'e', name: 'storeSlow', kind: 'func', type: 2 },
       ...HELPERS.map((name, i): Import => ({ module: 'e', name, kind: 'func', type: i < 7 ? 3 : 4 })),
+      { module: 'e', name: 'atomicSlow', kind: 'func', type: 5 },
       { module: 'e', name: 'memory', kind: 'memory', shared: true, min: 0, max: 65536 },
       { module: 'e', name: 'exit', kind: 'global', type: Type.I32, mutable: true },
       { module: 'e', name: 'dataTag', kind: 'global', type: Type.I64, mutable: true },

@@ -14,7 +14,7 @@
  * exit.
  */
 
-import { Op, Type, type FunctionBody } from './wasm-writer.ts';
+import { AtomicOp, Op, Type, type FunctionBody } from './wasm-writer.ts';
 import { type BlockCode, type GuestInstruction, branchOffset, jalOffset } from './block.ts';
 import { JitArea, State } from '../memory/layout.ts';
 
@@ -44,8 +44,10 @@ export const enum Fn {
   Div32U = 10,
   Rem32S = 11,
   Rem32U = 12,
+  /** LR/SC/AMO slow path: the interpreter's atomic(inst), on registers in the state block. */
+  AtomicSlow = 13,
   /** Index of the first block function of a module. */
-  FirstBlock = 13,
+  FirstBlock = 14,
 }
 
 /** Global indexes every block module imports. */
@@ -87,7 +89,7 @@ function regUse(insts: GuestInstruction[]): RegUse {
     const op = inst & 0x7f;
     const rd = (inst >>> 7) & 31, rs1 = (inst >>> 15) & 31, rs2 = (inst >>> 20) & 31;
     const readsRs1 = op !== 0x37 && op !== 0x17 && op !== 0x6f && op !== 0x0f;
-    const readsRs2 = op === 0x33 || op === 0x3b || op === 0x23 || op === 0x63;
+    const readsRs2 = op === 0x33 || op === 0x3b || op === 0x23 || op === 0x63 || (op === 0x2f && (inst >>> 27) !== 0x02);
     const writesRd = op !== 0x23 && op !== 0x63 && op !== 0x0f;
     if (readsRs1 && rs1 !== 0) read.add(rs1);
     if (readsRs2 && rs2 !== 0) read.add(rs2);
@@ -131,8 +133,9 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
   // A self-loop that loads and never stores may be a spin-wait: count its unchanged trips for PLE.
   const last = insts[n - 1];
   const selfLoop = (last.inst & 0x7f) === 0x63 && last.pc + branchOffset(last.inst) === block.start;
+  // (An AMO counts as a load here, as in the interpreter: a lock's amoswap that keeps failing spins.)
   const spinCandidate = selfLoop && ctx.pleSpins > 0 &&
-    insts.some((i) => (i.inst & 0x7f) === 0x03) && !insts.some((i) => (i.inst & 0x7f) === 0x23);
+    insts.some((i) => (i.inst & 0x7f) === 0x03 || (i.inst & 0x7f) === 0x2f) && !insts.some((i) => (i.inst & 0x7f) === 0x23);
 
   f.begin(Op.Block); // the shared exit path follows its end
   f.begin(Op.Loop); // a `br` to it restarts the block
@@ -244,6 +247,7 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
         break;
       }
       case 0x0f: f.fence(); break; // FENCE, FENCE.TSO: a full barrier on the host
+      case 0x2f: emitAtomic(f, inst, k, pc, ctx, get, put, exit, regOffset); break;
       case 0x6f: { // JAL
         const target = pc + jalOffset(inst);
         if (rd !== 0) { f.i64(next); put(rd); }
@@ -292,6 +296,80 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
   f.i32(0).get(L_NEXT_PC).mem(Op.I64Store, 3, pcOffset);
   f.get(L_KIND).globalSet(Glob.Exit);
   f.get(L_COUNT).get(L_RETIRED).op(Op.I32Add);
+}
+
+/**
+ * LR, SC and the AMOs as wasm atomics, on the shared memory, so they are atomic against every other
+ * hart's thread as the interpreter's Atomics are (privileged.ts atomic() has the same semantics,
+ * including SC's compare-exchange against the value LR loaded). An AMO or SC needs a store TLB hit
+ * (write permission) and LR a load TLB hit, both naturally aligned; anything else goes to the
+ * interpreter's atomic() with rs1 and rs2 written back first and rd reloaded after.
+ */
+function emitAtomic(
+  f: FunctionBody, inst: number, k: number, pc: number, ctx: TranslateContext,
+  get: (r: number) => void, put: (r: number) => void,
+  exit: (kind: ExitKind, pc: number, retired: number) => void, regOffset: (r: number) => number,
+): void {
+  const rd = (inst >>> 7) & 31, rs1 = (inst >>> 15) & 31, rs2 = (inst >>> 20) & 31;
+  const wide = ((inst >>> 12) & 7) === 3;
+  const size = wide ? 8 : 4;
+  const f5 = inst >>> 27;
+  const isLr = f5 === 0x02, isSc = f5 === 0x03;
+  const res = (word: number): number => ctx.stateBase + word * 4;
+  get(rs1); f.set(L_ADDR);
+  emitTlbIndex(f);
+  f.get(L_IDX).i32(3).op(Op.I32Shl).mem(Op.I64Load, 3, ctx.jitArea + (isLr ? JitArea.LoadTags : JitArea.StoreTags));
+  f.get(L_ADDR).i64(~0xfff | (size - 1)).op(Op.I64And).globalGet(Glob.DataTag).op(Op.I64Xor);
+  f.op(Op.I64Eq);
+  f.begin(Op.If, Type.I64);
+  emitHostAddress(f, ctx.jitArea + (isLr ? JitArea.LoadHost : JitArea.StoreHost));
+  f.set(L_IDX); // from here on L_IDX is the host address
+  if (isLr) {
+    f.get(L_IDX).atomic(wide ? AtomicOp.I64Load : AtomicOp.I32Load, wide ? 3 : 2, 0);
+    if (!wide) f.op(Op.I64ExtendI32S);
+    f.set(L_TMP);
+    f.i32(0).i32(size).mem(Op.I32Store, 2, res(State.ResValid));
+    f.i32(0).get(L_IDX).mem(Op.I32Store, 2, res(State.ResAddr));
+    f.i32(0).get(L_TMP).mem(Op.I64Store, 2, res(State.ResValLo)); // lo and hi; W's hi is never read
+    f.get(L_TMP);
+  } else if (isSc) {
+    // Succeeds (rd = 0) if the reservation is for this address and the word still holds what LR read.
+    f.i32(0).mem(Op.I32Load, 2, res(State.ResValid)).i32(size).op(Op.I32Eq);
+    f.i32(0).mem(Op.I32Load, 2, res(State.ResAddr)).get(L_IDX).op(Op.I32Eq).op(Op.I32And);
+    f.begin(Op.If, Type.I64);
+    f.get(L_IDX);
+    if (wide) {
+      f.i32(0).mem(Op.I64Load, 2, res(State.ResValLo)).tee(L_TMP);
+      get(rs2); f.atomic(AtomicOp.I64RmwCmpxchg, 3, 0);
+      f.get(L_TMP).op(Op.I64Ne).op(Op.I64ExtendI32U);
+    } else {
+      f.i32(0).mem(Op.I32Load, 2, res(State.ResValLo)).tee(L_RETIRED); // a spare i32 until the exit sets it
+      get(rs2); f.op(Op.I32WrapI64).atomic(AtomicOp.I32RmwCmpxchg, 2, 0);
+      f.get(L_RETIRED).op(Op.I32Ne).op(Op.I64ExtendI32U);
+    }
+    f.op(Op.Else).i64(1).end();
+    f.i32(0).i32(0).mem(Op.I32Store, 2, res(State.ResValid));
+  } else {
+    const rmw: Record<number, [AtomicOp, AtomicOp]> = {
+      0x01: [AtomicOp.I32RmwXchg, AtomicOp.I64RmwXchg], 0x00: [AtomicOp.I32RmwAdd, AtomicOp.I64RmwAdd],
+      0x04: [AtomicOp.I32RmwXor, AtomicOp.I64RmwXor], 0x0c: [AtomicOp.I32RmwAnd, AtomicOp.I64RmwAnd],
+      0x08: [AtomicOp.I32RmwOr, AtomicOp.I64RmwOr],
+    };
+    f.get(L_IDX);
+    get(rs2);
+    if (wide) f.atomic(rmw[f5][1], 3, 0);
+    else f.op(Op.I32WrapI64).atomic(rmw[f5][0], 2, 0).op(Op.I64ExtendI32S);
+  }
+  f.op(Op.Else);
+  // Slow path: the interpreter's atomic() reads rs1/rs2 from the state block and writes rd there.
+  for (const r of [rs1, rs2]) if (r !== 0) f.i32(0).get(r).mem(Op.I64Store, 3, regOffset(r));
+  f.i32(inst).call(Fn.AtomicSlow).op(Op.I32Eqz);
+  f.begin(Op.If);
+  exit(ExitKind.Trap, pc, k);
+  f.end();
+  if (rd !== 0) f.i32(0).mem(Op.I64Load, 3, regOffset(rd)); else f.i64(0);
+  f.end();
+  put(rd);
 }
 
 /** L_IDX = TLB index of L_ADDR: bits 12..21 of the address. */

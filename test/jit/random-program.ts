@@ -30,6 +30,7 @@ const SHIFT_OPS: [string, number][] = [['slli', 64], ['srli', 64], ['srai', 64],
 const LOADS: [string, number][] = [['lb', 1], ['lh', 2], ['lw', 4], ['ld', 8], ['lbu', 1], ['lhu', 2], ['lwu', 4]];
 const STORES: [string, number][] = [['sb', 1], ['sh', 2], ['sw', 4], ['sd', 8]];
 const BRANCHES = ['beq', 'bne', 'blt', 'bge', 'bltu', 'bgeu'];
+const AMOS = ['amoswap', 'amoadd', 'amoxor', 'amoand', 'amoor', 'amomin', 'amomaxu'];
 const SPECIAL = ['0', '1', '-1', '0x8000000000000000', '0x7fffffffffffffff', '0xffffffff80000000', '0x80000000',
   '0x7fffffff', '0xffffffff', '2', '-2', '0x100000000'];
 
@@ -65,6 +66,14 @@ export function randomProgram(o: RandomProgramOptions): string {
     } else if (k < 0.87) {
       const [op, size] = pick(STORES);
       lines.push(`  ${op} ${reg()}, ${Math.floor(rnd() * (512 / size)) * size + 512}(x31)`);
+    } else if (k < 0.9) {
+      // An AMO, or an LR/SC pair, on an aligned word of the store area (address in a scratch register).
+      const width = rnd() < 0.5 ? 'w' : 'd';
+      const size = width === 'w' ? 4 : 8;
+      const base = reg();
+      lines.push(`  addi ${base}, x31, ${Math.floor(rnd() * (512 / size)) * size + 512}`);
+      if (rnd() < 0.3) lines.push(`  lr.${width} ${reg()}, (${base})`, `  sc.${width} ${reg()}, ${reg()}, (${base})`);
+      else lines.push(`  ${pick(AMOS)}.${width} ${reg()}, ${reg()}, (${base})`);
     } else if (k < 0.95 && o.branches) {
       const l = `L${label++}`;
       lines.push(`  ${pick(BRANCHES)} ${reg()}, ${reg()}, ${l}`);
