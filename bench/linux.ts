@@ -5,7 +5,7 @@
  * The guest's /init runs its `bench` scenario (scripts/guest/init) and powers off:
  *   pthreads  the pthread/atomics program: 4 threads, a contended mutex and atomic_fetch_add,
  *             50000 iterations each, then condition-variable ping-pong;
- *   compute   one busybox awk loop (300000 iterations of modular arithmetic) per CPU, in parallel.
+ *   compute   one busybox awk loop (30000 iterations of modular arithmetic) per CPU, in parallel.
  * Each phase is bracketed by marker lines on the console; the host times the gap between them as
  * the output arrives, so boot and power-off are not counted.
  *

@@ -466,6 +466,13 @@ export class Hart extends Privileged {
       const kind = jit.exitKind;
       if (kind === ExitKind.Trap) { this.pc = this.raise(this.pc); budget--; continue; }
       if (kind === ExitKind.Yield) return Exit.Yield;
+      if (kind === ExitKind.Interpret) {
+        const before = this.instret;
+        const exit = this.run(1);
+        budget -= Math.max(1, this.instret - before);
+        if (exit !== Exit.Budget) return exit;
+        continue;
+      }
       if (kind === ExitKind.EndBlock || retired >= slice) continue;
       checkEvents = retired !== 0;
       // A miss: no compiled block at pc yet. Interpret until a hot block start.
@@ -508,6 +515,17 @@ export class Hart extends Privileged {
     }
     this.illegalInstruction(pc, inst, ilen);
     return pc;
+  }
+
+  /**
+   * An F/D instruction for compiled code: 1 when done, 0 when its memory access raised an exception,
+   * 2 when it must go to the interpreter instead (FS is Off, or the encoding is illegal), which then
+   * raises the illegal-instruction exception with the right tval.
+   */
+  executeFp(inst: number): number {
+    if (this.fpState() === 0) return 2;
+    const result = this.fpu.execute(inst);
+    return result === FpResult.Ok ? 1 : result === FpResult.Faulted ? 0 : 2;
   }
 
   private illegal(pc: number, inst: number, ilen: number): number {

@@ -6,7 +6,7 @@
 
 import { Control, State, controlWordBase, stateByteBase } from '../memory/layout.ts';
 import { CsrNum, Mstatus, Slot } from './csr-numbers.ts';
-import { Mmu, SatpMode, contextTag } from './mmu.ts';
+import { Mmu, SatpMode, TLB_MASK, contextTag } from './mmu.ts';
 import { CodePages } from '../jit/code-pages.ts';
 import { Access, Cause, IRQ_PRIORITY, IrqBit, accessFaultCause } from './trap-causes.ts';
 import { out, scratchF64, scratchI32, splitNumber, toBigSigned, fromBig } from './int64.ts';
@@ -692,11 +692,14 @@ export class Privileged implements FpHost {
         vlo = (vlo << 8) | b;
       }
     } else {
-      const pa = this.translateData(lo, hi, Access.Load);
+      // The FPU's loads and the JIT's misses come here first: a TLB hit spares the page walk.
+      const tlb = this.mmu.tlbs[Access.Load], t = (lo >>> 12) & TLB_MASK;
+      const hit = tlb.tags[2 * t] === (lo & -4096) && tlb.tags[2 * t + 1] === (hi ^ this.dataTag);
+      const pa = hit ? 0 : this.translateData(lo, hi, Access.Load);
       if (pa < 0) return false;
-      if (this.mmu.isRam(pa, size)) {
-        this.mmu.fill(Access.Load, lo, hi, pa, this.dataTag);
-        const h = this.mmu.hostOf(pa);
+      if (hit || this.mmu.isRam(pa, size)) {
+        if (!hit) this.mmu.fill(Access.Load, lo, hi, pa, this.dataTag);
+        const h = hit ? (tlb.host[t] >>> 0) + (lo & 0xfff) : this.mmu.hostOf(pa);
         switch (size) {
           case 1: vlo = this.u8[h]; break;
           case 2: vlo = this.u16[h >>> 1]; break;
@@ -735,6 +738,18 @@ export class Privileged implements FpHost {
       for (let i = 0; i < size; i++) {
         const b = (i < 4 ? vlo >>> (8 * i) : vhi >>> (8 * (i - 4))) & 0xff;
         if (!this.storePhysical(pas[i], 1, b, 0, lo, hi)) return false;
+      }
+      return true;
+    }
+    const tlb = this.mmu.tlbs[Access.Store], t = (lo >>> 12) & TLB_MASK;
+    if (tlb.tags[2 * t] === (lo & -4096) && tlb.tags[2 * t + 1] === (hi ^ this.dataTag)) {
+      // A store TLB hit (the FPU's stores come here): RAM with no translated code and no HTIF.
+      const h = (tlb.host[t] >>> 0) + (lo & 0xfff);
+      switch (size) {
+        case 1: this.u8[h] = vlo; break;
+        case 2: this.u16[h >>> 1] = vlo; break;
+        case 4: this.i32[h >>> 2] = vlo; break;
+        default: scratchI32[0] = vlo; scratchI32[1] = vhi; this.f64[h >>> 3] = scratchF64[0]; break;
       }
       return true;
     }

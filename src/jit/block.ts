@@ -64,6 +64,9 @@ export function translatable(inst: number): boolean {
       if (f7 === 1) return f3 === 0 || f3 >= 4;
       return false;
     case 0x0f: return f3 === 0 && inst !== PAUSE; // FENCE; FENCE.I goes to the interpreter
+    // F and D: compiled code calls the interpreter's FPU for them (see translator.ts emitFp).
+    case 0x07: case 0x27: return f3 === 2 || f3 === 3;
+    case 0x43: case 0x47: case 0x4b: case 0x4f: case 0x53: return true;
     case 0x2f: { // A: LR, SC, and the AMOs with a wasm read-modify-write (MIN/MAX stay interpreted)
       const f5 = inst >>> 27;
       if (f3 !== 2 && f3 !== 3) return false;

@@ -17,7 +17,9 @@
  * a translator sets the mask bit, then reads the generation, then reads the code; a writer writes,
  * then reads the mask, then bumps the generation. Either the writer sees the bit (and the block is
  * dropped unless it read the code after the write), or the write came before the bit was set (and
- * the translator read the written code). One window is left, as in QEMU: a store by another hart
+ * the translator read the written code). A page that keeps being written beside its code (64 times
+ * from one thread) is given up, as it has most likely been reused for data; its code, if still
+ * hot, is simply translated again. One window is left, as in QEMU: a store by another hart
  * through a store TLB entry it looked up just before markCode dropped it may land unnoticed. Such a
  * store races with the translation itself, and RISC-V promises nothing to code that fetches what
  * another hart is concurrently writing.
@@ -32,8 +34,13 @@ const CHUNK_SHIFT = 7; // 128-byte chunks: 32 of them per page, one bit each
 /** The tag of an empty TLB entry (see mmu.ts). */
 export const INVALID_TLB_TAG = 0x800;
 
+/** Writes beside a page's code (on one thread) after which the page is treated as data again. */
+const WRITES_BEFORE_RELEASE = 64;
+
 export class CodePages {
   private readonly words: Int32Array;
+  /** Per page with code (by word index): writes from this thread that missed its code chunks. */
+  private readonly missedWrites = new Map<number, number>();
   private readonly mem: Int32Array;
 
   constructor(buffer: SharedArrayBuffer, private readonly ramBytes: number) {
@@ -79,7 +86,15 @@ export class CodePages {
       const i = this.index(at);
       const mask = Atomics.load(this.words, i);
       if (mask !== 0) {
-        if ((mask & CodePages.rangeBits(at, stop - at)) !== 0) this.invalidate(i, mask);
+        if ((mask & CodePages.rangeBits(at, stop - at)) !== 0) {
+          this.invalidate(i, mask);
+        } else {
+          // A write beside the code. A page that keeps taking them has most likely been reused for
+          // data (the guest freed the code): give it up, so its stores go fast again.
+          const misses = (this.missedWrites.get(i) ?? 0) + 1;
+          if (misses >= WRITES_BEFORE_RELEASE) { this.missedWrites.delete(i); this.invalidate(i, mask); }
+          else this.missedWrites.set(i, misses);
+        }
       }
       at = stop;
     }

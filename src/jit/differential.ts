@@ -1,7 +1,7 @@
 /**
  * @fileoverview Differential mode: one guest program run on both tiers in lockstep, the JIT on one
  * machine and the interpreter (the reference) on another, comparing architectural state (pc, the x
- * registers, instret) at every block boundary and guest RAM at the end. The first difference is
+ * and f registers, fflags, instret) at every block boundary and guest RAM at the end. The first difference is
  * reported with the block it appeared after, so a translation bug points at its instruction.
  *
  * Each side is a bare single hart in M-mode on its own memory, with one device: the test finisher
@@ -67,6 +67,8 @@ function compare(jit: Hart, ref: Hart): string {
   if (jit.pc !== ref.pc) return 'pc';
   if (jit.instret !== ref.instret) return 'instret';
   for (let i = 2; i < 64; i++) if (jit.r[i] !== ref.r[i]) return `x${i >> 1}`;
+  for (let i = 0; i < 64; i++) if (jit.f[i] !== ref.f[i]) return `f${i >> 1}`;
+  if (jit.fpu.fflags !== ref.fpu.fflags) return 'fflags';
   return '';
 }
 
@@ -76,22 +78,26 @@ export function runLockstep(elf: Uint8Array, maxInstructions: number, ramBytes =
   const jitHart = a.hart, ref = b.hart;
   const jit = new Jit(jitHart, { pleSpins: 0 });
   let translated = 0;
+  /** Compiled code handed the next instruction to the interpreter (ExitKind.Interpret). */
+  let interpretNext = false;
   while (!a.finished && jitHart.instret < maxInstructions) {
     const pc = jitHart.pc;
     let trapped = false;
     let where: string;
-    if (jit.compileNow(pc)) {
+    if (!interpretNext && jit.compileNow(pc)) {
       const retired = jit.enter(pc | 0, Math.floor(pc / TWO32) | 0, 1);
       jitHart.instret += retired;
       translated += retired;
       jitHart.pc = jit.pcHi * TWO32 + (jit.pcLo >>> 0);
       if (jit.exitKind === ExitKind.Trap) { jitHart.pc = jitHart.raise(jitHart.pc); trapped = true; }
+      interpretNext = jit.exitKind === ExitKind.Interpret;
       where = `after the compiled block at ${pc.toString(16)}`;
     } else {
       const before = jitHart.instret;
       const exit = jitHart.run(1);
       trapped = jitHart.instret === before && exit === Exit.Budget;
       where = `after the interpreted instruction at ${pc.toString(16)}`;
+      interpretNext = false;
     }
     // The reference retires as many instructions, then takes the same trap if there was one.
     while (ref.instret < jitHart.instret && !b.finished) {

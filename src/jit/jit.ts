@@ -28,7 +28,7 @@ import {
  * code) before its block is translated. A translation costs tens of microseconds, the time the
  * interpreter takes for a few thousand instructions, so code must prove itself hot first.
  */
-export const HOT_THRESHOLD = 1000;
+export const HOT_THRESHOLD = Number(process.env.HOT ?? 1000);
 /** The counter of a block start the JIT cannot translate: far from hot, so the interpreter keeps it. */
 const HOT_NEVER = -(1 << 30);
 /** Hotness counters: a hashed table, so collisions only make code hot a little sooner. */
@@ -57,6 +57,8 @@ export interface JitHost {
   storeSlow(lo: number, hi: number, f3: number, vlo: number, vhi: number): boolean;
   /** LR/SC/AMO on the registers in the state block (the interpreter's implementation). */
   atomic(inst: number): boolean;
+  /** An F/D instruction on the FPU: 1 done, 0 trapped (a memory fault), 2 for the interpreter to raise. */
+  executeFp(inst: number): number;
   /** Set by a slow store that reached a device: the block should end. Cleared by the reader. */
   endBlock: boolean;
   /** The slow-load result (lo, hi). */
@@ -144,6 +146,7 @@ export class Jit {
         return 1;
       },
       atomicSlow: (inst: number): number => (host.atomic(inst) ? 1 : 0),
+      fp: (inst: number): number => host.executeFp(inst),
       storeSlow: (lo: number, hi: number, f3: number, vlo: number, vhi: number): number => {
         if (!host.storeSlow(lo, hi, f3, vlo, vhi)) return 0;
         if (host.endBlock) { host.endBlock = false; return 2; }
@@ -256,6 +259,7 @@ export class Jit {
       { module: 'e', name: 'storeSlow', kind: 'func', type: 2 },
       ...HELPERS.map((name, i): Import => ({ module: 'e', name, kind: 'func', type: i < 7 ? 3 : 4 })),
       { module: 'e', name: 'atomicSlow', kind: 'func', type: 5 },
+      { module: 'e', name: 'fp', kind: 'func', type: 5 },
       { module: 'e', name: 'memory', kind: 'memory', shared: true, min: 0, max: 65536 },
       { module: 'e', name: 'exit', kind: 'global', type: Type.I32, mutable: true },
       { module: 'e', name: 'dataTag', kind: 'global', type: Type.I64, mutable: true },

@@ -27,6 +27,8 @@ export const enum ExitKind {
   EndBlock = 2,
   /** A store-free spin loop went round the pause-loop-exit limit. */
   Yield = 3,
+  /** The instruction at pc must be executed by the interpreter (an F/D instruction with FS Off). */
+  Interpret = 4,
 }
 
 /** Function indexes every block module has, in import order (see runtime.ts). */
@@ -46,8 +48,10 @@ export const enum Fn {
   Rem32U = 12,
   /** LR/SC/AMO slow path: the interpreter's atomic(inst), on registers in the state block. */
   AtomicSlow = 13,
+  /** An F/D instruction on the interpreter's FPU: 1 done, 0 trapped, 2 leave it to the interpreter. */
+  Fp = 14,
   /** Index of the first block function of a module. */
-  FirstBlock = 14,
+  FirstBlock = 15,
 }
 
 /** Global indexes every block module imports. */
@@ -248,6 +252,25 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
       }
       case 0x0f: f.fence(); break; // FENCE, FENCE.TSO: a full barrier on the host
       case 0x2f: emitAtomic(f, inst, k, pc, ctx, get, put, exit, regOffset); break;
+      case 0x07: case 0x27: case 0x43: case 0x47: case 0x4b: case 0x4f: case 0x53: {
+        // The FPU works on the state block: x[rs1] (an FP load or store's base, or an FCVT/FMV
+        // source) goes there first, and an x destination (compares, FCVT to integer, FMV.X, FCLASS)
+        // comes back.
+        if (rs1 !== 0) f.i32(0).get(rs1).mem(Op.I64Store, 3, regOffset(rs1));
+        f.i32(inst).call(Fn.Fp).tee(L_IDX).op(Op.I32Eqz);
+        f.begin(Op.If);
+        exit(ExitKind.Trap, pc, k);
+        f.end();
+        f.get(L_IDX).i32(2).op(Op.I32Eq);
+        f.begin(Op.If);
+        exit(ExitKind.Interpret, pc, k); // the interpreter raises what it must
+        f.end();
+        const f5 = inst >>> 27;
+        if ((inst & 0x7f) === 0x53 && (f5 === 0x18 || f5 === 0x1c || f5 === 0x14) && rd !== 0) {
+          f.i32(0).mem(Op.I64Load, 3, regOffset(rd)).set(rd);
+        }
+        break;
+      }
       case 0x6f: { // JAL
         const target = pc + jalOffset(inst);
         if (rd !== 0) { f.i64(next); put(rd); }

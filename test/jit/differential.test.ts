@@ -8,10 +8,11 @@ import { runLockstep } from '../../src/jit/differential.ts';
 import { buildRandomProgram } from './random-program.ts';
 
 describe('JIT differential mode on random programs', () => {
-  for (let seed = 1; seed <= 24; seed++) {
+  for (let seed = 1; seed <= 32; seed++) {
     const branches = seed % 3 !== 0; // every third program is one self-looping block
-    it(`seed ${seed} (${branches ? 'with' : 'without'} branches)`, () => {
-      const elf = buildRandomProgram(`seed-${seed}`, { seed, length: branches ? 60 : 40, loops: 20, branches });
+    const fp = seed % 4 === 0; // every fourth has F and D instructions too
+    it(`seed ${seed} (${branches ? 'with' : 'without'} branches${fp ? ', with F and D' : ''})`, () => {
+      const elf = buildRandomProgram(`seed-${seed}`, { seed, length: branches ? 60 : 40, loops: 20, branches, fp });
       const result = runLockstep(readFileSync(elf), 200_000);
       expect(result.mismatch).toBe('');
       expect(result.finished).toBe(true);

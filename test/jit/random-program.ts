@@ -42,7 +42,11 @@ export interface RandomProgramOptions {
   loops: number;
   /** Whether the body may branch (without branches the loop is one self-looping block). */
   branches: boolean;
+  /** Whether the body has F and D instructions too. */
+  fp?: boolean;
 }
+
+const FP_OPS = ['fadd.d', 'fsub.d', 'fmul.d', 'fdiv.d', 'fmin.d', 'fmax.d', 'fadd.s', 'fmul.s', 'fsgnjn.d'];
 
 /** Assembly text of a random program: x31 points at a data area, x30 counts the loop. */
 export function randomProgram(o: RandomProgramOptions): string {
@@ -50,6 +54,10 @@ export function randomProgram(o: RandomProgramOptions): string {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
   const reg = (): string => `x${1 + Math.floor(rnd() * 29)}`;
   const lines = ['  .section .text.init, "ax", @progbits', '  .globl _start', '_start:', '  la x31, data'];
+  if (o.fp) {
+    lines.push('  li x1, 0x2000', '  csrs mstatus, x1'); // FS = Initial
+    for (let r = 0; r < 32; r++) lines.push(`  fld f${r}, ${8 * (r + 32)}(x31)`);
+  }
   for (let r = 1; r <= 29; r++) lines.push(`  ld x${r}, ${8 * r}(x31)`);
   lines.push(`  li x30, ${o.loops}`, 'loop:');
   let label = 0;
@@ -74,6 +82,15 @@ export function randomProgram(o: RandomProgramOptions): string {
       lines.push(`  addi ${base}, x31, ${Math.floor(rnd() * (512 / size)) * size + 512}`);
       if (rnd() < 0.3) lines.push(`  lr.${width} ${reg()}, (${base})`, `  sc.${width} ${reg()}, ${reg()}, (${base})`);
       else lines.push(`  ${pick(AMOS)}.${width} ${reg()}, ${reg()}, (${base})`);
+    } else if (k < 0.93 && o.fp) {
+      const fr = (): string => `f${Math.floor(rnd() * 32)}`;
+      const j = rnd();
+      if (j < 0.5) lines.push(`  ${pick(FP_OPS)} ${fr()}, ${fr()}, ${fr()}`);
+      else if (j < 0.6) lines.push(`  feq.d ${reg()}, ${fr()}, ${fr()}`);
+      else if (j < 0.7) lines.push(`  fcvt.l.d ${reg()}, ${fr()}`);
+      else if (j < 0.8) lines.push(`  fmv.d.x ${fr()}, ${reg()}`);
+      else if (j < 0.9) lines.push(`  fld ${fr()}, ${Math.floor(rnd() * 64) * 8}(x31)`);
+      else lines.push(`  fsd ${fr()}, ${Math.floor(rnd() * 64) * 8 + 512}(x31)`);
     } else if (k < 0.95 && o.branches) {
       const l = `L${label++}`;
       lines.push(`  ${pick(BRANCHES)} ${reg()}, ${reg()}, ${l}`);
@@ -106,7 +123,7 @@ export function buildRandomProgram(name: string, o: RandomProgramOptions): strin
   const source = path.join(dir, `${name}.S`);
   const elf = path.join(dir, `${name}.elf`);
   writeFileSync(source, randomProgram(o));
-  execFileSync('riscv64-unknown-elf-gcc', ['-march=rv64imac', '-mabi=lp64', '-nostdlib', '-nostartfiles', '-static',
+  execFileSync('riscv64-unknown-elf-gcc', [o.fp ? '-march=rv64imafdc_zicsr' : '-march=rv64imac', '-mabi=lp64', '-nostdlib', '-nostartfiles', '-static',
     '-mcmodel=medany', '-Wl,--no-warn-rwx-segments', '-T', path.join(ROOT, 'test', 'guest', 'link.ld'), '-o', elf, source]);
   return elf;
 }
