@@ -1,8 +1,8 @@
 /**
  * @fileoverview Finding a block of guest code to translate: which instructions the JIT handles, and
- * where a block ends. A block is straight-line code on one page, ending after its first control
- * transfer, before the first instruction the JIT leaves to the interpreter, at the page's end, or
- * at MAX_BLOCK_INSTRUCTIONS.
+ * where a block ends. A block is code on one page along one path: it ends after a jump or a branch
+ * back to its start, before the first instruction the JIT leaves to the interpreter, at the page's
+ * end, or at MAX_BLOCK_INSTRUCTIONS; other branches leave it through side exits.
  */
 
 /** Longest block, in instructions. */
@@ -26,10 +26,16 @@ export interface BlockCode {
   bytes: number;
 }
 
-/** Whether the instruction ends a block (it may change pc other than to the next instruction). */
-export function endsBlock(inst: number): boolean {
+/**
+ * Whether the instruction at pc ends a block starting at `start`. Jumps do. A conditional branch
+ * does only when it goes back to the block's start (the block then loops inside its function, and
+ * may be a spin loop for pause-loop exiting); any other is a side exit and the block goes on along
+ * its fall-through path, so that a block is worth the cost of compiling it.
+ */
+export function endsBlock(inst: number, pc: number, start: number): boolean {
   const op = inst & 0x7f;
-  return op === 0x63 || op === 0x6f || op === 0x67;
+  if (op === 0x63) return pc + branchOffset(inst) === start;
+  return op === 0x6f || op === 0x67;
 }
 
 /**
@@ -109,7 +115,7 @@ export function readBlock(u16: Uint16Array, pageHost: number, pc: number, expand
     if (!translatable(inst)) break;
     insts.push({ pc: pc + (off - startOff), inst, len });
     off += len;
-    if (endsBlock(inst)) break;
+    if (endsBlock(inst, pc + (off - len - startOff), pc)) break;
   }
   return { start: pc, insts, bytes: off - startOff };
 }

@@ -1,7 +1,7 @@
 /**
  * @fileoverview Differential mode: one guest program run on both tiers in lockstep, the JIT on one
  * machine and the interpreter (the reference) on another, comparing architectural state (pc, the x
- * and f registers, fflags, instret) at every block boundary and guest RAM at the end. The first difference is
+ * and f registers, fcsr, instret) at every block boundary and guest RAM at the end. The first difference is
  * reported with the block it appeared after, so a translation bug points at its instruction.
  *
  * Each side is a bare single hart in M-mode on its own memory, with one device: the test finisher
@@ -68,7 +68,7 @@ function compare(jit: Hart, ref: Hart): string {
   if (jit.instret !== ref.instret) return 'instret';
   for (let i = 2; i < 64; i++) if (jit.r[i] !== ref.r[i]) return `x${i >> 1}`;
   for (let i = 0; i < 64; i++) if (jit.f[i] !== ref.f[i]) return `f${i >> 1}`;
-  if (jit.fpu.fflags !== ref.fpu.fflags) return 'fflags';
+  if (jit.fpu.readCsr(0x003) !== ref.fpu.readCsr(0x003)) return 'fcsr';
   return '';
 }
 

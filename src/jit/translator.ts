@@ -294,6 +294,12 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
         get(rs1); get(rs2);
         f.op([Op.I64Eq, Op.I64Ne, 0, 0, Op.I64LtS, Op.I64GeS, Op.I64LtU, Op.I64GeU][f3] as Op);
         f.begin(Op.If);
+        if (k < n - 1) {
+          // A side exit: the block goes on along the fall-through path (block.ts readBlock).
+          exit(ExitKind.None, target, k + 1);
+          f.end();
+          break;
+        }
         if (target === block.start) {
           f.get(L_COUNT).i32(n).op(Op.I32Add).set(L_COUNT);
           if (spinCandidate) emitSpinCheck(f, rs1, rs2, ctx.pleSpins, () => exit(ExitKind.Yield, target, 0), get);
