@@ -2,13 +2,14 @@
  * @fileoverview One hart's JIT: hotness counting, translation in batches, the translation cache with
  * its function table and lookup table, invalidation, and entering compiled code.
  *
- * Flow: the hart's run loop enters compiled code at its pc (enter()). The wasm dispatcher runs block
- * after block until the budget is spent, a block exits, or a pc has no block (a miss). On a miss the
- * run loop calls miss(): a block already translated for that pc (same fetch context, same physical
- * page, current code generation) is put back in the lookup table; otherwise the pc's hotness count
- * goes up, and at HOT_THRESHOLD its block is queued. Queued blocks are compiled together, many to a
- * module, when BATCH_BLOCKS are waiting or after BATCH_WAIT_MISSES more misses. Until then the
- * interpreter runs the code.
+ * Flow: the hart's run loop (Hart.runJit) enters compiled code at its pc (enter()). The wasm
+ * dispatcher runs block after block until the budget is spent, a block exits, or a pc has no block
+ * (a miss). On a miss the run loop calls miss(): a block already translated for that pc (same fetch
+ * context, same physical page, current code generation) is put back in the lookup table; otherwise
+ * the pc's hotness count goes up, and at HOT_THRESHOLD its block is queued. Until then the
+ * interpreter runs the code, counting block starts in the same counters and returning to the run
+ * loop when it reaches a hot one. Queued blocks are compiled together, many to a module, when
+ * BATCH_BLOCKS are waiting or the oldest has waited BATCH_WAIT_MS.
  *
  * The cache is bounded: when the function table is full, everything is dropped (QEMU does the same
  * when its code buffer fills), and translation starts again from what is hot now.
@@ -46,6 +47,7 @@ const BATCH_WAIT_MS = 2;
 export function hotIndex(pc: number): number {
   return ((pc >>> 1) ^ (pc >>> 15)) & (HOT_ENTRIES - 1);
 }
+
 /** Function table slots: the translation cache's size bound, in blocks. */
 export const TABLE_SIZE = 16384;
 
