@@ -43,7 +43,7 @@ export class CodePages {
   private readonly missedWrites = new Map<number, number>();
   private readonly mem: Int32Array;
 
-  constructor(buffer: SharedArrayBuffer, private readonly ramBytes: number) {
+  constructor(buffer: SharedArrayBuffer, ramBytes: number) {
     this.words = new Int32Array(buffer, CODE_PAGES_BASE, Math.ceil(ramBytes / PAGE) * 2);
     this.mem = new Int32Array(buffer);
   }
@@ -128,10 +128,5 @@ export class CodePages {
         }
       }
     }
-  }
-
-  /** Size of RAM covered, for callers that clip ranges. */
-  get bytes(): number {
-    return this.ramBytes;
   }
 }

@@ -87,7 +87,6 @@ interface CompiledBlock {
   pa: number;
   generation: number;
   slot: number;
-  instructions: number;
 }
 
 interface PendingBlock { code: BlockCode; fetchTag: number; pa: number; generation: number }
@@ -283,7 +282,7 @@ export class Jit {
       const slot = this.freeSlots.pop()!;
       this.table.set(slot, instance.exports[`b${i}`] as WebAssembly.ExportValue as never);
       const block: CompiledBlock = {
-        pc: p.code.start, fetchTag: p.fetchTag, pa: p.pa, generation: p.generation, slot, instructions: p.code.insts.length,
+        pc: p.code.start, fetchTag: p.fetchTag, pa: p.pa, generation: p.generation, slot,
       };
       const list = this.blocks.get(block.pc);
       if (list === undefined) this.blocks.set(block.pc, [block]);

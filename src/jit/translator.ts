@@ -204,11 +204,7 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
       case 0x03: { // LOAD
         const size = 1 << (f3 & 3);
         get(rs1); f.i64(imm).op(Op.I64Add).set(L_ADDR);
-        emitTlbIndex(f);
-        // Tag check: the page address plus the misaligned low bits (never in a tag) against the entry.
-        f.get(L_IDX).i32(3).op(Op.I32Shl).mem(Op.I64Load, 3, ctx.jitArea + JitArea.LoadTags);
-        f.get(L_ADDR).i64(~0xfff | (size - 1)).op(Op.I64And).globalGet(Glob.DataTag).op(Op.I64Xor);
-        f.op(Op.I64Eq);
+        emitTlbHit(f, ctx.jitArea + JitArea.LoadTags, size);
         f.begin(Op.If, Type.I64);
         emitHostAddress(f, ctx.jitArea + JitArea.LoadHost);
         f.mem([Op.I64Load8S, Op.I64Load16S, Op.I64Load32S, Op.I64Load, Op.I64Load8U, Op.I64Load16U, Op.I64Load32U][f3], f3 & 3, 0);
@@ -227,10 +223,7 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
         const size = 1 << f3;
         const sImm = ((inst >> 25) << 5) | ((inst >>> 7) & 31);
         get(rs1); f.i64(sImm).op(Op.I64Add).set(L_ADDR);
-        emitTlbIndex(f);
-        f.get(L_IDX).i32(3).op(Op.I32Shl).mem(Op.I64Load, 3, ctx.jitArea + JitArea.StoreTags);
-        f.get(L_ADDR).i64(~0xfff | (size - 1)).op(Op.I64And).globalGet(Glob.DataTag).op(Op.I64Xor);
-        f.op(Op.I64Eq);
+        emitTlbHit(f, ctx.jitArea + JitArea.StoreTags, size);
         f.begin(Op.If);
         emitHostAddress(f, ctx.jitArea + JitArea.StoreHost);
         get(rs2);
@@ -346,10 +339,7 @@ function emitAtomic(
   const isLr = f5 === 0x02, isSc = f5 === 0x03;
   const res = (word: number): number => ctx.stateBase + word * 4;
   get(rs1); f.set(L_ADDR);
-  emitTlbIndex(f);
-  f.get(L_IDX).i32(3).op(Op.I32Shl).mem(Op.I64Load, 3, ctx.jitArea + (isLr ? JitArea.LoadTags : JitArea.StoreTags));
-  f.get(L_ADDR).i64(~0xfff | (size - 1)).op(Op.I64And).globalGet(Glob.DataTag).op(Op.I64Xor);
-  f.op(Op.I64Eq);
+  emitTlbHit(f, ctx.jitArea + (isLr ? JitArea.LoadTags : JitArea.StoreTags), size);
   f.begin(Op.If, Type.I64);
   emitHostAddress(f, ctx.jitArea + (isLr ? JitArea.LoadHost : JitArea.StoreHost));
   f.set(L_IDX); // from here on L_IDX is the host address
@@ -401,9 +391,16 @@ function emitAtomic(
   put(rd);
 }
 
-/** L_IDX = TLB index of L_ADDR: bits 12..21 of the address. */
-function emitTlbIndex(f: FunctionBody): void {
+/**
+ * Pushes whether an access of `size` bytes at L_ADDR hits the TLB whose tags are at `tags`, and
+ * leaves the entry's index in L_IDX. The tag is compared with the page address plus the access's
+ * misaligned low bits, which no tag has, so a misaligned access misses and takes the slow path.
+ */
+function emitTlbHit(f: FunctionBody, tags: number, size: number): void {
   f.get(L_ADDR).op(Op.I32WrapI64).i32(12).op(Op.I32ShrU).i32(1023).op(Op.I32And).set(L_IDX);
+  f.get(L_IDX).i32(3).op(Op.I32Shl).mem(Op.I64Load, 3, tags);
+  f.get(L_ADDR).i64(~0xfff | (size - 1)).op(Op.I64And).globalGet(Glob.DataTag).op(Op.I64Xor);
+  f.op(Op.I64Eq);
 }
 
 /** Pushes the buffer address of L_ADDR through the TLB entry's host page offset. */
