@@ -107,8 +107,6 @@
 
 #ifdef __ASSEMBLER__
 
-#define PAUSE .word 0x0100000f
-
 /* a7 = eid, a6 = fid, ecall: returns a0 = error, a1 = value. Arguments in a0..a5 beforehand. */
 .macro sbi_call eid, fid
   li a7, \eid
@@ -116,25 +114,8 @@
   ecall
 .endm
 
-/* Fail with \code unless \a == \b / \reg == constant / cond(\a, \b) is false (clobbers t6). */
-.macro FAIL_IF_NE a, b, code
-  beq \a, \b, .Lfne\@
-  li a0, \code
-  j sbi_fail
-.Lfne\@:
-.endm
-.macro CHECKI reg, expect, code
-  li t6, \expect
-  FAIL_IF_NE \reg, t6, \code
-.endm
-.macro FAIL_IF cond, a, b, code
-  \cond \a, \b, .Lfi_bad\@
-  j .Lfi_ok\@
-.Lfi_bad\@:
-  li a0, \code
-  j sbi_fail
-.Lfi_ok\@:
-.endm
+#define CHECK_FAIL sbi_fail
+#include "check.h"
 
 /* Print a string constant (clobbers a0-a7, t0-t4). */
 .macro SAY str

@@ -52,14 +52,7 @@
 #define SMP_ERR_TIMEOUT 253
 
 /* Machine (QEMU virt). */
-#define FINISHER_BASE   0x100000
-#define FINISHER_PASS   0x5555
-#define FINISHER_FAIL   0x3333
-#define UART0_BASE      0x10000000
-#define CLINT_BASE      0x2000000
-#define CLINT_MSIP      (CLINT_BASE + 0x0)
-#define CLINT_MTIMECMP  (CLINT_BASE + 0x4000)
-#define CLINT_MTIME     (CLINT_BASE + 0xbff8)
+#include "virt.h"
 #define TICKS_PER_MS    10000
 
 #define MSTATUS_MIE     (1 << 3)
@@ -71,28 +64,8 @@
 
 #ifdef __ASSEMBLER__
 
-/* Zihintpause PAUSE (fence w,0), spelled as a word for assemblers that predate it. */
-#define PAUSE .word 0x0100000f
-
-/* Fail with \code unless \a == \b / \a == constant. Clobbers t6 (CHECKI). a0 is set on failure. */
-.macro FAIL_IF_NE a, b, code
-  beq \a, \b, .Lfne\@
-  li a0, \code
-  j smp_fail
-.Lfne\@:
-.endm
-.macro CHECKI reg, expect, code
-  li t6, \expect
-  FAIL_IF_NE \reg, t6, \code
-.endm
-.macro FAIL_IF cond, a, b, code
-  \cond \a, \b, .Lfi_bad\@
-  j .Lfi_ok\@
-.Lfi_bad\@:
-  li a0, \code
-  j smp_fail
-.Lfi_ok\@:
-.endm
+#define CHECK_FAIL smp_fail
+#include "check.h"
 
 /* rd = mtime. */
 .macro MTIME rd
