@@ -13,15 +13,8 @@
  */
 
 import { spawn, spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-function argValue(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
-}
+import { join } from 'node:path';
+import { argValue, linuxGuest, printTable, root } from './common.ts';
 
 const hartCounts = argValue('harts', '1,2,4').split(',').map(Number);
 const runs = Number(argValue('runs', '1'));
@@ -55,12 +48,7 @@ function best(timings: Timing[]): Timing {
   return timings.reduce((a, b) => (b.ok && (!a.ok || b.poweroff < a.poweroff) ? b : a));
 }
 
-const build = spawnSync(process.execPath, [join(root, 'scripts', 'guest', 'build.mjs'), '--print-dir'], {
-  stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8',
-});
-if (build.status !== 0) process.exit(build.status ?? 1);
-const dir = build.stdout.trim().split('\n').at(-1)!;
-const kernel = join(dir, 'Image'), initrd = join(dir, 'rootfs.cpio');
+const { dir, kernel, initrd } = linuxGuest();
 const withQemu = spawnSync('qemu-system-riscv64', ['--version']).status === 0;
 
 console.log(`bench:boot: Linux 6.1 + busybox initramfs (${dir}), best of ${runs}; wall seconds from process start`);
@@ -85,5 +73,4 @@ for (const harts of hartCounts) {
     f(q?.init), f(q?.poweroff),
     q ? (h.init / q.init).toFixed(1) : '-', q ? (h.poweroff / q.poweroff).toFixed(1) : '-', q ? (n.poweroff / q.poweroff).toFixed(1) : '-']);
 }
-const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-for (const r of rows) console.log(r.map((cell, c) => cell.padStart(widths[c])).join('  '));
+printTable(rows);

@@ -17,19 +17,13 @@
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { argValue, printTable, root } from './common.ts';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'build', 'bench');
 const LOOPS = ['alu', 'memory', 'branchy', 'compressed', 'fp'];
 /** Loops that need more than rv64imac to assemble. */
 const MARCH: Record<string, string> = { fp: 'rv64imafdc' };
-
-function argValue(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
-}
 
 const iterations = Number(argValue('iterations', '20000000'));
 const jitIterations = Number(argValue('jit-iterations', String(iterations * 10)));
@@ -94,5 +88,4 @@ for (const name of LOOPS.filter((l) => only.includes(l))) {
   rows.push([name, perIter.toFixed(2), big.mips.toFixed(1), jit.mips.toFixed(0), withQemu ? qemuMips.toFixed(0) : '-',
     (jit.mips / big.mips).toFixed(1), withQemu ? (jit.mips / qemuMips).toFixed(2) : '-', withQemu ? (big.mips / qemuMips).toFixed(3) : '-']);
 }
-const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-for (const r of rows) console.log(r.map((cell, c) => cell.padStart(widths[c])).join('  '));
+printTable(rows);

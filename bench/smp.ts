@@ -28,18 +28,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { argValue, printTable, root } from './common.ts';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'build', 'bench', 'smp');
 const srcDir = join(root, 'bench', 'guest', 'smp');
 const PARTS = ['scaling', 'ipi', 'overcommit', 'idle'];
-
-function argValue(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
-}
 
 const only = argValue('only', PARTS.join(',')).split(',');
 /** Every run uses --jit this (on, the default, or off). */
@@ -96,8 +90,7 @@ function stats(stderr: string): { hart: number; instret: number; seconds: number
 }
 
 function table(rows: string[][]): void {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  for (const r of rows) console.log(r.map((cell, c) => cell.padStart(widths[c])).join('  '));
+  printTable(rows);
   console.log('');
 }
 
