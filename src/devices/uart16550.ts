@@ -1,6 +1,7 @@
 /** @fileoverview The ns16550a UART of the QEMU virt machine (register stride 1): console output and input. */
 
 import { NO_IRQ, type IrqLine, type MmioDevice } from './device.ts';
+import type { UartShared } from './uart-shared.ts';
 
 // Register offsets. DLAB (LCR bit 7) turns offsets 0 and 1 into the baud divisor latch.
 const enum Reg {
@@ -100,6 +101,8 @@ export interface Uart16550Options {
   /** Receives the guest's transmitted bytes, in order. The array is the callee's to keep. */
   output: (bytes: Uint8Array) => void;
   irq?: IrqLine;
+  /** Where vCPUs transmit and poll LSR themselves (uart-shared.ts); without it every access comes here. */
+  shared?: UartShared;
 }
 
 /**
@@ -117,6 +120,7 @@ export interface Uart16550Options {
 export class Uart16550 implements MmioDevice {
   private readonly output: (bytes: Uint8Array) => void;
   private readonly irq: IrqLine;
+  private readonly shared: UartShared | undefined;
 
   /** Host input not yet in the receive FIFO (ring buffer). */
   private readonly inputQueue = new ByteRing(UART_INPUT_QUEUE_BYTES);
@@ -144,6 +148,32 @@ export class Uart16550 implements MmioDevice {
   constructor(opts: Uart16550Options) {
     this.output = opts.output;
     this.irq = opts.irq ?? NO_IRQ;
+    this.shared = opts.shared;
+    this.publish();
+  }
+
+  /**
+   * Transmits what vCPUs put in the shared ring, as if each byte had been written to THR here. Called
+   * when the ring's bell rings and before any access is served, so that effects keep program order.
+   */
+  takeSharedTx(): void {
+    const bytes = this.shared?.take();
+    if (bytes === undefined) return;
+    // The ring only takes bytes while the UART is out of loopback with DLAB clear (see publish()).
+    this.output(bytes);
+    this.thrPending = true;
+    this.updateIrq();
+  }
+
+  /** Tells vCPUs which accesses they may serve themselves in the state the registers are now in. */
+  private publish(): void {
+    if (this.shared === undefined) return;
+    const txFast = (this.lcr & Lcr.Dlab) === 0 && (this.mcr & Mcr.Loop) === 0;
+    this.shared.publish(txFast, this.lineErrors === 0 ? this.lsrValue() : -1);
+  }
+
+  private lsrValue(): number {
+    return this.lineErrors | (this.rxFifo.length > 0 ? Lsr.DataReady : 0) | Lsr.ThrEmpty | Lsr.TransmitterEmpty;
   }
 
   /** Queues host input for the guest. Bytes beyond UART_INPUT_QUEUE_BYTES of backlog are dropped. */
@@ -154,6 +184,7 @@ export class Uart16550 implements MmioDevice {
       this.fillRxFifo();
     }
     this.updateIrq();
+    this.publish();
   }
 
   /** Host input bytes not yet read by the guest. */
@@ -167,7 +198,20 @@ export class Uart16550 implements MmioDevice {
   }
 
   read(offset: number, _size: 1 | 2 | 4): number {
-    switch (offset & 7) {
+    this.takeSharedTx();
+    const value = this.readRegister(offset & 7);
+    this.publish();
+    return value;
+  }
+
+  write(offset: number, _size: 1 | 2 | 4, value: number): void {
+    this.takeSharedTx();
+    this.writeRegister(offset & 7, value & 0xff);
+    this.publish();
+  }
+
+  private readRegister(reg: Reg): number {
+    switch (reg) {
       case Reg.RbrThr:
         if (this.lcr & Lcr.Dlab) return this.divisor & 0xff;
         return this.readRbr();
@@ -188,11 +232,7 @@ export class Uart16550 implements MmioDevice {
       case Reg.Mcr:
         return this.mcr;
       case Reg.Lsr: {
-        const value =
-          this.lineErrors |
-          (this.rxFifo.length > 0 ? Lsr.DataReady : 0) |
-          Lsr.ThrEmpty |
-          Lsr.TransmitterEmpty;
+        const value = this.lsrValue();
         if (this.lineErrors) {
           this.lineErrors = 0;
           this.updateIrq();
@@ -213,9 +253,8 @@ export class Uart16550 implements MmioDevice {
     return 0;
   }
 
-  write(offset: number, _size: 1 | 2 | 4, value: number): void {
-    const byte = value & 0xff;
-    switch (offset & 7) {
+  private writeRegister(reg: Reg, byte: number): void {
+    switch (reg) {
       case Reg.RbrThr:
         if (this.lcr & Lcr.Dlab) {
           this.divisor = (this.divisor & 0xff00) | byte;

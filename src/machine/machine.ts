@@ -19,6 +19,7 @@ import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { MmioBus } from '../devices/bus.ts';
 import { Uart16550 } from '../devices/uart16550.ts';
+import { UART_BASE, UART_SIZE, UartShared } from '../devices/uart-shared.ts';
 import { TestFinisher } from '../devices/finisher.ts';
 import { PLIC_BASE, PLIC_SIZE, Plic } from '../devices/plic.ts';
 import { GoldfishRtc, RTC_BASE, RTC_IRQ, RTC_SIZE } from '../devices/goldfish-rtc.ts';
@@ -37,8 +38,6 @@ import { ConfigError, DEFAULT_JIT, DEFAULT_PLE, type MachineConfig, validateConf
 /** QEMU virt's addresses for the devices this machine has. */
 const FINISHER_BASE = 0x10_0000;
 const FINISHER_SIZE = 0x1000;
-const UART_BASE = 0x1000_0000;
-const UART_SIZE = 0x100;
 const UART_IRQ = 10;
 const VIRTIO_BASE = 0x1000_1000;
 const VIRTIO_SLOTS = 8;
@@ -135,7 +134,10 @@ export function startMachine(config: MachineConfig, io: MachineIo): MachineHandl
     if (level) router.raise(hart, bit); else router.lower(hart, bit);
   });
   bus.insert(PLIC_BASE, PLIC_SIZE, plic, 'plic');
-  const uart = new Uart16550({ output: (bytes) => io.output(bytes), irq: plic.line(UART_IRQ) });
+  // vCPUs transmit and poll LSR through shared memory (uart-shared.ts); the UART takes their bytes
+  // when the ring's bell rings, and before it serves anything else.
+  const uartShared = new UartShared(buffer);
+  const uart = new Uart16550({ output: (bytes) => io.output(bytes), irq: plic.line(UART_IRQ), shared: uartShared });
   bus.insert(UART_BASE, UART_SIZE, uart, 'uart');
   const rtc = new GoldfishRtc({ irq: plic.line(RTC_IRQ) });
   bus.insert(RTC_BASE, RTC_SIZE, rtc, 'rtc');
@@ -169,12 +171,15 @@ export function startMachine(config: MachineConfig, io: MachineIo): MachineHandl
 
   // 4. Time starts now; the MMIO mailboxes are served from here on.
   new MachineClock(buffer).start();
+  // Every request first sends on what the UART's ring holds: bytes a hart wrote before it made this
+  // request come out before anything the request itself prints (an SBI console write, say).
   const server = new MailboxServer(mem, harts, {
-    read: (pa, size) => bus.read(pa, size as 1 | 2 | 4 | 8),
-    write: (pa, size, lo, hi) => bus.write(pa, size as 1 | 2 | 4 | 8, lo, hi),
-    console: (kind, arg, length) => console.serve(kind, arg, length),
+    read: (pa, size) => { uart.takeSharedTx(); return bus.read(pa, size as 1 | 2 | 4 | 8); },
+    write: (pa, size, lo, hi) => { uart.takeSharedTx(); return bus.write(pa, size as 1 | 2 | 4 | 8, lo, hi); },
+    console: (kind, arg, length) => { uart.takeSharedTx(); return console.serve(kind, arg, length); },
   });
   server.start();
+  uartShared.watch(() => uart.takeSharedTx());
 
   // 5. One worker per hart.
   const stats: HartStats[] = [];
@@ -222,6 +227,8 @@ export function startMachine(config: MachineConfig, io: MachineIo): MachineHandl
     await allExited;
     clearTimeout(grace);
     server.close();
+    uart.takeSharedTx(); // what the guest printed last, before it stopped the machine
+    uartShared.stop();
     rtc.dispose();
     for (const d of disks) d.close(); // every flushed write is already on disk; this releases the files
     io.input?.off('data', onInput);

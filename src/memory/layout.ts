@@ -56,7 +56,23 @@ export const enum Global {
   Reason = 4,
   /** How many harts the machine has (set before any hart starts). */
   Harts = 5,
+  /**
+   * The UART registers a vCPU may serve itself, published by the UART on the main thread after
+   * every change (devices/uart-shared.ts): UartShadowBit flags and the LSR value.
+   */
+  UartShadow = 8,
+  /** The UART transmit ring: bytes taken (by the main thread) and bytes put (by vCPUs), as counts. */
+  UartTxHead = 9,
+  UartTxTail = 10,
+  /** Held (1) by a vCPU while it puts a byte in the ring. */
+  UartTxLock = 11,
+  /** Bumped and notified when a byte goes into an empty ring: the main thread waits on it. */
+  UartTxBell = 12,
 }
+
+/** The UART transmit ring's bytes: the upper half of the global page. */
+export const UART_TX_RING_BASE = 0x800;
+export const UART_TX_RING_BYTES = 0x800;
 
 export const enum StopReason {
   None = 0,

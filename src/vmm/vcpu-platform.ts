@@ -6,6 +6,7 @@
 
 import type { HartPlatform } from '../cpu/privileged.ts';
 import { CLINT_BASE, CLINT_SIZE, Clint } from '../devices/clint.ts';
+import { UART_BASE, UART_SIZE, UartShared } from '../devices/uart-shared.ts';
 import { MailboxKind, RAM_BASE, RAM_OFFSET, StopReason, requestStop } from '../memory/layout.ts';
 import type { MachineClock } from './clock.ts';
 import { MailboxClient } from './mailbox.ts';
@@ -14,6 +15,8 @@ const TWO32 = 4294967296;
 
 export class VcpuPlatform implements HartPlatform {
   private readonly clint: Clint;
+  /** The UART's transmit ring and LSR, which this hart serves itself when the UART allows. */
+  private readonly uart: UartShared;
   readonly mailbox: MailboxClient;
 
   constructor(
@@ -25,16 +28,19 @@ export class VcpuPlatform implements HartPlatform {
     private readonly fromhost: number,
   ) {
     this.clint = new Clint(mem, harts, clock);
+    this.uart = new UartShared(mem.buffer as SharedArrayBuffer);
     this.mailbox = new MailboxClient(mem, hart);
   }
 
   mmioRead(pa: number, size: number, result: Int32Array): boolean {
     if (pa >= CLINT_BASE && pa < CLINT_BASE + CLINT_SIZE) return this.clint.read(pa - CLINT_BASE, size, result);
+    if (pa >= UART_BASE && pa < UART_BASE + UART_SIZE && this.uart.tryRead(pa - UART_BASE, size, result)) return true;
     return this.mailbox.request(pa, size, false, 0, 0, result);
   }
 
   mmioWrite(pa: number, size: number, lo: number, hi: number): boolean {
     if (pa >= CLINT_BASE && pa < CLINT_BASE + CLINT_SIZE) return this.clint.write(pa - CLINT_BASE, size, lo, hi);
+    if (pa >= UART_BASE && pa < UART_BASE + UART_SIZE && this.uart.tryWrite(pa - UART_BASE, size, lo)) return true;
     return this.mailbox.request(pa, size, true, lo, hi, scratch);
   }
 
