@@ -15,10 +15,10 @@
  * when its code buffer fills), and translation starts again from what is hot now.
  */
 
-import { FunctionBody, Type, buildModule, type FuncType, type Import } from './wasm-writer.ts';
-import { ExitKind, Fn, translateBlock } from './translator.ts';
+import { FunctionBody, Type, buildModule, type Import } from './wasm-writer.ts';
+import { BLOCK_MODULE_TYPES, ExitKind, Fn, translateBlock } from './translator.ts';
 import { readBlock, type BlockCode } from './block.ts';
-import { HELPERS, buildRuntimeModule } from './runtime.ts';
+import { buildRuntimeModule } from './runtime.ts';
 import type { CodePages } from './code-pages.ts';
 import {
   JitArea, LOOKUP_ENTRIES, RAM_BASE, RAM_OFFSET, State, jitByteBase, lookupSlot, stateByteBase,
@@ -107,6 +107,8 @@ export class Jit {
   exitKind = ExitKind.None;
 
   private readonly table = new WebAssembly.Table({ element: 'anyfunc', initial: TABLE_SIZE });
+  /** What compiled code calls: the interpreter's slow paths and the M helpers (runtime.ts fills it). */
+  private readonly helperTable = new WebAssembly.Table({ element: 'anyfunc', initial: Fn.Count });
   private readonly exitGlobal = new WebAssembly.Global({ value: 'i32', mutable: true }, 0);
   private readonly dataTagGlobal = new WebAssembly.Global({ value: 'i64', mutable: true }, 0n);
   private readonly fetchContextGlobal = new WebAssembly.Global({ value: 'i64', mutable: true }, 0n);
@@ -134,15 +136,9 @@ export class Jit {
     this.lookup = new Int32Array(buffer, this.jitArea + JitArea.Lookup, LOOKUP_ENTRIES * 4);
     for (let i = TABLE_SIZE - 1; i >= 0; i--) this.freeSlots.push(i);
     for (let i = 0; i < LOOKUP_ENTRIES; i++) this.lookup[4 * i] = 1; // an odd key matches no pc
-    const runtime = new WebAssembly.Instance(new WebAssembly.Module(buildRuntimeModule(this.stateBase, this.jitArea, TABLE_SIZE)), {
-      e: { memory: host.memory, table: this.table, exit: this.exitGlobal, fetchContext: this.fetchContextGlobal },
-    });
-    this.run = runtime.exports.run as (budget: number) => number;
     const slowValue = new Int32Array(buffer, this.jitArea + JitArea.SlowValue, 2);
-    const env: Record<string, unknown> = {
-      memory: host.memory,
-      exit: this.exitGlobal,
-      dataTag: this.dataTagGlobal,
+    // The interpreter's slow paths, which the runtime puts in the table for compiled code (runtime.ts).
+    const slowPaths = {
       loadSlow: (lo: number, hi: number, f3: number): number => {
         if (!host.loadSlow(lo, hi, f3)) return 0;
         slowValue[0] = host.loadResult[0]; slowValue[1] = host.loadResult[1];
@@ -156,8 +152,11 @@ export class Jit {
         return 1;
       },
     };
-    for (const name of HELPERS) env[name] = runtime.exports[name];
-    this.imports = { e: env as WebAssembly.ModuleImports };
+    const runtime = new WebAssembly.Instance(new WebAssembly.Module(buildRuntimeModule(this.stateBase, this.jitArea, TABLE_SIZE)), {
+      e: { ...slowPaths, memory: host.memory, table: this.table, helpers: this.helperTable, exit: this.exitGlobal, fetchContext: this.fetchContextGlobal },
+    });
+    this.run = runtime.exports.run as (budget: number) => number;
+    this.imports = { e: { memory: host.memory, helpers: this.helperTable, exit: this.exitGlobal, dataTag: this.dataTagGlobal } };
   }
 
   /**
@@ -249,21 +248,10 @@ export class Jit {
     if (batch.length === 0) return;
     if (this.freeSlots.length < batch.length) this.flush();
     const started = performance.now();
-    const types: FuncType[] = [
-      { params: [Type.I32], results: [Type.I32] },
-      { params: [Type.I32, Type.I32, Type.I32], results: [Type.I32] },
-      { params: [Type.I32, Type.I32, Type.I32, Type.I32, Type.I32], results: [Type.I32] },
-      { params: [Type.I64, Type.I64], results: [Type.I64] },
-      { params: [Type.I32, Type.I32], results: [Type.I32] },
-      { params: [Type.I32], results: [Type.I32] },
-    ];
+    // No function imports (runtime.ts says why): helpers are called through the table.
     const imports: Import[] = [
-      { module: 'e', name: 'loadSlow', kind: 'func', type: 1 },
-      { module: 'e', name: 'storeSlow', kind: 'func', type: 2 },
-      ...HELPERS.map((name, i): Import => ({ module: 'e', name, kind: 'func', type: i < 7 ? 3 : 4 })),
-      { module: 'e', name: 'atomicSlow', kind: 'func', type: 5 },
-      { module: 'e', name: 'fp', kind: 'func', type: 5 },
       { module: 'e', name: 'memory', kind: 'memory', shared: true, min: 0, max: 65536 },
+      { module: 'e', name: 'helpers', kind: 'table', min: Fn.Count },
       { module: 'e', name: 'exit', kind: 'global', type: Type.I32, mutable: true },
       { module: 'e', name: 'dataTag', kind: 'global', type: Type.I64, mutable: true },
     ];
@@ -274,8 +262,8 @@ export class Jit {
       return { type: 0, body };
     });
     const bytes = buildModule({
-      types, imports, functions,
-      exports: functions.map((_, i) => ({ name: `b${i}`, func: Fn.FirstBlock + i })),
+      types: BLOCK_MODULE_TYPES, imports, functions,
+      exports: functions.map((_, i) => ({ name: `b${i}`, func: i })),
     });
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), this.imports);
     batch.forEach((p, i) => {

@@ -1,7 +1,15 @@
 /**
  * @fileoverview The per-hart wasm runtime the compiled blocks run in: the dispatcher, which chains
- * from block to block inside wasm through the hart's function table, and the M-extension helpers
- * (high multiplies, RISC-V division) that every block module imports.
+ * from block to block inside wasm through the hart's function table, and the functions compiled
+ * code calls: the M-extension helpers (high multiplies, RISC-V division) and the interpreter's slow
+ * paths (imported here from JavaScript).
+ *
+ * Those helpers sit in a small table of their own (translator.ts Fn gives the slots), where block
+ * modules reach them with call_indirect. Block modules import no function: V8 compiles a call
+ * wrapper for each imported function signature of every module it compiles, about 150 µs each, and
+ * four of them made a one-block module cost 0.5 ms to compile instead of 0.1 ms. Nor do they import
+ * the block table: V8 copies an imported table into every instance that imports it, and the block
+ * table has thousands of slots.
  *
  * run(budget) loops: it reads the pc from the state block, looks it up in the hart's lookup table
  * (pc XOR the fetch context -> table index) and calls that block, until the budget is spent, a
@@ -12,9 +20,12 @@
 
 import { FunctionBody, Op, Type, buildModule, type FuncType, type Import } from './wasm-writer.ts';
 import { JitArea, LOOKUP_ENTRIES, State } from '../memory/layout.ts';
+import { Fn } from './translator.ts';
 
-/** The helpers, in the order block modules import them (translator.ts Fn.MulHU onwards). */
-export const HELPERS = ['mulhu', 'mulh', 'mulhsu', 'div64s', 'div64u', 'rem64s', 'rem64u', 'div32s', 'div32u', 'rem32s', 'rem32u'] as const;
+/** The wasm helpers, in table slot order (translator.ts Fn.MulHU onwards). */
+const HELPERS = ['mulhu', 'mulh', 'mulhsu', 'div64s', 'div64u', 'rem64s', 'rem64u', 'div32s', 'div32u', 'rem32s', 'rem32u'] as const;
+/** The interpreter's slow paths, imported from JavaScript in this order: function indexes 0-3. */
+const SLOW_PATHS = ['loadSlow', 'storeSlow', 'atomicSlow', 'fp'] as const;
 
 const I64_MIN = -(1n << 63n);
 
@@ -23,15 +34,25 @@ export function buildRuntimeModule(stateBase: number, jitArea: number, tableSize
     { params: [Type.I32], results: [Type.I32] }, // 0: a block, and run()
     { params: [Type.I64, Type.I64], results: [Type.I64] }, // 1
     { params: [Type.I32, Type.I32], results: [Type.I32] }, // 2
+    { params: [Type.I32, Type.I32, Type.I32], results: [Type.I32] }, // 3: loadSlow(lo, hi, f3)
+    { params: [Type.I32, Type.I32, Type.I32, Type.I32, Type.I32], results: [Type.I32] }, // 4: storeSlow(lo, hi, f3, vlo, vhi)
   ];
   const imports: Import[] = [
+    { module: 'e', name: 'loadSlow', kind: 'func', type: 3 },
+    { module: 'e', name: 'storeSlow', kind: 'func', type: 4 },
+    { module: 'e', name: 'atomicSlow', kind: 'func', type: 0 },
+    { module: 'e', name: 'fp', kind: 'func', type: 0 },
     { module: 'e', name: 'memory', kind: 'memory', shared: true, min: 0, max: 65536 },
     { module: 'e', name: 'table', kind: 'table', min: tableSize },
+    { module: 'e', name: 'helpers', kind: 'table', min: Fn.Count },
     { module: 'e', name: 'exit', kind: 'global', type: Type.I32, mutable: true },
     { module: 'e', name: 'fetchContext', kind: 'global', type: Type.I64, mutable: true },
   ];
   const functions: { type: number; body: FunctionBody }[] = [];
   const exports: { name: string; func: number }[] = [];
+  /** Names of the defined functions, which are numbered after the imported ones. */
+  const names: string[] = [];
+  const index = (name: string): number => SLOW_PATHS.length + names.indexOf(name);
 
   // run(budget): locals 1 total (i32), 2 pc (i64), 3 entry (i32), 4 TLB index (i32)
   const run = new FunctionBody();
@@ -64,13 +85,14 @@ export function buildRuntimeModule(stateBase: number, jitArea: number, tableSize
   run.get(1).get(0).op(Op.I32LtS).brIf(0);
   run.end();
   run.get(1);
+  names.push('run');
   functions.push({ type: 0, body: run });
-  exports.push({ name: 'run', func: 0 });
+  exports.push({ name: 'run', func: index('run') });
 
   const helper = (name: string, type: number, emit: (f: FunctionBody) => void): void => {
     const f = new FunctionBody();
     emit(f);
-    exports.push({ name, func: functions.length });
+    names.push(name);
     functions.push({ type, body: f });
   };
   // Unsigned high 64 bits of a 64x64 product, from four 32x32 partial products.
@@ -90,12 +112,12 @@ export function buildRuntimeModule(stateBase: number, jitArea: number, tableSize
   helper('mulhu', 1, mulhu);
   // Signed corrections: mulh = mulhu - (a < 0 ? b : 0) - (b < 0 ? a : 0); mulhsu drops the second.
   helper('mulh', 1, (f) => {
-    f.get(0).get(1).call(1);
+    f.get(0).get(1).call(index('mulhu'));
     f.get(1).i64(0n).get(0).i64(0n).op(Op.I64LtS).op(Op.Select).op(Op.I64Sub);
     f.get(0).i64(0n).get(1).i64(0n).op(Op.I64LtS).op(Op.Select).op(Op.I64Sub);
   });
   helper('mulhsu', 1, (f) => {
-    f.get(0).get(1).call(1);
+    f.get(0).get(1).call(index('mulhu'));
     f.get(1).i64(0n).get(0).i64(0n).op(Op.I64LtS).op(Op.Select).op(Op.I64Sub);
   });
   // Division by zero gives all ones (quotient) or the dividend (remainder); the one signed overflow,
@@ -126,6 +148,7 @@ export function buildRuntimeModule(stateBase: number, jitArea: number, tableSize
       f.op(Op.Else).get(0).get(1).op(wide ? Op.I64RemU : Op.I32RemU).end();
     });
   }
-  // Exports must follow HELPERS' order for the block modules' imports; the names carry it.
-  return buildModule({ types, imports, functions, exports });
+  // The helper table (table 1), in translator.ts Fn order: loadSlow, storeSlow, the M helpers, atomicSlow, fp.
+  const slots = [0, 1, ...HELPERS.map(index), 2, 3];
+  return buildModule({ types, imports, functions, exports, elements: [{ table: 1, offset: 0, funcs: slots }] });
 }

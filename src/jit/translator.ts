@@ -14,7 +14,7 @@
  * exit.
  */
 
-import { AtomicOp, Op, Type, type FunctionBody } from './wasm-writer.ts';
+import { AtomicOp, Op, Type, type FuncType, type FunctionBody } from './wasm-writer.ts';
 import { type BlockCode, type GuestInstruction, branchOffset, jalOffset } from './block.ts';
 import { JitArea, State } from '../memory/layout.ts';
 
@@ -31,7 +31,7 @@ export const enum ExitKind {
   Interpret = 4,
 }
 
-/** Function indexes every block module has, in import order (see runtime.ts). */
+/** Slots of the hart's helper table: the functions compiled code calls (runtime.ts puts them there). */
 export const enum Fn {
   LoadSlow = 0,
   StoreSlow = 1,
@@ -50,8 +50,32 @@ export const enum Fn {
   AtomicSlow = 13,
   /** An F/D instruction on the interpreter's FPU: 1 done, 0 trapped, 2 leave it to the interpreter. */
   Fp = 14,
-  /** Index of the first block function of a module. */
-  FirstBlock = 15,
+  /** How many there are. */
+  Count = 15,
+}
+
+/** The function types of a block module: a block, then the signatures of the Fn helpers. */
+export const BLOCK_MODULE_TYPES: FuncType[] = [
+  { params: [Type.I32], results: [Type.I32] }, // a block: (budget) -> retired
+  { params: [Type.I32, Type.I32, Type.I32], results: [Type.I32] }, // loadSlow
+  { params: [Type.I32, Type.I32, Type.I32, Type.I32, Type.I32], results: [Type.I32] }, // storeSlow
+  { params: [Type.I64, Type.I64], results: [Type.I64] }, // 64-bit M helpers
+  { params: [Type.I32, Type.I32], results: [Type.I32] }, // 32-bit M helpers
+  { params: [Type.I32], results: [Type.I32] }, // atomicSlow, fp
+];
+
+/** The type (index in BLOCK_MODULE_TYPES) of the function in table slot `fn`. */
+function helperType(fn: Fn): number {
+  if (fn === Fn.LoadSlow) return 1;
+  if (fn === Fn.StoreSlow) return 2;
+  if (fn <= Fn.Rem64U) return 3;
+  if (fn <= Fn.Rem32U) return 4;
+  return 5;
+}
+
+/** Calls the helper in slot `fn` of the helper table (table 0 of a block module) with the arguments on the stack. */
+function callHelper(f: FunctionBody, fn: Fn): FunctionBody {
+  return f.i32(fn).callIndirect(helperType(fn));
 }
 
 /** Global indexes every block module imports. */
@@ -186,7 +210,7 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
         } else if (f3 === 0) {
           f.op(Op.I64Mul);
         } else {
-          f.call([0, Fn.MulH, Fn.MulHSU, Fn.MulHU, Fn.Div64S, Fn.Div64U, Fn.Rem64S, Fn.Rem64U][f3]);
+          callHelper(f, [0, Fn.MulH, Fn.MulHSU, Fn.MulHU, Fn.Div64S, Fn.Div64U, Fn.Rem64S, Fn.Rem64U][f3]);
         }
         put(rd);
         break;
@@ -196,7 +220,7 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
         if (f7 === 0) f.op(f3 === 0 ? Op.I32Add : f3 === 1 ? Op.I32Shl : Op.I32ShrU);
         else if (f7 === 0x20) f.op(f3 === 0 ? Op.I32Sub : Op.I32ShrS);
         else if (f3 === 0) f.op(Op.I32Mul);
-        else f.call([Fn.Div32S, Fn.Div32U, Fn.Rem32S, Fn.Rem32U][f3 - 4]);
+        else callHelper(f, [Fn.Div32S, Fn.Div32U, Fn.Rem32S, Fn.Rem32U][f3 - 4]);
         f.op(Op.I64ExtendI32S);
         put(rd);
         break;
@@ -209,7 +233,8 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
         emitHostAddress(f, ctx.jitArea + JitArea.LoadHost);
         f.mem([Op.I64Load8S, Op.I64Load16S, Op.I64Load32S, Op.I64Load, Op.I64Load8U, Op.I64Load16U, Op.I64Load32U][f3], f3 & 3, 0);
         f.op(Op.Else);
-        f.get(L_ADDR).op(Op.I32WrapI64).get(L_ADDR).i64(32).op(Op.I64ShrU).op(Op.I32WrapI64).i32(f3).call(Fn.LoadSlow);
+        f.get(L_ADDR).op(Op.I32WrapI64).get(L_ADDR).i64(32).op(Op.I64ShrU).op(Op.I32WrapI64).i32(f3);
+        callHelper(f, Fn.LoadSlow);
         f.op(Op.I32Eqz);
         f.begin(Op.If);
         exit(ExitKind.Trap, pc, k);
@@ -231,7 +256,7 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
         f.op(Op.Else);
         f.get(L_ADDR).op(Op.I32WrapI64).get(L_ADDR).i64(32).op(Op.I64ShrU).op(Op.I32WrapI64).i32(f3);
         get(rs2); f.op(Op.I32WrapI64); get(rs2); f.i64(32).op(Op.I64ShrU).op(Op.I32WrapI64);
-        f.call(Fn.StoreSlow).tee(L_IDX);
+        callHelper(f, Fn.StoreSlow).tee(L_IDX);
         f.op(Op.I32Eqz);
         f.begin(Op.If);
         exit(ExitKind.Trap, pc, k);
@@ -250,7 +275,8 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
         // source) goes there first, and an x destination (compares, FCVT to integer, FMV.X, FCLASS)
         // comes back.
         if (rs1 !== 0) f.i32(0).get(rs1).mem(Op.I64Store, 3, regOffset(rs1));
-        f.i32(inst).call(Fn.Fp).tee(L_IDX).op(Op.I32Eqz);
+        f.i32(inst);
+        callHelper(f, Fn.Fp).tee(L_IDX).op(Op.I32Eqz);
         f.begin(Op.If);
         exit(ExitKind.Trap, pc, k);
         f.end();
@@ -382,7 +408,8 @@ function emitAtomic(
   f.op(Op.Else);
   // Slow path: the interpreter's atomic() reads rs1/rs2 from the state block and writes rd there.
   for (const r of [rs1, rs2]) if (r !== 0) f.i32(0).get(r).mem(Op.I64Store, 3, regOffset(r));
-  f.i32(inst).call(Fn.AtomicSlow).op(Op.I32Eqz);
+  f.i32(inst);
+  callHelper(f, Fn.AtomicSlow).op(Op.I32Eqz);
   f.begin(Op.If);
   exit(ExitKind.Trap, pc, k);
   f.end();

@@ -218,6 +218,8 @@ export class FunctionBody {
   globalGet(g: number): this { this.code.byte(Op.GlobalGet).u32(g); return this; }
   globalSet(g: number): this { this.code.byte(Op.GlobalSet).u32(g); return this; }
   call(f: number): this { this.code.byte(Op.Call).u32(f); return this; }
+  /** Calls through table 0 the function whose index is on top of the stack, checked against `type`. */
+  callIndirect(type: number): this { this.code.byte(Op.CallIndirect).u32(type).u32(0); return this; }
   br(depth: number): this { this.code.byte(Op.Br).u32(depth); return this; }
   brIf(depth: number): this { this.code.byte(Op.BrIf).u32(depth); return this; }
   /** A load or store with its alignment hint (log2 bytes) and constant offset. */
@@ -246,12 +248,16 @@ export type Import =
   | { module: string; name: string; kind: 'func'; type: number }
   | { module: string; name: string; kind: 'global'; type: Type; mutable: boolean };
 
-/** Assembles a module from types, imports, functions (type index + body) and function exports. */
+/**
+ * Assembles a module from types, imports, functions (type index + body), function exports, and
+ * element segments: functions (by index) stored into a table from `offset` on at instantiation.
+ */
 export function buildModule(parts: {
   types: FuncType[];
   imports: Import[];
   functions: { type: number; body: FunctionBody }[];
   exports: { name: string; func: number }[];
+  elements?: { table: number; offset: number; funcs: number[] }[];
 }): Uint8Array<ArrayBuffer> {
   const out = new ByteWriter();
   out.byte(0x00).byte(0x61).byte(0x73).byte(0x6d).byte(0x01).byte(0x00).byte(0x00).byte(0x00);
@@ -289,6 +295,17 @@ export function buildModule(parts: {
     s.u32(parts.exports.length);
     for (const e of parts.exports) s.name(e.name).byte(0x00).u32(e.func);
   });
+  if (parts.elements !== undefined) {
+    section(9, (s) => {
+      s.u32(parts.elements!.length);
+      for (const e of parts.elements!) {
+        // Flags 2: an active segment for an explicit table, at a constant offset, of function indexes.
+        s.u32(2).u32(e.table).byte(Op.I32Const).s32(e.offset).byte(Op.End).byte(0x00);
+        s.u32(e.funcs.length);
+        for (const f of e.funcs) s.u32(f);
+      }
+    });
+  }
   section(10, (s) => {
     s.u32(parts.functions.length);
     for (const f of parts.functions) f.body.encode(s);
