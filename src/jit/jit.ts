@@ -169,9 +169,8 @@ export class Jit {
     if (host.fetchTag !== this.fetchTagSet) { this.fetchTagSet = host.fetchTag; this.fetchContextGlobal.value = BigInt(host.fetchTag) << 32n; }
     this.state[State.PcLo] = pcLo;
     this.state[State.PcHi] = pcHi;
-    this.exitGlobal.value = 0;
     const retired = this.run(budget);
-    this.exitKind = this.exitGlobal.value as ExitKind;
+    this.exitKind = this.state[State.JitExit] as ExitKind;
     this.stats.instret += retired;
     return retired;
   }

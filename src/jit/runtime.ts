@@ -59,6 +59,13 @@ export function buildRuntimeModule(stateBase: number, jitArea: number, tableSize
   run.locals(1, Type.I32);
   run.locals(1, Type.I64);
   run.locals(2, Type.I32);
+  // The exit kind goes back through the state block: reading or writing a WebAssembly.Global from
+  // JavaScript is a call into the engine, and every entry would pay two.
+  const leave = (): void => {
+    run.i32(0).globalGet(0).mem(Op.I32Store, 2, stateBase + State.JitExit * 4);
+    run.get(1).op(Op.Return);
+  };
+  run.i32(0).globalSet(0);
   run.begin(Op.Loop);
   run.i32(0).mem(Op.I64Load, 3, stateBase + State.PcLo * 4).set(2);
   // entry = lookupSlot(pc) * 16 (layout.ts)
@@ -67,7 +74,7 @@ export function buildRuntimeModule(stateBase: number, jitArea: number, tableSize
   run.i32(LOOKUP_ENTRIES - 1).op(Op.I32And).i32(4).op(Op.I32Shl).set(3);
   run.get(3).mem(Op.I64Load, 3, jitArea + JitArea.Lookup);
   run.get(2).globalGet(1).op(Op.I64Xor).op(Op.I64Ne);
-  run.begin(Op.If).get(1).op(Op.Return).end();
+  run.begin(Op.If); leave(); run.end();
   // The fetch TLB must map pc's page, in this context, to the block's page.
   run.get(2).op(Op.I32WrapI64).i32(12).op(Op.I32ShrU).i32(1023).op(Op.I32And).set(4);
   run.get(4).i32(3).op(Op.I32Shl).mem(Op.I64Load, 3, jitArea + JitArea.FetchTags);
@@ -75,16 +82,16 @@ export function buildRuntimeModule(stateBase: number, jitArea: number, tableSize
   run.get(4).i32(2).op(Op.I32Shl).mem(Op.I32Load, 2, jitArea + JitArea.FetchHost);
   run.get(3).mem(Op.I32Load, 2, jitArea + JitArea.Lookup + 12).op(Op.I32Ne);
   run.op(Op.I32Or);
-  run.begin(Op.If).get(1).op(Op.Return).end();
+  run.begin(Op.If); leave(); run.end();
   run.get(0).get(1).op(Op.I32Sub);
   run.get(3).mem(Op.I32Load, 2, jitArea + JitArea.Lookup + 8);
   run.code.byte(Op.CallIndirect).u32(0).u32(0);
   run.get(1).op(Op.I32Add).set(1);
   run.globalGet(0);
-  run.begin(Op.If).get(1).op(Op.Return).end();
+  run.begin(Op.If); leave(); run.end();
   run.get(1).get(0).op(Op.I32LtS).brIf(0);
   run.end();
-  run.get(1);
+  leave();
   names.push('run');
   functions.push({ type: 0, body: run });
   exports.push({ name: 'run', func: index('run') });

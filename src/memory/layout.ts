@@ -128,6 +128,8 @@ export const enum State {
   ResAddr = 132,
   ResValLo = 133,
   ResValHi = 134,
+  /** Why compiled code last returned to the JIT (jit/translator.ts ExitKind). */
+  JitExit = 135,
   /** Retired instruction counter (lo/hi), Zicntr instret and the stats. */
   InstretLo = 136,
   InstretHi = 137,
