@@ -1,6 +1,6 @@
-// The TypeScript sources compiled into three plain ES modules (the CLI, the vCPU worker body and the
-// batch job) with esbuild, so that the hartvm command and each of its worker threads load one
-// JavaScript file instead of running tsx's on-the-fly compiler over every source file: start-up
+// The TypeScript sources compiled into four plain ES modules (the CLI, the vCPU worker body, the
+// batch job and the JIT compile job) with esbuild, so that the hartvm command and each of its worker
+// threads load one JavaScript file instead of running tsx's on-the-fly compiler over every source file: start-up
 // time counts in every Linux boot and every test. The bundle is rebuilt whenever a source file is
 // newer than it, so it can never be stale; without esbuild, everything still runs through tsx.
 //
@@ -15,7 +15,9 @@ export const BUNDLE_DIR = path.join(ROOT, 'build', 'dist');
 // yargs is bundled in: as ES modules it is some 40 files, and loading them took 130 ms of every
 // command's start. piscina stays a package of its own: it starts its workers from its own files.
 const UNBUNDLED = ['piscina'];
-const ENTRIES = { cli: 'src/cli/main.ts', vcpu: 'src/vmm/vcpu.ts', 'batch-job': 'src/cli/batch-job.ts' };
+const ENTRIES = {
+  cli: 'src/cli/main.ts', vcpu: 'src/vmm/vcpu.ts', 'batch-job': 'src/cli/batch-job.ts', 'jit-compile': 'src/jit/block-module.ts',
+};
 
 function newestSource(dir) {
   let newest = 0;

@@ -198,7 +198,8 @@ async function runOne(config: MachineConfig, stats: boolean, io: CliIo): Promise
       io.stderr(`hart ${s.hart}: ${s.instret} instructions in ${(s.micros / 1e6).toFixed(3)} s, ${mips.toFixed(1)} MIPS\n`);
       if (s.jit !== undefined) {
         const share = s.instret > 0 ? (100 * s.jit.instret) / s.instret : 0;
-        io.stderr(`hart ${s.hart}: jit: ${s.jit.blocks} blocks in ${s.jit.modules} modules, compiled in ${s.jit.compileMs.toFixed(1)} ms; ` +
+        io.stderr(`hart ${s.hart}: jit: ${s.jit.blocks} blocks in ${s.jit.modules} modules, compiled in ${s.jit.offThreadMs.toFixed(1)} ms on the pool ` +
+          `and ${s.jit.compileMs.toFixed(1)} ms here; ` +
           `${share.toFixed(1)}% of instructions ran translated; ${s.jit.invalidated} blocks invalidated, ${s.jit.flushes} cache flushes\n`);
       }
     }

@@ -445,6 +445,7 @@ export class Hart extends Privileged {
         if (event !== -1) return event;
       }
       checkEvents = true;
+      if (jit.compiling) jit.poll();
       if (this.fenceIPending || Atomics.load(this.mem, this.ctl + Control.CodeWritten) !== 0) {
         this.fenceIPending = false;
         Atomics.store(this.mem, this.ctl + Control.CodeWritten, 0);
@@ -475,11 +476,12 @@ export class Hart extends Privileged {
       }
       if (kind === ExitKind.EndBlock || retired >= slice) continue;
       checkEvents = retired !== 0;
-      // A miss: no compiled block at pc yet. Interpret until a hot block start.
+      // A miss: no compiled block at pc yet. Interpret until a hot block start, or for a slice while
+      // modules are being compiled elsewhere, so that they are picked up as soon as they are done.
       if (jit.miss(this.pc)) continue;
       const before = this.instret;
       this.jitHot = jit.hot;
-      const exit = this.run(budget);
+      const exit = this.run(jit.compiling && budget > JIT_SLICE ? JIT_SLICE : budget);
       this.jitHot = undefined;
       budget -= Math.max(1, this.instret - before);
       if (exit !== Exit.Budget) return exit;

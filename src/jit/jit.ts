@@ -11,13 +11,17 @@
  * loop when it reaches a hot one. Queued blocks are compiled together, many to a module, when
  * BATCH_BLOCKS are waiting or the oldest has waited BATCH_WAIT_MS.
  *
+ * With a BlockCompiler (the machine's compile pool), a batch is translated and compiled on another
+ * thread while the hart goes on interpreting it; the run loop polls for finished modules and only
+ * instantiates them here. Without one (the differential mode, tests), batches compile in place.
+ *
  * The cache is bounded: when the function table is full, everything is dropped (QEMU does the same
  * when its code buffer fills), and translation starts again from what is hot now.
  */
 
-import { FunctionBody, Type, buildModule, type Import } from './wasm-writer.ts';
-import { BLOCK_MODULE_TYPES, ExitKind, Fn, translateBlock } from './translator.ts';
-import { readBlock, type BlockCode } from './block.ts';
+import { ExitKind, Fn } from './translator.ts';
+import { compileBlocks, type CompileJob, type CompileResult } from './block-module.ts';
+import { branchOffset, jalOffset, readBlock, type BlockCode } from './block.ts';
 import { buildRuntimeModule } from './runtime.ts';
 import type { CodePages } from './code-pages.ts';
 import {
@@ -34,6 +38,22 @@ import {
 export const HOT_THRESHOLD = 4000;
 /** The counter of a block start the JIT cannot translate: far from hot, so the interpreter keeps it. */
 const HOT_NEVER = -(1 << 30);
+/** The counter of a block being compiled elsewhere: the interpreter keeps it until the module is back. */
+const HOT_IN_FLIGHT = -(1 << 29);
+/**
+ * A block that does not loop back to its own start waits for this count instead. Such a block runs
+ * once per entry and leaves for the interpreter wherever its successors are not translated yet, and
+ * each move costs about a microsecond: in a Linux boot, where much code is warm rather than hot,
+ * compiling straight-line blocks at HOT_THRESHOLD made the JIT clearly slower than interpreting
+ * (medians of eight 2-hart boots: interpreter 3.6 s, JIT 4.3 s; 3.7-3.95 s when they waited for
+ * 12000-32000). A longer wait delays steady-state code too (bench:linux's compute phase at 2 harts:
+ * 2.56 s at 4000, 2.69 s at 16000), so the wait is set in between.
+ */
+const STRAIGHT_LINE_THRESHOLD = 16000;
+/** What queue() did with a block start. */
+const enum Queued { Now, Later, Never }
+/** Time between two looks for finished modules (ms): each look is a call into the engine. */
+const POLL_INTERVAL_MS = 0.1;
 /** Hotness counters: a hashed table, so collisions only make code hot a little sooner. */
 const HOT_ENTRIES = 16384;
 /**
@@ -42,6 +62,14 @@ const HOT_ENTRIES = 16384;
  */
 const BATCH_BLOCKS = 64;
 const BATCH_WAIT_MS = 2;
+
+/** Whether a block's last instruction jumps or branches back to its first. */
+function loopsToStart(code: BlockCode): boolean {
+  const last = code.insts[code.insts.length - 1];
+  const op = last.inst & 0x7f;
+  if (op === 0x63) return last.pc + branchOffset(last.inst) === code.start;
+  return op === 0x6f && last.pc + jalOffset(last.inst) === code.start;
+}
 
 /** The hotness counter of a pc (a signed 64-bit value held in a number). */
 export function hotIndex(pc: number): number {
@@ -75,9 +103,18 @@ export interface JitHost {
   readonly expand: Int32Array;
 }
 
+/** Where a hart sends batches to compile and collects the modules (vmm/compile-pool.ts). */
+export interface BlockCompiler {
+  submit(job: CompileJob): void;
+  /** A finished batch, or undefined if none is ready; never blocks. */
+  take(): CompileResult | undefined;
+}
+
 export interface JitOptions {
   /** Pause-loop exiting limit (0 = off), as the interpreter has it. */
   pleSpins: number;
+  /** Compiles batches off this thread; without it they compile in place. */
+  compiler?: BlockCompiler;
 }
 
 interface CompiledBlock {
@@ -94,7 +131,10 @@ interface PendingBlock { code: BlockCode; fetchTag: number; pa: number; generati
 export interface JitStats {
   blocks: number;
   modules: number;
+  /** Time this thread spent translating, compiling and instantiating. */
   compileMs: number;
+  /** Time the compile pool spent on this hart's batches. */
+  offThreadMs: number;
   /** Instructions retired by compiled code. */
   instret: number;
   invalidated: number;
@@ -102,7 +142,7 @@ export interface JitStats {
 }
 
 export class Jit {
-  readonly stats: JitStats = { blocks: 0, modules: 0, compileMs: 0, instret: 0, invalidated: 0, flushes: 0 };
+  readonly stats: JitStats = { blocks: 0, modules: 0, compileMs: 0, offThreadMs: 0, instret: 0, invalidated: 0, flushes: 0 };
   /** Why the last enter() returned: ExitKind.None is a miss or a spent budget. */
   exitKind = ExitKind.None;
 
@@ -123,8 +163,14 @@ export class Jit {
   private readonly freeSlots: number[] = [];
   /** Hotness counters by hotIndex(pc), counted by the interpreter and by misses. */
   readonly hot = new Int32Array(HOT_ENTRIES);
+  /** 1 where a straight-line block was sent back to count to STRAIGHT_LINE_THRESHOLD (queue()). */
+  private readonly deferred = new Uint8Array(HOT_ENTRIES);
   private pending: PendingBlock[] = [];
   private firstQueuedAt = 0;
+  /** Batches at the compile pool, by job id. */
+  private readonly inFlight = new Map<number, PendingBlock[]>();
+  private nextJobId = 1;
+  private nextPollAt = 0;
   private dataTagSet = NaN;
   private fetchTagSet = NaN;
 
@@ -189,13 +235,59 @@ export class Jit {
     const h = hotIndex(pc);
     if (this.hot[h] < HOT_THRESHOLD) ++this.hot[h];
     if (this.hot[h] >= HOT_THRESHOLD && !this.pending.some((p) => p.code.start === pc && p.fetchTag === host.fetchTag)) {
-      if (!this.queue(pc)) this.hot[h] = HOT_NEVER;
+      const queued = this.queue(pc, h);
+      if (queued === Queued.Never) this.hot[h] = HOT_NEVER;
+      else if (queued === Queued.Later) this.hot[h] = HOT_THRESHOLD - (STRAIGHT_LINE_THRESHOLD - HOT_THRESHOLD);
     }
     if (this.pending.length > 0 && (this.pending.length >= BATCH_BLOCKS || performance.now() - this.firstQueuedAt >= BATCH_WAIT_MS)) {
+      if (this.options.compiler !== undefined) {
+        this.submitPending(this.options.compiler);
+        return false;
+      }
       this.compilePending();
       return this.installExisting(pc);
     }
     return false;
+  }
+
+  /** Whether batches are out at the compile pool: the run loop should poll(). */
+  get compiling(): boolean {
+    return this.inFlight.size > 0;
+  }
+
+  /** Instantiates the modules the compile pool has finished (looking at most every POLL_INTERVAL_MS). */
+  poll(): void {
+    const now = performance.now();
+    if (now < this.nextPollAt) return;
+    this.nextPollAt = now + POLL_INTERVAL_MS;
+    const compiler = this.options.compiler!;
+    for (let result = compiler.take(); result !== undefined; result = compiler.take()) {
+      const batch = this.inFlight.get(result.id);
+      if (batch === undefined) continue;
+      this.inFlight.delete(result.id);
+      this.stats.offThreadMs += result.ms;
+      const started = performance.now();
+      this.addModule(result.module, batch);
+      this.stats.compileMs += performance.now() - started;
+      // Hot again, so that the interpreter hands these starts back to compiled code. A block whose
+      // code was written meanwhile is not installed (installExisting checks its generation); it is
+      // then queued afresh from the new code.
+      for (const p of batch) this.hot[hotIndex(p.code.start)] = HOT_THRESHOLD;
+    }
+  }
+
+  /** Sends the queued blocks to the compile pool; the interpreter runs them until they are back. */
+  private submitPending(compiler: BlockCompiler): void {
+    const batch = this.pending;
+    this.pending = [];
+    const id = this.nextJobId++;
+    this.inFlight.set(id, batch);
+    for (const p of batch) this.hot[hotIndex(p.code.start)] = HOT_IN_FLIGHT;
+    compiler.submit({ id, blocks: batch.map((p) => p.code), ctx: this.translateContext() });
+  }
+
+  private translateContext(): CompileJob['ctx'] {
+    return { stateBase: this.stateBase, jitArea: this.jitArea, pleSpins: this.options.pleSpins };
   }
 
   /** Puts a block already compiled for pc, in this context and from the page pc maps to now, in the lookup table. */
@@ -219,52 +311,52 @@ export class Jit {
    */
   compileNow(pc: number): boolean {
     if (this.installExisting(pc)) return true;
-    if (!this.queue(pc)) return false;
+    if (this.queue(pc) !== Queued.Now) return false;
     this.compilePending();
     return this.installExisting(pc);
   }
 
-  /** Reads the block at pc and queues it for compiling; false if it has nothing the JIT translates. */
-  private queue(pc: number): boolean {
+  /**
+   * Reads the block at pc and queues it for compiling. A straight-line block reaching HOT_THRESHOLD
+   * for the first time (its counter `h` not yet deferred) is sent back to count up to
+   * STRAIGHT_LINE_THRESHOLD; a block with nothing the JIT translates is never queued.
+   */
+  private queue(pc: number, h = -1): Queued {
     const host = this.host;
     const pa = host.fetchPhysical(pc);
-    if (pa < 0) return false;
+    if (pa < 0) return Queued.Never;
+    const pageHost = RAM_OFFSET + (pa - RAM_BASE) - (pa % 4096);
+    if (h >= 0 && this.deferred[h] === 0) {
+      // A first look, unmarked: nothing is kept from it.
+      const look = readBlock(host.u16, pageHost, pc, host.expand);
+      if (look.insts.length === 0) return Queued.Never;
+      if (!loopsToStart(look)) { this.deferred[h] = 1; return Queued.Later; }
+    }
     // Mark before reading, so that a write from now on is noticed (code-pages.ts).
     const pageLeft = 4096 - (pa % 4096);
     const generation = host.codePages.markCode(pa, Math.min(pageLeft, 4 * 128));
-    const pageHost = RAM_OFFSET + (pa - RAM_BASE) - (pa % 4096);
     const code = readBlock(host.u16, pageHost, pc, host.expand);
-    if (code.insts.length === 0) return false;
+    if (code.insts.length === 0) return Queued.Never;
     if (this.pending.length === 0) this.firstQueuedAt = performance.now();
     this.pending.push({ code, fetchTag: host.fetchTag, pa, generation });
-    return true;
+    return Queued.Now;
   }
 
-  /** Compiles every queued block into one module and adds them to the cache. */
+  /** Compiles every queued block into one module, here and now, and adds them to the cache. */
   compilePending(): void {
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
-    if (this.freeSlots.length < batch.length) this.flush();
     const started = performance.now();
-    // No function imports (runtime.ts says why): helpers are called through the table.
-    const imports: Import[] = [
-      { module: 'e', name: 'memory', kind: 'memory', shared: true, min: 0, max: 65536 },
-      { module: 'e', name: 'helpers', kind: 'table', min: Fn.Count },
-      { module: 'e', name: 'exit', kind: 'global', type: Type.I32, mutable: true },
-      { module: 'e', name: 'dataTag', kind: 'global', type: Type.I64, mutable: true },
-    ];
-    const ctx = { stateBase: this.stateBase, jitArea: this.jitArea, pleSpins: this.options.pleSpins };
-    const functions = batch.map((p) => {
-      const body = new FunctionBody();
-      translateBlock(p.code, ctx, body);
-      return { type: 0, body };
-    });
-    const bytes = buildModule({
-      types: BLOCK_MODULE_TYPES, imports, functions,
-      exports: functions.map((_, i) => ({ name: `b${i}`, func: i })),
-    });
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), this.imports);
+    const { module } = compileBlocks({ id: 0, blocks: batch.map((p) => p.code), ctx: this.translateContext() });
+    this.addModule(module, batch);
+    this.stats.compileMs += performance.now() - started;
+  }
+
+  /** Instantiates a compiled batch and adds its blocks to the cache (not yet to the lookup table). */
+  private addModule(module: WebAssembly.Module, batch: PendingBlock[]): void {
+    if (this.freeSlots.length < batch.length) this.flush();
+    const instance = new WebAssembly.Instance(module, this.imports);
     batch.forEach((p, i) => {
       const slot = this.freeSlots.pop()!;
       this.table.set(slot, instance.exports[`b${i}`] as WebAssembly.ExportValue as never);
@@ -277,7 +369,6 @@ export class Jit {
       this.stats.blocks++;
     });
     this.stats.modules++;
-    this.stats.compileMs += performance.now() - started;
   }
 
   private install(b: CompiledBlock): void {
@@ -328,6 +419,7 @@ export class Jit {
     this.freeSlots.length = 0;
     for (let i = TABLE_SIZE - 1; i >= 0; i--) this.freeSlots.push(i);
     this.hot.fill(0);
+    this.deferred.fill(0);
     this.stats.flushes++;
   }
 }

@@ -14,6 +14,7 @@ import {
 } from '../memory/layout.ts';
 import { MachineClock } from '../vmm/clock.ts';
 import { MailboxServer } from '../vmm/mailbox.ts';
+import { CompilePool } from '../vmm/compile-pool.ts';
 import type { VcpuControl, VcpuInit, VcpuMessage } from '../vmm/vcpu.ts';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
@@ -187,7 +188,10 @@ export function startMachine(config: MachineConfig, io: MachineIo): MachineHandl
   const exited: Promise<void>[] = [];
   const workers: Worker[] = [];
   const controls: Comlink.Remote<VcpuControl>[] = [];
+  const jit = (config.jit ?? DEFAULT_JIT) && !config.trace;
+  const compilePool = jit ? new CompilePool() : undefined;
   for (let hart = 0; hart < harts; hart++) {
+    const compilePort = compilePool?.connect();
     const init: VcpuInit = {
       memory, hart, harts, ramBytes: config.memoryBytes,
       entry: boot.entry, firmware: boot.firmware, a1: boot.a1,
@@ -195,8 +199,11 @@ export function startMachine(config: MachineConfig, io: MachineIo): MachineHandl
       trace: config.trace,
       ple: config.ple ?? DEFAULT_PLE,
       jit: config.jit ?? DEFAULT_JIT,
+      compilePort,
     };
-    const worker = new Worker(VCPU_WORKER, { workerData: init, name: `hart-${hart}` });
+    const worker = new Worker(VCPU_WORKER, {
+      workerData: init, name: `hart-${hart}`, transferList: compilePort !== undefined ? [compilePort] : [],
+    });
     workers.push(worker);
     controls.push(Comlink.wrap<VcpuControl>(nodeEndpoint(worker)));
     worker.on('message', (m: VcpuMessage) => {
@@ -229,6 +236,7 @@ export function startMachine(config: MachineConfig, io: MachineIo): MachineHandl
     server.close();
     uart.takeSharedTx(); // what the guest printed last, before it stopped the machine
     uartShared.stop();
+    await compilePool?.close();
     rtc.dispose();
     for (const d of disks) d.close(); // every flushed write is already on disk; this releases the files
     io.input?.off('data', onInput);

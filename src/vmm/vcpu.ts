@@ -4,7 +4,7 @@
  * hart_start; a running hart sleeps in WFI with Atomics.wait, bounded by its next timer deadline.
  */
 
-import { parentPort } from 'node:worker_threads';
+import { parentPort, type MessagePort } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { Exit, Hart } from '../cpu/hart.ts';
@@ -16,6 +16,7 @@ import { MachineClock } from './clock.ts';
 import { VcpuPlatform } from './vcpu-platform.ts';
 import { HartsControl } from './harts-control.ts';
 import { HaltPoller } from './halt-poll.ts';
+import { compilerOn } from './compile-client.ts';
 import { SbiFirmware } from './sbi/firmware.ts';
 import { MailboxConsole } from './sbi/console-port.ts';
 import type { SbiContext } from './sbi/context.ts';
@@ -37,6 +38,8 @@ export interface VcpuInit {
   ple: PleConfig;
   /** Run hot code compiled to WebAssembly. */
   jit: boolean;
+  /** This hart's channel to the machine's JIT compile pool (vmm/compile-pool.ts), when it has one. */
+  compilePort?: MessagePort;
 }
 
 /** The control plane a vCPU worker exposes over comlink. Served between slices of guest execution. */
@@ -81,7 +84,10 @@ export async function runVcpu(init: VcpuInit): Promise<void> {
   const hart = new Hart(init.memory, init.hart, init.ramBytes, platform);
   const harts = new HartsControl(mem, init.harts);
   hart.pleSpinLimit = init.ple.enabled ? init.ple.spins : 0;
-  if (init.jit && !init.trace) hart.jit = new Jit(hart, { pleSpins: hart.pleSpinLimit });
+  if (init.jit && !init.trace) {
+    const compiler = init.compilePort !== undefined ? compilerOn(init.compilePort) : undefined;
+    hart.jit = new Jit(hart, { pleSpins: hart.pleSpinLimit, compiler });
+  }
 
   let sbi: SbiContext | undefined;
   if (init.firmware === 'builtin') {
