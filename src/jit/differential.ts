@@ -7,12 +7,16 @@
  * Each side is a bare single hart in M-mode on its own memory, with one device: the test finisher
  * at 0x10_0000 (a store there ends the run). Every block start is translated at once, so the JIT
  * side runs compiled code wherever it can.
+ *
+ * runToEnd() is the coarser check of the production path: the JIT side runs the hart's own run loop
+ * (hotness counting, batches, a BlockCompiler that may hand modules back late) and only the final
+ * state and RAM are compared.
  */
 
 import { Exit, Hart, type HartPlatform } from '../cpu/hart.ts';
 import { Global, RAM_BASE, RAM_OFFSET, createSharedMemory } from '../memory/layout.ts';
 import { parseElf } from '../loader/elf.ts';
-import { Jit } from './jit.ts';
+import { Jit, type BlockCompiler, type JitStats } from './jit.ts';
 import { ExitKind } from './translator.ts';
 
 const FINISHER = 0x10_0000;
@@ -37,7 +41,8 @@ class Side {
   constructor(elf: Uint8Array, ramBytes: number) {
     const memory = createSharedMemory(ramBytes);
     const buffer = memory.buffer as unknown as SharedArrayBuffer;
-    new Int32Array(buffer)[Global.Harts] = 1;
+    const words = new Int32Array(buffer);
+    words[Global.Harts] = 1;
     this.ram = new Uint8Array(buffer, RAM_OFFSET, ramBytes);
     const image = parseElf(elf, 'lockstep program');
     for (const s of image.segments) this.ram.set(s.fileBytes, Number(s.paddr) - RAM_BASE);
@@ -49,6 +54,7 @@ class Side {
       mmioWrite: (pa) => {
         if (pa !== FINISHER) return false;
         this.finished = true;
+        Atomics.store(words, Global.Stop, 1); // as the machine's finisher does: the run loop leaves
         return true;
       },
     };
@@ -120,4 +126,29 @@ export function runLockstep(elf: Uint8Array, maxInstructions: number, ramBytes =
     }
   }
   return { mismatch: '', instret: jitHart.instret, translated, finished: a.finished };
+}
+
+export interface EndResult {
+  /** Empty when both tiers ended in the same state. */
+  mismatch: string;
+  instret: number;
+  finished: boolean;
+  jit: JitStats;
+}
+
+/** Runs the program to the finisher (or maxInstructions) on the JIT's run loop and on the interpreter; compares the end states. */
+export function runToEnd(elf: Uint8Array, maxInstructions: number, compiler?: BlockCompiler, ramBytes = 1 << 20): EndResult {
+  const a = new Side(elf, ramBytes), b = new Side(elf, ramBytes);
+  const jitHart = a.hart, ref = b.hart;
+  const jit = new Jit(jitHart, { pleSpins: 0, compiler });
+  jitHart.jit = jit;
+  while (!a.finished && jitHart.instret < maxInstructions) jitHart.runJit(10_000);
+  while (!b.finished && ref.instret < jitHart.instret) ref.run(Math.min(10_000, jitHart.instret - ref.instret));
+  let mismatch = compare(jitHart, ref);
+  if (mismatch !== '') mismatch += ` differs at the end\n  jit:         ${describeState(jitHart)}\n  interpreter: ${describeState(ref)}`;
+  else if (a.finished !== b.finished) mismatch = 'only one side reached the finisher';
+  for (let i = 0; mismatch === '' && i < ramBytes; i++) {
+    if (a.ram[i] !== b.ram[i]) mismatch = `RAM differs at 0x${(RAM_BASE + i).toString(16)}`;
+  }
+  return { mismatch, instret: jitHart.instret, finished: a.finished, jit: jit.stats };
 }

@@ -4,7 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runLockstep } from '../../src/jit/differential.ts';
+import { runLockstep, runToEnd } from '../../src/jit/differential.ts';
+import { compileBlocks, type CompileJob, type CompileResult } from '../../src/jit/block-module.ts';
+import type { BlockCompiler } from '../../src/jit/jit.ts';
 import { buildRandomProgram } from './random-program.ts';
 
 describe('JIT differential mode on random programs', () => {
@@ -18,6 +20,42 @@ describe('JIT differential mode on random programs', () => {
       expect(result.finished).toBe(true);
       // Most of it must really have run as compiled code, or the comparison proves little.
       expect(result.translated / result.instret).toBeGreaterThan(0.8);
+    });
+  }
+});
+
+/** A compile pool stand-in: compiles each batch only after `delay` looks, as a busy pool thread would. */
+class LateCompiler implements BlockCompiler {
+  private readonly queue: { job: CompileJob; due: number }[] = [];
+  private looks = 0;
+  submitted = 0;
+
+  constructor(private readonly delay: number) {}
+
+  submit(job: CompileJob): void {
+    this.submitted++;
+    this.queue.push({ job, due: this.looks + this.delay });
+  }
+
+  take(): CompileResult | undefined {
+    this.looks++;
+    const i = this.queue.findIndex((q) => q.due <= this.looks);
+    return i < 0 ? undefined : compileBlocks(this.queue.splice(i, 1)[0].job);
+  }
+}
+
+describe('JIT run loop with batches compiled elsewhere', () => {
+  for (const [seed, delay] of [[101, 0], [102, 3], [103, 30]]) {
+    it(`seed ${seed}: modules handed back after ${delay} looks end in the interpreter's state`, () => {
+      const elf = buildRandomProgram(`late-${seed}`, { seed, length: 50, loops: 30_000, branches: true, fp: false });
+      const compiler = new LateCompiler(delay);
+      const result = runToEnd(readFileSync(elf), 20_000_000, compiler);
+      expect(result.mismatch).toBe('');
+      expect(result.finished).toBe(true);
+      // The batches really went out, came back and ran (less of the program the later they come).
+      expect(compiler.submitted).toBeGreaterThan(0);
+      expect(result.jit.blocks).toBeGreaterThan(0);
+      expect(result.jit.instret / result.instret).toBeGreaterThan(0.05);
     });
   }
 });
