@@ -5,7 +5,8 @@
  * an entry exists only where that access kind was allowed at the current privilege and mstatus.
  * An entry's tag also carries the context it was made in (privilege, and SUM/MXR for data; see
  * contextTag), so a trap, an xRET or an mstatus write switches context without a flush. The TLBs
- * are flushed when satp changes and on SFENCE.VMA.
+ * are flushed when satp changes and on SFENCE.VMA; an SFENCE.VMA for one address drops only that
+ * page's entries, unless the address may lie in a superpage something was cached from.
  *
  * The TLBs live in the hart's JIT area of the shared memory (layout.ts JitArea), where compiled wasm
  * code checks them inline. No store TLB entry ever points at a page holding translated code (see
@@ -82,6 +83,13 @@ export class Mmu {
   private mode: SatpMode = SatpMode.Bare;
   private rootPpn = 0;
   private readonly ramEnd: number;
+  /**
+   * Virtual page numbers (of the low 48 address bits) spanned by every superpage translate() has
+   * used since the last full flush: entries cached from a superpage are per 4 KiB page, and a fence
+   * for any address in it must drop them all, so such a fence flushes everything.
+   */
+  private superpagesLow = Infinity;
+  private superpagesHigh = -Infinity;
 
   constructor(
     private readonly mem: Int32Array,
@@ -106,6 +114,18 @@ export class Mmu {
     this.tlbs[0].flush();
     this.tlbs[1].flush();
     this.tlbs[2].flush();
+    this.superpagesLow = Infinity;
+    this.superpagesHigh = -Infinity;
+  }
+
+  /** SFENCE.VMA for the virtual address lo/hi: drops what the TLBs hold for its page, in every context. */
+  flushPage(lo: number, hi: number): void {
+    const page = Math.floor(((hi & 0xffff) * TWO32 + (lo >>> 0)) / PAGE);
+    if (page >= this.superpagesLow && page < this.superpagesHigh) { this.flush(); return; }
+    const i = 2 * ((lo >>> 12) & TLB_MASK);
+    this.tlbs[0].tags[i] = INVALID_TAG;
+    this.tlbs[1].tags[i] = INVALID_TAG;
+    this.tlbs[2].tags[i] = INVALID_TAG;
   }
 
   setSatp(lo: number, hi: number): void {
@@ -167,6 +187,11 @@ export class Mmu {
         if ((pteLo & want) !== want) {
           // Hardware A/D update, atomic with respect to the PTE we checked (privileged spec 12.3.2 step 7).
           if (Atomics.compareExchange(this.mem, idx, pteLo, pteLo | want) !== pteLo) break;
+        }
+        if (level > 0) {
+          const first = Math.floor(va / (span * PAGE)) * span;
+          if (first < this.superpagesLow) this.superpagesLow = first;
+          if (first + span > this.superpagesHigh) this.superpagesHigh = first + span;
         }
         return ppn * PAGE + (va % (span * PAGE));
       }

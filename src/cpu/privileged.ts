@@ -402,7 +402,9 @@ export class Privileged implements FpHost {
         default:
           if ((inst & 0xfe007fff) === 0x12000073) { // SFENCE.VMA
             if (this.priv === 0 || (this.priv === 1 && (status & Mstatus.TVM) !== 0)) break;
-            this.mmu.flush();
+            const rs1 = (inst >> 15) & 31;
+            if (rs1 === 0) this.mmu.flush();
+            else this.mmu.flushPage(this.r[rs1 * 2], this.r[rs1 * 2 + 1]);
             return pc + ilen;
           }
       }

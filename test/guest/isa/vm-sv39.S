@@ -2,7 +2,8 @@
  * identity and alias mappings, permission checks (R/W/X, W without R, U pages from S with and
  * without SUM, S pages from U, fetch from a U page in S), MXR, invalid PTEs, a non-leaf PTE at the
  * last level, misaligned superpages, non-canonical addresses, hardware A/D updates (QEMU sets them;
- * the spec also allows a page fault instead), SFENCE.VMA after a PTE change, delegation of page
+ * the spec also allows a page fault instead), SFENCE.VMA after a PTE change (of a page, and of a
+ * megapage fenced at another of its addresses), delegation of page
  * faults to S, MPRV with MPP = S / U, and satp writes with unsupported modes.
  *
  * Map (root = l2):
@@ -102,6 +103,9 @@ HARNESS_BEGIN
   li t0, MEGA_PA
   li t1, 0x4444444444444444
   sd t1, 0x238(t0)
+  li t0, MEGA_PA + 0x201000      /* what VA_MEGA + 0x1000 reads once l1[1] points 2 MiB higher */
+  li t1, 0x5555555555555555
+  sd t1, 0(t0)
 
   /* ---- satp ---- */
   li TESTNUM, 1
@@ -223,6 +227,18 @@ HARNESS_BEGIN
   PTE_RAW s2, PAGE_SFENCE, 0
   sfence.vma
   TEST_PF(72, CAUSE_LOAD_PAGE, a1, ld a0, 0(a1))
+  /* SFENCE.VMA at one address of a megapage must drop what was cached for all of it (the fence
+   * is for the leaf PTE of that address, which maps the whole megapage). */
+  li TESTNUM, 73
+  li a1, VA_MEGA + 0x1000
+  ld a0, 0(a1)                   /* caches this 4 KiB of the megapage */
+  PTE_SET_PA s1, 1, MEGA_PA + 0x200000, PTE_V | PTE_R | PTE_W | PTE_A | PTE_D
+  li a2, VA_MEGA
+  sfence.vma a2, zero            /* another 4 KiB of the same megapage */
+  ld a0, 0(a1)
+  CHECK a0, 0x5555555555555555
+  PTE_SET_PA s1, 1, MEGA_PA, PTE_V | PTE_R | PTE_W | PTE_A | PTE_D
+  sfence.vma
   GOTO_M(1f)
 1:
 
