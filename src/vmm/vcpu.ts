@@ -8,6 +8,7 @@ import { parentPort, type MessagePort } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { Exit, Hart } from '../cpu/hart.ts';
+import { warmUpInterpreter } from '../cpu/warm-up.ts';
 import { Jit, type JitStats } from '../jit/jit.ts';
 import {
   Control, Global, HsmState, RunState, StopReason, controlWordBase, requestStop,
@@ -76,6 +77,8 @@ function yieldToEventLoop(): Promise<void> {
 }
 
 export async function runVcpu(init: VcpuInit): Promise<void> {
+  // Before the guest, so that V8 optimizes the interpreter for every path from the start.
+  warmUpInterpreter();
   const post = (m: VcpuMessage): void => parentPort?.postMessage(m);
   const buffer = init.memory.buffer as unknown as SharedArrayBuffer;
   const mem = new Int32Array(buffer);

@@ -1,0 +1,114 @@
+/**
+ * @fileoverview Warming up the interpreter before a guest runs. V8 optimizes Hart.run (one large
+ * function) with the type feedback it has gathered so far, and drops the optimized code whenever
+ * execution reaches a path it has no feedback for. A booting kernel keeps reaching new paths, so
+ * it ran for long stretches in V8's unoptimized tiers, waiting for one more recompile of run() after
+ * each such drop (some 18 per hart in a Linux boot).
+ *
+ * So each vCPU thread first runs a set of small training programs (the ISA test programs packed
+ * into warm-up.bin by scripts/build-warm-up.mjs) on a scratch hart with memory of its own: between
+ * them they take every instruction class, compressed code, atomics, CSRs, traps, and paging in S
+ * and U mode through the interpreter, so that run() is optimized for all of it from the start.
+ * Measured over seven 2-hart Linux boots each: median 3.75 s without, 2.99 s with, the warm-up's
+ * own cost (about 0.1 s) included.
+ */
+
+import { readFileSync } from 'node:fs';
+import { Hart, type HartPlatform } from './hart.ts';
+import { Global, RAM_BASE, RAM_OFFSET, createSharedMemory } from '../memory/layout.ts';
+
+/** Resolves from src/cpu/ and from the bundles in build/dist/ alike (both two levels below the root). */
+const WARM_UP_FILE = new URL('../../src/cpu/warm-up.bin', import.meta.url);
+/** Enough RAM for the programs' images, page tables and the megapages vm-sv39 maps. */
+const SCRATCH_RAM_BYTES = 8 << 20;
+/** Instructions a program may run before it is cut short (each needs far fewer to pass). */
+const MAX_INSTRUCTIONS = 400_000;
+const FINISHER = 0x10_0000;
+/**
+ * The devices the programs touch: the UART (its line status register reads "transmitter ready")
+ * and the CLINT (reads 0, takes writes). Any other device address faults, as on the machine.
+ */
+const UART_BASE = 0x1000_0000;
+const UART_SIZE = 0x100;
+const UART_LSR = UART_BASE + 5;
+const LSR_IDLE = 0x60;
+const CLINT_BASE = 0x200_0000;
+const CLINT_SIZE = 0x1_0000;
+
+function isDevice(pa: number): boolean {
+  return (pa >= UART_BASE && pa < UART_BASE + UART_SIZE) || (pa >= CLINT_BASE && pa < CLINT_BASE + CLINT_SIZE);
+}
+
+interface Program { name: string; entry: number; segments: { paddr: number; memsz: number; bytes: Uint8Array }[] }
+
+function unpack(file: Uint8Array): Program[] {
+  const v = new DataView(file.buffer, file.byteOffset, file.byteLength);
+  if (String.fromCharCode(...file.subarray(0, 4)) !== 'HVWU') throw new Error('warm-up.bin: not a packed warm-up file');
+  let at = 4;
+  const u32 = (): number => { const n = v.getUint32(at, true); at += 4; return n; };
+  const programs: Program[] = [];
+  for (let count = u32(); count > 0; count--) {
+    const nameLength = u32();
+    const name = String.fromCharCode(...file.subarray(at, at + nameLength));
+    at += nameLength;
+    const entry = u32();
+    const segments = [];
+    for (let n = u32(); n > 0; n--) {
+      const paddr = u32(), memsz = u32(), filesz = u32();
+      segments.push({ paddr, memsz, bytes: file.subarray(at, at + filesz) });
+      at += filesz;
+    }
+    programs.push({ name, entry, segments });
+  }
+  return programs;
+}
+
+export interface WarmUpReport {
+  /** Per program: whether it reached its finisher's pass, and the instructions it ran. */
+  programs: { name: string; passed: boolean; instructions: number }[];
+  ms: number;
+}
+
+/** Runs the training programs through the interpreter on a scratch hart. */
+export function warmUpInterpreter(): WarmUpReport {
+  const started = performance.now();
+  const memory = createSharedMemory(SCRATCH_RAM_BYTES);
+  const buffer = memory.buffer as unknown as SharedArrayBuffer;
+  const words = new Int32Array(buffer);
+  const ram = new Uint8Array(buffer, RAM_OFFSET, SCRATCH_RAM_BYTES);
+  words[Global.Harts] = 1;
+  let passed = false;
+  const platform: HartPlatform = {
+    tohost: -1,
+    mtime: () => 0,
+    tohostWritten: () => undefined,
+    mmioRead: (pa, _size, result) => {
+      result[0] = pa === UART_LSR ? LSR_IDLE : 0;
+      result[1] = 0;
+      return isDevice(pa);
+    },
+    mmioWrite: (pa, _size, lo) => {
+      if (pa === FINISHER) {
+        passed = (lo & 0xffff) === 0x5555;
+        Atomics.store(words, Global.Stop, 1);
+        return true;
+      }
+      return isDevice(pa);
+    },
+  };
+  const report: WarmUpReport = { programs: [], ms: 0 };
+  for (const program of unpack(readFileSync(WARM_UP_FILE))) {
+    for (const s of program.segments) {
+      ram.fill(0, s.paddr - RAM_BASE, s.paddr - RAM_BASE + s.memsz);
+      ram.set(s.bytes, s.paddr - RAM_BASE);
+    }
+    Atomics.store(words, Global.Stop, 0);
+    passed = false;
+    const hart = new Hart(memory, 0, SCRATCH_RAM_BYTES, platform);
+    hart.reset(program.entry, 3, 0);
+    while (Atomics.load(words, Global.Stop) === 0 && hart.instret < MAX_INSTRUCTIONS) hart.run(4096);
+    report.programs.push({ name: program.name, passed, instructions: hart.instret });
+  }
+  report.ms = performance.now() - started;
+  return report;
+}
