@@ -7,10 +7,13 @@
  *
  *   - a THR write puts the byte in a transmit ring; the main thread's UART takes the bytes from
  *     there, sends them to the console and raises the THRE interrupt as a transmitter would;
- *   - an LSR read returns the value the UART last published, when reading it clears nothing.
+ *   - an LSR, IER, IIR or MSR read returns the value the UART last published, when reading it
+ *     clears nothing (no error bit, no THRE interrupt to acknowledge, no modem status change);
+ *   - an IER write that changes nothing (a console driver saves IER, clears it, prints, and
+ *     writes it back: before any tty is open, every one of those writes leaves IER as it was).
  *
- * The UART publishes a shadow word after every change of its registers: whether a THR write is
- * plain transmission (no divisor latch, no loopback) and the LSR value while no error bit is set.
+ * The UART publishes shadow words after every change of its registers: whether a THR write is
+ * plain transmission (no divisor latch, no loopback) and the values of the registers above.
  * Every other access, and these two whenever the shadow says no, goes through the mailbox as before;
  * the UART takes what is in the ring before it serves any access, so the guest sees its writes in
  * program order. The ring takes bytes from several harts under a small lock: a guest serializes its
@@ -24,7 +27,12 @@ export const UART_BASE = 0x1000_0000;
 export const UART_SIZE = 0x100;
 
 const THR_OFFSET = 0;
+const IER_OFFSET = 1;
+const IIR_OFFSET = 2;
 const LSR_OFFSET = 5;
+const MSR_OFFSET = 6;
+/** IER's defined bits: a write keeps only these. */
+const IER_MASK = 0x0f;
 
 const enum ShadowBit {
   /** A THR write only transmits: DLAB is clear and the UART is not in loopback. */
@@ -33,6 +41,10 @@ const enum ShadowBit {
   LsrFast = 2,
   LsrShift = 8,
 }
+
+/** UartShadowRegs: a byte per register, its bit 8 set when the value may be read here. */
+const enum RegsShift { Ier = 0, Iir = 9, Msr = 18 }
+const READ_HERE = 0x100;
 
 /** How long a vCPU spins for the ring's lock before it sends its byte through the mailbox instead. */
 const LOCK_SPINS = 256;
@@ -49,9 +61,14 @@ export class UartShared {
 
   // ---- UART side (main thread) ----
 
-  /** Publishes what vCPUs may do themselves: `lsr` is the LSR value, or -1 when reading it has effects. */
-  publish(txFast: boolean, lsr: number): void {
-    const shadow = (txFast ? ShadowBit.TxFast : 0) | (lsr >= 0 ? ShadowBit.LsrFast | (lsr << ShadowBit.LsrShift) : 0);
+  /**
+   * Publishes what vCPUs may do themselves. Each register value is -1 when a vCPU must not serve
+   * it: reading it has effects, or (IER) the divisor latch is on that offset.
+   */
+  publish(txFast: boolean, regs: { lsr: number; ier: number; iir: number; msr: number }): void {
+    const shadow = (txFast ? ShadowBit.TxFast : 0) | (regs.lsr >= 0 ? ShadowBit.LsrFast | (regs.lsr << ShadowBit.LsrShift) : 0);
+    const byte = (v: number, shift: RegsShift): number => (v >= 0 ? (READ_HERE | v) << shift : 0);
+    Atomics.store(this.mem, Global.UartShadowRegs, byte(regs.ier, RegsShift.Ier) | byte(regs.iir, RegsShift.Iir) | byte(regs.msr, RegsShift.Msr));
     Atomics.store(this.mem, Global.UartShadow, shadow);
   }
 
@@ -91,17 +108,38 @@ export class UartShared {
 
   /** Serves a register read if it can be served here: true with the value in result[0..1]. */
   tryRead(offset: number, size: number, result: Int32Array): boolean {
-    if ((offset & 7) !== LSR_OFFSET || size > 4) return false;
-    const shadow = Atomics.load(this.mem, Global.UartShadow);
-    if ((shadow & ShadowBit.LsrFast) === 0) return false;
-    result[0] = (shadow >>> ShadowBit.LsrShift) & 0xff;
+    if (size > 4) return false;
+    let value: number;
+    switch (offset & 7) {
+      case LSR_OFFSET: {
+        const shadow = Atomics.load(this.mem, Global.UartShadow);
+        if ((shadow & ShadowBit.LsrFast) === 0) return false;
+        value = (shadow >>> ShadowBit.LsrShift) & 0xff;
+        break;
+      }
+      case IER_OFFSET: value = this.published(RegsShift.Ier); break;
+      case IIR_OFFSET: value = this.published(RegsShift.Iir); break;
+      case MSR_OFFSET: value = this.published(RegsShift.Msr); break;
+      default: return false;
+    }
+    if (value < 0) return false;
+    result[0] = value;
     result[1] = 0;
     return true;
   }
 
+  /** A register's published value, or -1 if it must be read from the UART. */
+  private published(shift: RegsShift): number {
+    const regs = Atomics.load(this.mem, Global.UartShadowRegs) >>> shift;
+    return (regs & READ_HERE) !== 0 ? regs & 0xff : -1;
+  }
+
   /** Serves a register write if it can be served here; false sends it through the mailbox. */
   tryWrite(offset: number, size: number, value: number): boolean {
-    if ((offset & 7) !== THR_OFFSET || size > 4) return false;
+    if (size > 4) return false;
+    // An IER write that leaves IER as it is has no effect at all.
+    if ((offset & 7) === IER_OFFSET) return (value & IER_MASK) === this.published(RegsShift.Ier);
+    if ((offset & 7) !== THR_OFFSET) return false;
     const m = this.mem;
     if ((Atomics.load(m, Global.UartShadow) & ShadowBit.TxFast) === 0) return false;
     for (let spins = 0; Atomics.compareExchange(m, Global.UartTxLock, 0, 1) !== 0; spins++) {

@@ -163,13 +163,24 @@ export class Uart16550 implements MmioDevice {
     this.output(bytes);
     this.thrPending = true;
     this.updateIrq();
+    this.publish(); // IIR may now report THRE
   }
 
   /** Tells vCPUs which accesses they may serve themselves in the state the registers are now in. */
   private publish(): void {
     if (this.shared === undefined) return;
-    const txFast = (this.lcr & Lcr.Dlab) === 0 && (this.mcr & Mcr.Loop) === 0;
-    this.shared.publish(txFast, this.lineErrors === 0 ? this.lsrValue() : -1);
+    const dlab = (this.lcr & Lcr.Dlab) !== 0;
+    this.shared.publish(!dlab && (this.mcr & Mcr.Loop) === 0, {
+      lsr: this.lineErrors === 0 ? this.lsrValue() : -1,
+      ier: dlab ? -1 : this.ier,
+      // Reading IIR acknowledges a THRE interrupt it reports, and reading MSR clears its deltas.
+      iir: this.iir === Iir.Thri ? -1 : this.iirValue(),
+      msr: this.modemDeltas !== 0 ? -1 : this.modemLines(),
+    });
+  }
+
+  private iirValue(): number {
+    return this.iir | (this.fcr & Fcr.Enable ? Iir.FifoEnabled : 0);
   }
 
   private lsrValue(): number {
@@ -219,7 +230,7 @@ export class Uart16550 implements MmioDevice {
         if (this.lcr & Lcr.Dlab) return this.divisor >> 8;
         return this.ier;
       case Reg.IirFcr: {
-        const value = this.iir | (this.fcr & Fcr.Enable ? Iir.FifoEnabled : 0);
+        const value = this.iirValue();
         // Reading IIR while it reports THRE is how a driver acknowledges that interrupt.
         if (this.iir === Iir.Thri) {
           this.thrPending = false;

@@ -68,6 +68,8 @@ export const enum Global {
   UartTxLock = 11,
   /** Bumped and notified when a byte goes into an empty ring: the main thread waits on it. */
   UartTxBell = 12,
+  /** More of the UART's published registers: IER, IIR and MSR, each with a "read it here" flag. */
+  UartShadowRegs = 13,
 }
 
 /** The UART transmit ring's bytes: the upper half of the global page. */

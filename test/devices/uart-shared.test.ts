@@ -3,7 +3,7 @@ import { UartShared } from '../../src/devices/uart-shared.ts';
 import { Uart16550 } from '../../src/devices/uart16550.ts';
 import { UART_TX_RING_BYTES } from '../../src/memory/layout.ts';
 
-const THR = 0, IER = 1, IIR = 2, LCR = 3, MCR = 4, LSR = 5;
+const THR = 0, IER = 1, IIR = 2, LCR = 3, MCR = 4, LSR = 5, MSR = 6;
 const IER_THRI = 0x02;
 const IIR_THRI = 0x02;
 const LSR_DR = 0x01, LSR_OE = 0x02, LSR_THRE = 0x20, LSR_TEMT = 0x40;
@@ -28,6 +28,8 @@ function machineUart() {
     fastWrite: (byte: number) => vcpu.tryWrite(THR, 1, byte),
     /** A vCPU's LSR read: the value, or undefined when it must go to the UART. */
     fastLsr: () => (vcpu.tryRead(LSR, 1, result) ? result[0] : undefined),
+    fastRead: (offset: number) => (vcpu.tryRead(offset, 1, result) ? result[0] : undefined),
+    fastWriteTo: (offset: number, value: number) => vcpu.tryWrite(offset, 1, value),
   };
 }
 
@@ -91,6 +93,9 @@ describe('UartShared: what a vCPU serves itself', () => {
     u.fastWrite(0x41);
     u.device.takeSharedTx();
     expect(u.irq()).toBe(true);
+    // A vCPU must not read IIR from a shadow that predates the interrupt (the handler would find
+    // nothing to do, and the line would stay up): reporting THRE, IIR goes to the UART.
+    expect(u.fastRead(IIR)).toBeUndefined();
     expect(u.device.read(IIR, 1) & 0x0f).toBe(IIR_THRI);
   });
 
@@ -102,6 +107,35 @@ describe('UartShared: what a vCPU serves itself', () => {
     expect(u.output.length).toBe(UART_TX_RING_BYTES);
     expect(u.output[UART_TX_RING_BYTES - 1]).toBe((UART_TX_RING_BYTES - 1) & 0xff);
     expect(u.fastWrite(7)).toBe(true);
+  });
+
+  it('reads IER, IIR and MSR from the shadow while reading them has no effect', () => {
+    const u = machineUart();
+    u.device.write(IER, 1, 0x05);
+    expect(u.fastRead(IER)).toBe(0x05);
+    expect(u.fastRead(IIR)).toBe(u.device.read(IIR, 1));
+    expect(u.fastRead(MSR)).toBe(u.device.read(MSR, 1));
+    u.device.write(LCR, 1, LCR_DLAB); // offset 1 is now the divisor latch's high byte
+    expect(u.fastRead(IER)).toBeUndefined();
+    u.device.write(LCR, 1, 0x03);
+    u.device.write(IER, 1, IER_THRI); // THRE pending: reading IIR acknowledges it
+    expect(u.fastRead(IIR)).toBeUndefined();
+    expect(u.device.read(IIR, 1) & 0x0f).toBe(IIR_THRI);
+    expect(u.fastRead(IIR)).toBe(u.device.read(IIR, 1));
+    u.device.write(MCR, 1, MCR_LOOP | 0x02); // loopback RTS -> CTS: a modem status change to clear
+    expect(u.fastRead(MSR)).toBeUndefined();
+    u.device.read(MSR, 1);
+    expect(u.fastRead(MSR)).toBeDefined();
+  });
+
+  it('serves an IER write that leaves IER as it is, and leaves any other to the UART', () => {
+    const u = machineUart();
+    u.device.write(IER, 1, 0x01);
+    expect(u.fastWriteTo(IER, 0x01)).toBe(true);
+    expect(u.fastWriteTo(IER, 0xf1)).toBe(true); // the undefined upper bits are dropped anyway
+    expect(u.fastWriteTo(IER, 0x00)).toBe(false);
+    u.device.write(LCR, 1, LCR_DLAB);
+    expect(u.fastWriteTo(IER, 0x01)).toBe(false); // the divisor latch's high byte
   });
 
   it('rings the bell: a watching UART sends the bytes without any other access', async () => {
