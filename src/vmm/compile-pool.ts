@@ -7,7 +7,8 @@
  * Each hart talks to the pool through a MessageChannel of its own: the main thread receives its
  * jobs, runs them on the pool and posts the results back. The hart reads results with
  * receiveMessageOnPort (compile-client.ts), between blocks, without waiting for its event loop. The pool's thread starts
- * with the first job, so a guest that never gets hot never pays for it.
+ * with the first job, so a guest that never gets hot never pays for it. The machine has a pool only
+ * when the host has a core to spare beyond one per hart (machine.ts); otherwise harts compile in place.
  */
 
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
