@@ -16,6 +16,8 @@
 import { readFileSync } from 'node:fs';
 import { Hart, type HartPlatform } from './hart.ts';
 import { Global, RAM_BASE, RAM_OFFSET, createSharedMemory } from '../memory/layout.ts';
+import { UART_BASE, UART_SIZE } from '../devices/uart-shared.ts';
+import { CLINT_BASE, CLINT_SIZE } from '../devices/clint.ts';
 
 /** Resolves from src/cpu/ and from the bundles in build/dist/ alike (both two levels below the root). */
 const WARM_UP_FILE = new URL('../../src/cpu/warm-up.bin', import.meta.url);
@@ -28,12 +30,8 @@ const FINISHER = 0x10_0000;
  * The devices the programs touch: the UART (its line status register reads "transmitter ready")
  * and the CLINT (reads 0, takes writes). Any other device address faults, as on the machine.
  */
-const UART_BASE = 0x1000_0000;
-const UART_SIZE = 0x100;
 const UART_LSR = UART_BASE + 5;
 const LSR_IDLE = 0x60;
-const CLINT_BASE = 0x200_0000;
-const CLINT_SIZE = 0x1_0000;
 
 function isDevice(pa: number): boolean {
   return (pa >= UART_BASE && pa < UART_BASE + UART_SIZE) || (pa >= CLINT_BASE && pa < CLINT_BASE + CLINT_SIZE);
