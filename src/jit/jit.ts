@@ -46,8 +46,9 @@ const HOT_IN_FLIGHT = -(1 << 29);
  * each move costs about a microsecond: in a Linux boot, where much code is warm rather than hot,
  * compiling straight-line blocks at HOT_THRESHOLD made the JIT clearly slower than interpreting
  * (medians of eight 2-hart boots, before the interpreter's warm-up: interpreter 3.6 s, JIT 4.3 s;
- * 3.7-3.95 s when they waited for 12000-32000). A longer wait delays steady-state code too (bench:linux's compute phase at 2 harts:
- * 2.56 s at 4000, 2.69 s at 16000), so the wait is set in between.
+ * 3.7-3.95 s when they waited for 12000-32000). A longer wait delays steady-state code too
+ * (bench:linux's compute phase at 2 harts: 2.56 s at 4000, 2.69 s at 16000), so the wait is set
+ * in between.
  */
 const STRAIGHT_LINE_THRESHOLD = 16000;
 /** What queue() did with a block start. */

@@ -136,8 +136,9 @@ export function startMachine(config: MachineConfig, io: MachineIo): MachineHandl
     if (level) router.raise(hart, bit); else router.lower(hart, bit);
   });
   bus.insert(PLIC_BASE, PLIC_SIZE, plic, 'plic');
-  // vCPUs transmit and poll LSR through shared memory (uart-shared.ts); the UART takes their bytes
-  // when the ring's bell rings, and before it serves anything else.
+  // vCPUs transmit and read the registers whose reads have no effect through shared memory
+  // (uart-shared.ts); the UART takes their bytes when the ring's bell rings, and before it serves
+  // anything else.
   const uartShared = new UartShared(buffer);
   const uart = new Uart16550({ output: (bytes) => io.output(bytes), irq: plic.line(UART_IRQ), shared: uartShared });
   bus.insert(UART_BASE, UART_SIZE, uart, 'uart');
