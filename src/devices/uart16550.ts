@@ -101,7 +101,7 @@ export interface Uart16550Options {
   /** Receives the guest's transmitted bytes, in order. The array is the callee's to keep. */
   output: (bytes: Uint8Array) => void;
   irq?: IrqLine;
-  /** Where vCPUs transmit and poll LSR themselves (uart-shared.ts); without it every access comes here. */
+  /** Where vCPUs transmit and read side-effect-free registers themselves (uart-shared.ts); without it every access comes here. */
   shared?: UartShared;
 }
 
