@@ -5,8 +5,9 @@
 
 import { writeFile } from 'node:fs/promises';
 import { buildMachineDtb } from '../fdt/machine-dt.ts';
-import { HART_ISA } from '../cpu/isa.ts';
+
 import { FdtError } from '../fdt/writer.ts';
+import { HART_ISA } from '../memory/machine-map.ts';
 
 export interface DtbCommandOptions {
   harts: number;

@@ -6,7 +6,7 @@
  * class extends so that the hot loop reaches it without indirection.
  */
 
-import { Control, Global, RAM_BASE, RAM_OFFSET } from '../memory/layout.ts';
+import { Control, Global, RAM_OFFSET } from '../memory/layout.ts';
 import { Access, Cause } from './trap-causes.ts';
 import { TLB_MASK } from './mmu.ts';
 import { Privileged, type HartPlatform } from './privileged.ts';
@@ -15,6 +15,7 @@ import { FpResult } from './fpu.ts';
 import { div32, div64, mul64, mulh, out, scratchF64, scratchI32, splitNumber } from './int64.ts';
 import { HOT_THRESHOLD, Jit, hotIndex } from '../jit/jit.ts';
 import { ExitKind } from '../jit/translator.ts';
+import { RAM_BASE } from '../memory/machine-map.ts';
 
 export type { HartPlatform } from './privileged.ts';
 

@@ -13,10 +13,11 @@
  * jit/code-pages.ts), so that stores there take the slow path, which notices the write.
  */
 
-import { JitArea, RAM_BASE, RAM_OFFSET, jitByteBase } from '../memory/layout.ts';
+import { JitArea, RAM_OFFSET, jitByteBase } from '../memory/layout.ts';
 import { INVALID_TLB_TAG, type CodePages } from '../jit/code-pages.ts';
 import { Access, accessFaultCause, pageFaultCause } from './trap-causes.ts';
 import { Mstatus } from './csr-numbers.ts';
+import { RAM_BASE } from '../memory/machine-map.ts';
 
 export const TLB_SIZE = 1024;
 export const TLB_MASK = TLB_SIZE - 1;

@@ -11,6 +11,7 @@ import { CodePages } from '../jit/code-pages.ts';
 import { Access, Cause, IRQ_PRIORITY, IrqBit, accessFaultCause } from './trap-causes.ts';
 import { out, scratchF64, scratchI32, splitNumber, toBigSigned, fromBig } from './int64.ts';
 import { Fpu, type FpHost } from './fpu.ts';
+import { MISA_EXTENSIONS, MISA_MXL_HI, TIMER_TICKS_PER_MS } from '../memory/machine-map.ts';
 
 /** What a hart needs from the machine around it. Implemented by the vCPU worker; fakes in tests. */
 export interface HartPlatform {
@@ -35,9 +36,6 @@ export interface SbiHandler {
 const TWO32 = 4294967296;
 /** HARTVM_DEBUG_TRAPS=1 logs every synchronous trap to stderr: a debugging aid for guest and emulator bugs. */
 const DEBUG_TRAPS = process.env.HARTVM_DEBUG_TRAPS !== undefined;
-/** misa: MXL = 2 (RV64) in bits 63:62, and the extension letters A, C, D, F, I, M, S, U. */
-const MISA_HI = 0x8000_0000 | 0;
-const MISA_LO = (1 << 0) | (1 << 2) | (1 << 3) | (1 << 5) | (1 << 8) | (1 << 12) | (1 << 18) | (1 << 20); // A C D F I M S U
 /** mstatus.UXL = mstatus.SXL = 2 (64-bit) in bits 35:32. */
 const MSTATUS_XL_HI = 0xa;
 /** sstatus shows these mstatus fields (SIE, SPIE, UBE, SPP, VS, FS, XS, SUM, MXR) and SD, UXL. */
@@ -371,7 +369,7 @@ export class Privileged implements FpHost {
     }
     if (sstc && (mie & IrqBit.STIP) !== 0) deadline = Math.min(deadline, this.stimecmp());
     if (deadline === Infinity) return Infinity;
-    return Math.max(0, (deadline - this.platform.mtime()) / 10_000);
+    return Math.max(0, (deadline - this.platform.mtime()) / TIMER_TICKS_PER_MS);
   }
 
   // ---- SYSTEM ------------------------------------------------------------------------------------
@@ -495,7 +493,7 @@ export class Privileged implements FpHost {
         if (this.priv === 1 && (status & Mstatus.TVM) !== 0) return false;
         return this.slot(Slot.Satp);
       case CsrNum.Mstatus: return this.value(status, MSTATUS_XL_HI | sd);
-      case CsrNum.Misa: return this.value(MISA_LO, MISA_HI);
+      case CsrNum.Misa: return this.value(MISA_EXTENSIONS, MISA_MXL_HI);
       case CsrNum.Medeleg: return this.slot(Slot.Medeleg);
       case CsrNum.Mideleg: return this.slot(Slot.Mideleg);
       case CsrNum.Mie: return this.slot(Slot.Mie);

@@ -15,9 +15,8 @@
 
 import { readFileSync } from 'node:fs';
 import { Hart, type HartPlatform } from './hart.ts';
-import { Global, RAM_BASE, RAM_OFFSET, createSharedMemory } from '../memory/layout.ts';
-import { UART_BASE, UART_SIZE } from '../devices/uart-shared.ts';
-import { CLINT_BASE, CLINT_SIZE } from '../devices/clint.ts';
+import { Global, RAM_OFFSET, createSharedMemory } from '../memory/layout.ts';
+import { CLINT_BASE, CLINT_SIZE, FINISHER_BASE, FinisherCode, RAM_BASE, UART_BASE, UART_SIZE } from '../memory/machine-map.ts';
 
 /** Resolves from src/cpu/ and from the bundles in build/dist/ alike (both two levels below the root). */
 const WARM_UP_FILE = new URL('../../src/cpu/warm-up.bin', import.meta.url);
@@ -25,7 +24,6 @@ const WARM_UP_FILE = new URL('../../src/cpu/warm-up.bin', import.meta.url);
 const SCRATCH_RAM_BYTES = 8 << 20;
 /** Instructions a program may run before it is cut short (each needs far fewer to pass). */
 const MAX_INSTRUCTIONS = 400_000;
-const FINISHER = 0x10_0000;
 /**
  * The devices the programs touch: the UART (its line status register reads "transmitter ready")
  * and the CLINT (reads 0, takes writes). Any other device address faults, as on the machine.
@@ -86,8 +84,8 @@ export function warmUpInterpreter(): WarmUpReport {
       return isDevice(pa);
     },
     mmioWrite: (pa, _size, lo) => {
-      if (pa === FINISHER) {
-        passed = (lo & 0xffff) === 0x5555;
+      if (pa === FINISHER_BASE) {
+        passed = (lo & 0xffff) === FinisherCode.Pass;
         Atomics.store(words, Global.Stop, 1);
         return true;
       }

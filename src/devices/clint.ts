@@ -9,8 +9,6 @@ import { IrqBit } from '../cpu/trap-causes.ts';
 import type { MachineClock } from '../vmm/clock.ts';
 import { HartsControl } from '../vmm/harts-control.ts';
 
-export const CLINT_BASE = 0x0200_0000;
-export const CLINT_SIZE = 0x1_0000;
 const MSIP = 0x0000;
 const MTIMECMP = 0x4000;
 const MTIME = 0xbff8;

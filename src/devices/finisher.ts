@@ -1,15 +1,11 @@
 /** @fileoverview The SiFive test finisher (sifive_test): lets a guest end the run with a status, or reset. */
 
 import type { MmioDevice } from './device.ts';
+import { FinisherCode as Status } from '../memory/machine-map.ts';
 
 export type FinishEvent = { kind: 'pass' } | { kind: 'fail'; code: number } | { kind: 'reset' };
 
-// The low 16 bits of a write to offset 0 select the action; for a failure the high 16 bits are the code.
-const enum Status {
-  Fail = 0x3333,
-  Pass = 0x5555,
-  Reset = 0x7777,
-}
+// The low 16 bits of a write to offset 0 select the action (a Status); for a failure the high 16 bits are the code.
 
 /**
  * QEMU's sifive_test: a write at offset 0 of (code << 16) | 0x3333 fails with `code`, 0x5555 passes

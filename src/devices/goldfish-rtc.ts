@@ -2,11 +2,6 @@
 
 import { NO_IRQ, type IrqLine, type MmioDevice } from './device.ts';
 
-/** Guest physical base, window and PLIC source of the RTC on QEMU virt (VIRT_RTC, RTC_IRQ). */
-export const RTC_BASE = 0x10_1000;
-export const RTC_SIZE = 0x1000;
-export const RTC_IRQ = 11;
-
 // Register offsets, as Linux's drivers/rtc/rtc-goldfish.c names them (without the TIMER_ prefix).
 const enum Reg {
   /** Read: the time's low 32 bits, latching the high 32 bits for TIME_HIGH. Write: set them. */

@@ -4,15 +4,7 @@
  */
 
 import type { IrqLine, MmioDevice } from './device.ts';
-
-/** Guest physical base and window of the PLIC on QEMU virt (VIRT_PLIC in hw/riscv/virt.c). */
-export const PLIC_BASE = 0x0c00_0000;
-export const PLIC_SIZE = 0x60_0000;
-/**
- * Interrupt sources including the non-existent source 0, as QEMU virt counts them; its device tree
- * says riscv,ndev = 95. A multiple of 32, so every bitmask word is fully used.
- */
-export const PLIC_SOURCES = 96;
+import { PLIC_SIZE, PLIC_SOURCES } from '../memory/machine-map.ts';
 
 /** 32-bit words in one bitmask over the sources. */
 const WORDS = PLIC_SOURCES / 32;

@@ -22,10 +22,6 @@
 
 import { Global, UART_TX_RING_BASE, UART_TX_RING_BYTES } from '../memory/layout.ts';
 
-/** Guest physical window of the ns16550a (QEMU virt). */
-export const UART_BASE = 0x1000_0000;
-export const UART_SIZE = 0x100;
-
 const THR_OFFSET = 0;
 const IER_OFFSET = 1;
 const IIR_OFFSET = 2;

@@ -1,59 +1,29 @@
 /**
  * @fileoverview The machine's device tree: the same nodes, compatibles, addresses and interrupt
- * wiring as QEMU 7.2's `-machine virt` (shared/guest/qemu-virt-smp4.dts), less what this machine does
+ * wiring as QEMU 7.2's `-machine virt` (test/fixtures/qemu-virt-smp4.dts), less what this machine does
  * not have (PCI, flash, fw-cfg, platform bus, PMU), so Linux and OpenSBI take it as they take QEMU's.
  */
 
-import { MAX_HARTS, RAM_BASE } from '../memory/layout.ts';
+import { MAX_HARTS } from '../memory/layout.ts';
+import {
+  CLINT_BASE, CLINT_SIZE, FINISHER_BASE, FINISHER_SIZE, FinisherCode, HART_ISA, PLIC_BASE, PLIC_SIZE, PLIC_SOURCES,
+  RAM_BASE, RTC_BASE, RTC_IRQ, RTC_SIZE, TIMEBASE_HZ, UART_BASE, UART_CLOCK_HZ, UART_IRQ, UART_SIZE, VIRTIO_IRQ_FIRST,
+  VIRTIO_SIZE, VIRTIO_SLOTS, virtioSlotBase,
+} from '../memory/machine-map.ts';
 import { FdtError, FdtWriter } from './writer.ts';
 
-/** The guest physical memory map (DESIGN.md "Machine"), as QEMU virt lays it out. */
-const TEST_BASE = 0x10_0000;
-const TEST_SIZE = 0x1000;
-const RTC_BASE = 0x10_1000;
-const RTC_SIZE = 0x1000;
-const CLINT_BASE = 0x200_0000;
-/** msip (4 bytes a hart) at +0, mtimecmp at +0x4000, mtime at +0xbff8: 64 KiB, as QEMU's. */
-const CLINT_SIZE = 0x1_0000;
-const PLIC_BASE = 0xc00_0000;
-/** QEMU virt's fixed window: priorities, pending, enables, then threshold/claim pages for 1024 contexts. */
-const PLIC_SIZE = 0x60_0000;
-const UART_BASE = 0x1000_0000;
-const UART_SIZE = 0x100;
-const VIRTIO_BASE = 0x1000_1000;
-const VIRTIO_STRIDE = 0x1000;
-const VIRTIO_SIZE = 0x1000;
-
-/** PLIC sources (DESIGN.md): virtio slot n on 1 + n, the UART on 10, the RTC on 11. */
-const VIRTIO_IRQ_FIRST = 1;
-const UART_IRQ = 10;
-const RTC_IRQ = 11;
-/** Virtio slots on IRQs 1..8, below the UART's 10: QEMU virt has this many too (VIRTIO_COUNT). */
-export const MAX_VIRTIO_SLOTS = 8;
 /**
  * riscv,ndev: the highest PLIC source ID the driver may use (Linux sizes its IRQ domain to ndev + 1
  * and programs sources 1..ndev; ID 0 means "none"). 95 is the last ID of a 96-source PLIC like QEMU
  * virt's; QEMU 7.2's own tree wrote the count, 0x60, one past it. The PLIC must accept IDs 1..95.
  */
-const PLIC_NDEV = 0x5f;
-
-/** The UART's input clock: 3.6864 MHz, the classic 16550 crystal and QEMU's value (0x384000). */
-const UART_CLOCK_HZ = 0x38_4000;
-/** sifive_test / syscon values (DESIGN.md, finisher): 0x5555 powers off with success, 0x7777 resets. */
-const FINISHER_PASS = 0x5555;
-const FINISHER_RESET = 0x7777;
+const PLIC_NDEV = PLIC_SOURCES - 1;
 
 /** Local interrupt numbers in mip, as the riscv,cpu-intc's one interrupt cell names them. */
 const IRQ_M_SOFT = 3;
 const IRQ_M_TIMER = 7;
 const IRQ_S_EXT = 9;
 const IRQ_M_EXT = 11;
-
-/** The ISA this machine implements (DESIGN.md "ISA"), for callers that do not narrow it. */
-export const DEFAULT_ISA = 'rv64imafdc_zicsr_zifencei_zihintpause_sstc';
-/** The CLINT's mtime rate (DESIGN.md): 10 MHz, as QEMU virt. */
-export const DEFAULT_TIMEBASE_HZ = 10_000_000;
-export const DEFAULT_VIRTIO_SLOTS = MAX_VIRTIO_SLOTS;
 
 export interface MachineDtOptions {
   /** Number of harts, 1..MAX_HARTS; hart N is cpu@N with reg N. */
@@ -64,9 +34,9 @@ export interface MachineDtOptions {
   bootargs?: string;
   /** Guest physical range of the initrd: /chosen linux,initrd-start and linux,initrd-end (end exclusive). */
   initrd?: { start: bigint; end: bigint };
-  /** riscv,isa string, e.g. 'rv64imafdc_zicsr_zifencei_zihintpause_sstc'. */
-  isa: string;
-  /** virtio-mmio slots described, 0..MAX_VIRTIO_SLOTS; 8 (all, like QEMU) when not given. */
+  /** riscv,isa string; the machine's own (machine-map.ts HART_ISA) when not given. */
+  isa?: string;
+  /** virtio-mmio slots described, 0..VIRTIO_SLOTS; 8 (all, like QEMU) when not given. */
   virtioSlots?: number;
   /** cpus/timebase-frequency; 10 MHz when not given. */
   timebaseHz?: number;
@@ -147,9 +117,9 @@ function validate(o: MachineDtOptions): string[] {
   const problems: string[] = [];
   if (!Number.isInteger(o.harts) || o.harts < 1 || o.harts > MAX_HARTS) problems.push(`harts ${o.harts}: must be 1..${MAX_HARTS}`);
   if (!Number.isSafeInteger(o.memoryBytes) || o.memoryBytes <= 0) problems.push(`memoryBytes ${o.memoryBytes}: must be a positive whole number`);
-  const slots = o.virtioSlots ?? DEFAULT_VIRTIO_SLOTS;
-  if (!Number.isInteger(slots) || slots < 0 || slots > MAX_VIRTIO_SLOTS) problems.push(`virtioSlots ${slots}: must be 0..${MAX_VIRTIO_SLOTS}`);
-  const hz = o.timebaseHz ?? DEFAULT_TIMEBASE_HZ;
+  const slots = o.virtioSlots ?? VIRTIO_SLOTS;
+  if (!Number.isInteger(slots) || slots < 0 || slots > VIRTIO_SLOTS) problems.push(`virtioSlots ${slots}: must be 0..${VIRTIO_SLOTS}`);
+  const hz = o.timebaseHz ?? TIMEBASE_HZ;
   if (!Number.isInteger(hz) || hz < 1 || hz > 0xffff_ffff) problems.push(`timebaseHz ${hz}: must fit one 32-bit cell`);
   if (o.initrd !== undefined && (o.initrd.start < 0n || o.initrd.end < o.initrd.start)) {
     problems.push(`initrd ${o.initrd.start}..${o.initrd.end}: end must not be below start`);
@@ -164,8 +134,9 @@ function validate(o: MachineDtOptions): string[] {
 export function buildMachineDtb(o: MachineDtOptions): Uint8Array {
   const problems = validate(o);
   if (problems.length > 0) throw new FdtError('bad-value', `machine device tree: ${problems.join('; ')}`);
-  const isa = splitIsa(o.isa);
-  const slots = o.virtioSlots ?? DEFAULT_VIRTIO_SLOTS;
+  const isaString = o.isa ?? HART_ISA;
+  const isa = splitIsa(isaString);
+  const slots = o.virtioSlots ?? VIRTIO_SLOTS;
 
   // Phandles, handed out before writing since the CLINT, the PLIC and the power nodes point back.
   let nextPhandle = 1;
@@ -202,7 +173,7 @@ export function buildMachineDtb(o: MachineDtOptions): Uint8Array {
   w.beginNode('cpus');
   w.propU32('#address-cells', 1);
   w.propU32('#size-cells', 0);
-  w.propU32('timebase-frequency', o.timebaseHz ?? DEFAULT_TIMEBASE_HZ);
+  w.propU32('timebase-frequency', o.timebaseHz ?? TIMEBASE_HZ);
   for (let h = 0; h < o.harts; h++) {
     w.beginNode(`cpu@${hex(h)}`);
     w.propU32('phandle', cpuPhandle[h]!);
@@ -210,7 +181,7 @@ export function buildMachineDtb(o: MachineDtOptions): Uint8Array {
     w.propU32('reg', h);
     w.propString('status', 'okay');
     w.propString('compatible', 'riscv');
-    w.propString('riscv,isa', o.isa);
+    w.propString('riscv,isa', isaString);
     w.propString('riscv,isa-base', isa.base);
     w.propStrings('riscv,isa-extensions', isa.extensions);
     // The MMU implements Sv39 and Sv48; the kernel still probes by writing satp.
@@ -241,9 +212,9 @@ export function buildMachineDtb(o: MachineDtOptions): Uint8Array {
   w.propString('compatible', 'simple-bus');
   w.propEmpty('ranges'); // soc addresses are guest physical addresses
 
-  w.beginNode(`test@${hex(TEST_BASE)}`);
+  w.beginNode(`test@${hex(FINISHER_BASE)}`);
   w.propU32('phandle', testPhandle);
-  w.propCells('reg', reg(TEST_BASE, TEST_SIZE));
+  w.propCells('reg', reg(FINISHER_BASE, FINISHER_SIZE));
   w.propStrings('compatible', ['sifive,test1', 'sifive,test0', 'syscon']);
   w.endNode();
 
@@ -283,7 +254,7 @@ export function buildMachineDtb(o: MachineDtOptions): Uint8Array {
 
   // Highest slot first, as QEMU lists them, so a guest meets the slots in the order it does on QEMU.
   for (let n = slots - 1; n >= 0; n--) {
-    const base = VIRTIO_BASE + n * VIRTIO_STRIDE;
+    const base = virtioSlotBase(n);
     w.beginNode(`virtio_mmio@${hex(base)}`);
     w.propU32('interrupts', VIRTIO_IRQ_FIRST + n);
     w.propU32('interrupt-parent', plicPhandle);
@@ -295,14 +266,14 @@ export function buildMachineDtb(o: MachineDtOptions): Uint8Array {
 
   // Power off and reset through the test device's register, as QEMU virt describes them.
   w.beginNode('poweroff');
-  w.propU32('value', FINISHER_PASS);
+  w.propU32('value', FinisherCode.Pass);
   w.propU32('offset', 0);
   w.propU32('regmap', testPhandle);
   w.propString('compatible', 'syscon-poweroff');
   w.endNode();
 
   w.beginNode('reboot');
-  w.propU32('value', FINISHER_RESET);
+  w.propU32('value', FinisherCode.Reset);
   w.propU32('offset', 0);
   w.propU32('regmap', testPhandle);
   w.propString('compatible', 'syscon-reboot');

@@ -14,12 +14,12 @@
  */
 
 import { Exit, Hart, type HartPlatform } from '../cpu/hart.ts';
-import { Global, RAM_BASE, RAM_OFFSET, createSharedMemory } from '../memory/layout.ts';
+import { Global, RAM_OFFSET, createSharedMemory } from '../memory/layout.ts';
 import { parseElf } from '../loader/elf.ts';
 import { Jit, type BlockCompiler, type JitStats } from './jit.ts';
 import { ExitKind } from './translator.ts';
+import { FINISHER_BASE, RAM_BASE } from '../memory/machine-map.ts';
 
-const FINISHER = 0x10_0000;
 const TWO32 = 4294967296;
 
 export interface LockstepResult {
@@ -52,7 +52,7 @@ class Side {
       tohostWritten: () => undefined,
       mmioRead: () => false,
       mmioWrite: (pa) => {
-        if (pa !== FINISHER) return false;
+        if (pa !== FINISHER_BASE) return false;
         this.finished = true;
         Atomics.store(words, Global.Stop, 1); // as the machine's finisher does: the run loop leaves
         return true;

@@ -24,9 +24,8 @@ import { compileBlocks, type CompileJob, type CompileResult } from './block-modu
 import { branchOffset, jalOffset, readBlock, type BlockCode } from './block.ts';
 import { buildRuntimeModule } from './runtime.ts';
 import type { CodePages } from './code-pages.ts';
-import {
-  JitArea, LOOKUP_ENTRIES, RAM_BASE, RAM_OFFSET, State, jitByteBase, lookupSlot, stateByteBase,
-} from '../memory/layout.ts';
+import { JitArea, LOOKUP_ENTRIES, RAM_OFFSET, State, jitByteBase, lookupSlot, stateByteBase } from '../memory/layout.ts';
+import { RAM_BASE } from '../memory/machine-map.ts';
 
 /**
  * Times a block start is reached (a taken branch or jump in the interpreter, or a miss in compiled

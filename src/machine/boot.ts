@@ -10,14 +10,13 @@
  *                   every hart in M-mode at the firmware's entry with a1 = the device tree.
  */
 
-import { RAM_BASE } from '../memory/layout.ts';
-import { HART_ISA } from '../cpu/isa.ts';
 import { buildMachineDtb } from '../fdt/machine-dt.ts';
 import { loadIntoRam, readKernelFile, type LoadedImage } from '../loader/image.ts';
 import { parseLinuxImage } from '../loader/linux-image.ts';
 import { isElf, parseElf, type ElfImage } from '../loader/elf.ts';
 import { LoaderError } from '../loader/errors.ts';
 import { ConfigError, type MachineConfig } from './config.ts';
+import { RAM_BASE, HART_ISA } from '../memory/machine-map.ts';
 
 /** S-mode kernels load here by default: where OpenSBI's fw_jump jumps on QEMU virt. */
 const KERNEL_OFFSET = 0x20_0000n;

@@ -9,10 +9,7 @@ import type { JitStats } from '../jit/jit.ts';
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import {
-  Control, Global, HsmState, RAM_BASE, RAM_OFFSET, State, StopReason, controlWordBase,
-  createSharedMemory, requestStop, stateByteBase,
-} from '../memory/layout.ts';
+import { Control, Global, HsmState, RAM_OFFSET, State, StopReason, controlWordBase, createSharedMemory, requestStop, stateByteBase } from '../memory/layout.ts';
 import { MachineClock } from '../vmm/clock.ts';
 import { MailboxServer } from '../vmm/mailbox.ts';
 import { CompilePool } from '../vmm/compile-pool.ts';
@@ -21,13 +18,13 @@ import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { MmioBus } from '../devices/bus.ts';
 import { Uart16550 } from '../devices/uart16550.ts';
-import { UART_BASE, UART_SIZE, UartShared } from '../devices/uart-shared.ts';
+import { UartShared } from '../devices/uart-shared.ts';
 import { TestFinisher } from '../devices/finisher.ts';
-import { PLIC_BASE, PLIC_SIZE, Plic } from '../devices/plic.ts';
-import { GoldfishRtc, RTC_BASE, RTC_IRQ, RTC_SIZE } from '../devices/goldfish-rtc.ts';
+import { Plic } from '../devices/plic.ts';
+import { GoldfishRtc } from '../devices/goldfish-rtc.ts';
 import { HartsControl } from '../vmm/harts-control.ts';
 import { GuestMemory } from '../devices/virtio/guest-memory.ts';
-import { VIRTIO_MMIO_WINDOW_BYTES, VirtioMmio, type VirtioDevice } from '../devices/virtio/mmio.ts';
+import { VirtioMmio, type VirtioDevice } from '../devices/virtio/mmio.ts';
 import { VirtioBlk, VirtioBlkError } from '../devices/virtio/blk.ts';
 import { VirtioRng } from '../devices/virtio/rng.ts';
 import { EmptyVirtioSlot } from '../devices/virtio/empty-slot.ts';
@@ -36,13 +33,11 @@ import { IrqBit } from '../cpu/trap-causes.ts';
 import { prepareBoot } from './boot.ts';
 import { SbiConsoleBackend } from '../vmm/sbi/console-backend.ts';
 import { ConfigError, DEFAULT_JIT, DEFAULT_PLE, type MachineConfig, validateConfig } from './config.ts';
+import {
+  FINISHER_BASE, FINISHER_SIZE, PLIC_BASE, PLIC_SIZE, RAM_BASE, RTC_BASE, RTC_IRQ, RTC_SIZE, UART_BASE, UART_IRQ, UART_SIZE,
+  VIRTIO_IRQ_FIRST, VIRTIO_SLOTS, VIRTIO_SIZE, virtioSlotBase,
+} from '../memory/machine-map.ts';
 
-/** QEMU virt's addresses for the devices this machine has. */
-const FINISHER_BASE = 0x10_0000;
-const FINISHER_SIZE = 0x1000;
-const UART_IRQ = 10;
-const VIRTIO_BASE = 0x1000_1000;
-const VIRTIO_SLOTS = 8;
 
 export interface MachineIo {
   /** Guest console output. */
@@ -144,7 +139,7 @@ export function startMachine(config: MachineConfig, io: MachineIo): MachineHandl
   bus.insert(UART_BASE, UART_SIZE, uart, 'uart');
   const rtc = new GoldfishRtc({ irq: plic.line(RTC_IRQ) });
   bus.insert(RTC_BASE, RTC_SIZE, rtc, 'rtc');
-  // virtio-mmio slot n at VIRTIO_BASE + n * 4 KiB on PLIC source 1 + n (QEMU virt): the drives first,
+  // virtio-mmio slot n at virtioSlotBase(n) on PLIC source VIRTIO_IRQ_FIRST + n: the drives first,
   // then an entropy source. Empty slots read as "no device" (device id 0), which Linux skips.
   const guestMemory = new GuestMemory(buffer, RAM_OFFSET, RAM_BASE, config.memoryBytes);
   // Device DMA into RAM may overwrite code the JIT translated (a program read from disk into pages
@@ -158,10 +153,10 @@ export function startMachine(config: MachineConfig, io: MachineIo): MachineHandl
     throw new ConfigError([`at most ${VIRTIO_SLOTS - 1} --drive options fit in the machine's virtio slots`]);
   }
   for (let slot = 0; slot < VIRTIO_SLOTS; slot++) {
-    const base = VIRTIO_BASE + slot * VIRTIO_MMIO_WINDOW_BYTES;
+    const base = virtioSlotBase(slot);
     const device = virtioDevices[slot] ?? new EmptyVirtioSlot();
-    bus.insert(base, VIRTIO_MMIO_WINDOW_BYTES,
-      new VirtioMmio(device, guestMemory, plic.line(1 + slot), { name: `virtio@0x${base.toString(16)}` }), `virtio${slot}`);
+    bus.insert(base, VIRTIO_SIZE,
+      new VirtioMmio(device, guestMemory, plic.line(VIRTIO_IRQ_FIRST + slot), { name: `virtio@0x${base.toString(16)}` }), `virtio${slot}`);
   }
   const console = new SbiConsoleBackend(ram, config.memoryBytes, io);
   const onInput = (chunk: Buffer | string): void => {

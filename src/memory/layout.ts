@@ -14,9 +14,6 @@
  *   0x0150_0000  guest RAM (guest physical RAM_BASE ..)
  */
 
-/** Guest physical address where RAM starts (QEMU virt). */
-export const RAM_BASE = 0x8000_0000;
-
 /** Most harts a machine may have; the header region is sized for this many. */
 export const MAX_HARTS = 64;
 

@@ -5,10 +5,8 @@
  */
 
 import { Global } from '../memory/layout.ts';
+import { TIMER_TICKS_PER_MS } from '../memory/machine-map.ts';
 
-/** The timebase of mtime (Hz), as QEMU's virt machine and the device tree say. */
-export const TIMEBASE_HZ = 10_000_000;
-const TICKS_PER_MS = TIMEBASE_HZ / 1000;
 
 function hostNowMs(): number {
   return performance.timeOrigin + performance.now();
@@ -28,6 +26,6 @@ export class MachineClock {
 
   /** mtime in ticks. */
   mtime(): number {
-    return Math.floor((hostNowMs() - this.epochView[Global.EpochF64]) * TICKS_PER_MS);
+    return Math.floor((hostNowMs() - this.epochView[Global.EpochF64]) * TIMER_TICKS_PER_MS);
   }
 }

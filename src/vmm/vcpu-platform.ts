@@ -5,11 +5,12 @@
  */
 
 import type { HartPlatform } from '../cpu/privileged.ts';
-import { CLINT_BASE, CLINT_SIZE, Clint } from '../devices/clint.ts';
-import { UART_BASE, UART_SIZE, UartShared } from '../devices/uart-shared.ts';
-import { MailboxKind, RAM_BASE, RAM_OFFSET, StopReason, requestStop } from '../memory/layout.ts';
+import { Clint } from '../devices/clint.ts';
+import { UartShared } from '../devices/uart-shared.ts';
+import { MailboxKind, RAM_OFFSET, StopReason, requestStop } from '../memory/layout.ts';
 import type { MachineClock } from './clock.ts';
 import { MailboxClient } from './mailbox.ts';
+import { RAM_BASE, UART_BASE, UART_SIZE, CLINT_BASE, CLINT_SIZE } from '../memory/machine-map.ts';
 
 const TWO32 = 4294967296;
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { GoldfishRtc, RTC_BASE, RTC_IRQ, RTC_SIZE } from '../../src/devices/goldfish-rtc.ts';
+import { GoldfishRtc } from '../../src/devices/goldfish-rtc.ts';
+import { RTC_BASE, RTC_IRQ, RTC_SIZE } from '../../src/memory/machine-map.ts';
 
 const TIME_LOW = 0x00, TIME_HIGH = 0x04, ALARM_LOW = 0x08, ALARM_HIGH = 0x0c;
 const IRQ_ENABLED = 0x10, CLEAR_ALARM = 0x14, ALARM_STATUS = 0x18, CLEAR_INTERRUPT = 0x1c;

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Plic, PLIC_BASE, PLIC_SIZE, PLIC_SOURCES } from '../../src/devices/plic.ts';
+import { Plic } from '../../src/devices/plic.ts';
+import { PLIC_BASE, PLIC_SIZE, PLIC_SOURCES } from '../../src/memory/machine-map.ts';
 
 const PRIORITY = 0x000000, PENDING = 0x001000, ENABLE = 0x002000, CONTEXT = 0x200000;
 const priorityOf = (source: number) => PRIORITY + 4 * source;

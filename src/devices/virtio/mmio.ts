@@ -13,8 +13,6 @@ export const VIRTIO_MMIO_MAGIC = 0x7472_6976;
 export const VIRTIO_MMIO_VERSION = 2;
 /** "QEMU": the vendor id QEMU's virt board reports, so guests see what they see there. */
 export const VIRTIO_MMIO_VENDOR_ID = 0x554d_4551;
-/** Bytes of one virtio-mmio window (QEMU virt slots are 0x1000 apart). */
-export const VIRTIO_MMIO_WINDOW_BYTES = 0x1000;
 /** QueueNumMax of every queue: 256 entries, plenty for a block device and QEMU's default. */
 export const VIRTIO_QUEUE_SIZE_MAX = 256;
 

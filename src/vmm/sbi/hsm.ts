@@ -4,9 +4,10 @@
  * return; non-retentive: resume at a given address).
  */
 
-import { HsmState, RAM_BASE } from '../../memory/layout.ts';
+import { HsmState } from '../../memory/layout.ts';
 import { SbiError, type SbiRet, fail, ok } from './constants.ts';
 import { SbiAction, type SbiContext, argNumber, argU64 } from './context.ts';
+import { RAM_BASE } from '../../memory/machine-map.ts';
 
 export interface HsmRet extends SbiRet {
   action?: SbiAction;

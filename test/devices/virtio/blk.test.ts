@@ -20,8 +20,9 @@ import {
   VirtioStatus as Status,
 } from '../../../src/devices/virtio/mmio.ts';
 import { DescFlag } from '../../../src/devices/virtio/queue.ts';
-import { RAM_BASE } from '../../../src/memory/layout.ts';
+
 import { makeGuestMemory, MockDriver, RecordingIrq, type BufferSpec, type InitOptions } from './mock-driver.ts';
+import { RAM_BASE } from '../../../src/memory/machine-map.ts';
 
 const SECTORS = 64;
 

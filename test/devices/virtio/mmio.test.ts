@@ -11,8 +11,9 @@ import {
 } from '../../../src/devices/virtio/mmio.ts';
 import { DescFlag, VIRTQ_AVAIL_F_NO_INTERRUPT, type DescriptorChain } from '../../../src/devices/virtio/queue.ts';
 import { GuestMemory, GuestMemoryError } from '../../../src/devices/virtio/guest-memory.ts';
-import { RAM_BASE, RAM_OFFSET } from '../../../src/memory/layout.ts';
+import { RAM_OFFSET } from '../../../src/memory/layout.ts';
 import { makeGuestMemory, MockDriver, RecordingIrq } from './mock-driver.ts';
+import { RAM_BASE } from '../../../src/memory/machine-map.ts';
 
 const DEVICE_BIT_0 = 1n << 0n;
 const DEVICE_BIT_3 = 1n << 3n;

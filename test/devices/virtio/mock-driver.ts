@@ -12,7 +12,8 @@ import {
   type VirtioMmio,
 } from '../../../src/devices/virtio/mmio.ts';
 import { DescFlag, DESC_BYTES, USED_ELEM_BYTES } from '../../../src/devices/virtio/queue.ts';
-import { RAM_BASE, RAM_OFFSET } from '../../../src/memory/layout.ts';
+import { RAM_OFFSET } from '../../../src/memory/layout.ts';
+import { RAM_BASE } from '../../../src/memory/machine-map.ts';
 
 /** Guest RAM of the tests: small, at the machine's real base and buffer offset. */
 export const TEST_RAM_BYTES = 2 << 20;
