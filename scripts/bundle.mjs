@@ -16,7 +16,7 @@ export const BUNDLE_DIR = path.join(ROOT, 'build', 'dist');
 // command's start. piscina stays a package of its own: it starts its workers from its own files.
 const UNBUNDLED = ['piscina'];
 const ENTRIES = {
-  cli: 'src/cli/main.ts', vcpu: 'src/vmm/vcpu.ts', 'batch-job': 'src/cli/batch-job.ts', 'jit-compile': 'src/jit/block-module.ts',
+  cli: 'src/cli/main.ts', vcpu: 'src/vcpu/vcpu.ts', 'batch-job': 'src/cli/batch-job.ts', 'jit-compile': 'src/jit/block-module.ts',
 };
 
 function newestSource(dir) {

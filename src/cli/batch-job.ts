@@ -4,8 +4,9 @@
  */
 
 import { runMachine } from '../machine/machine.ts';
-import { parseBios } from './main.ts';
+
 import { StopReason } from '../memory/layout.ts';
+import { parseBios } from '../machine/config.ts';
 
 export interface BatchJob {
   file: string;

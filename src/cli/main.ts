@@ -8,7 +8,7 @@ import yargs, { type Argv } from 'yargs';
 import { startMachine, type MachineHandle } from '../machine/machine.ts';
 import { HostConsole } from './host-console.ts';
 import { parseDriveSpec, type DriveSpec } from '../machine/drive-spec.ts';
-import { ConfigError, DEFAULT_JIT, DEFAULT_PLE, type BiosChoice, type MachineConfig } from '../machine/config.ts';
+import { ConfigError, DEFAULT_JIT, DEFAULT_PLE, parseBios, type MachineConfig } from '../machine/config.ts';
 import { parseMemorySize } from '../memory/size.ts';
 import { LoaderError } from '../loader/errors.ts';
 import { MAX_HARTS, StopReason } from '../memory/layout.ts';
@@ -58,12 +58,6 @@ const runOptions = {
   'ple-spins': { type: 'number', default: DEFAULT_PLE.spins, describe: 'Iterations of a tight spin loop before a vCPU yields' },
   'ple-sleep-us': { type: 'number', default: DEFAULT_PLE.sleepMicros, describe: 'How long a yielding vCPU sleeps (microseconds) unless woken' },
 } as const;
-
-export function parseBios(text: string): BiosChoice {
-  if (text === 'builtin') return { kind: 'builtin' };
-  if (text === 'none') return { kind: 'none' };
-  return { kind: 'file', path: text };
-}
 
 function memoryOf(text: string): number {
   try {

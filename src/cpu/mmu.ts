@@ -14,7 +14,7 @@
  */
 
 import { JitArea, RAM_OFFSET, jitByteBase } from '../memory/layout.ts';
-import { INVALID_TLB_TAG, type CodePages } from '../jit/code-pages.ts';
+import { INVALID_TLB_TAG, type CodePages } from '../memory/code-pages.ts';
 import { Access, accessFaultCause, pageFaultCause } from './trap-causes.ts';
 import { Mstatus } from './csr-numbers.ts';
 import { RAM_BASE } from '../memory/machine-map.ts';

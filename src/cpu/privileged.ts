@@ -7,11 +7,12 @@
 import { Control, State, controlWordBase, stateByteBase } from '../memory/layout.ts';
 import { CsrNum, Mstatus, Slot } from './csr-numbers.ts';
 import { Mmu, SatpMode, TLB_MASK, contextTag } from './mmu.ts';
-import { CodePages } from '../jit/code-pages.ts';
-import { Access, Cause, IRQ_PRIORITY, IrqBit, accessFaultCause } from './trap-causes.ts';
+import { CodePages } from '../memory/code-pages.ts';
+import { Access, Cause, IRQ_PRIORITY, accessFaultCause } from './trap-causes.ts';
 import { out, scratchF64, scratchI32, splitNumber, toBigSigned, fromBig } from './int64.ts';
 import { Fpu, type FpHost } from './fpu.ts';
 import { MISA_EXTENSIONS, MISA_MXL_HI, TIMER_TICKS_PER_MS } from '../memory/machine-map.ts';
+import { IrqBit } from '../memory/irq-bits.ts';
 
 /** What a hart needs from the machine around it. Implemented by the vCPU worker; fakes in tests. */
 export interface HartPlatform {

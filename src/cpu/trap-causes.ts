@@ -1,6 +1,6 @@
 /**
- * @fileoverview Exception and interrupt cause codes (privileged spec, mcause/scause table) and the
- * mip/mie bit positions. Interrupt causes are the bit numbers of mip.
+ * @fileoverview Exception and interrupt cause codes (privileged spec, mcause/scause table). Interrupt
+ * causes are the bit numbers of mip (memory/irq-bits.ts).
  */
 
 export const enum Cause {
@@ -27,15 +27,6 @@ export const enum Irq {
   MTI = 7,
   SEI = 9,
   MEI = 11,
-}
-
-export const enum IrqBit {
-  SSIP = 1 << 1,
-  MSIP = 1 << 3,
-  STIP = 1 << 5,
-  MTIP = 1 << 7,
-  SEIP = 1 << 9,
-  MEIP = 1 << 11,
 }
 
 /** Interrupts in the order the privileged spec gives them priority when several are pending. */

@@ -5,9 +5,10 @@
  */
 
 import { Control, controlWordBase } from '../memory/layout.ts';
-import { IrqBit } from '../cpu/trap-causes.ts';
-import type { MachineClock } from '../vmm/clock.ts';
-import { HartsControl } from '../vmm/harts-control.ts';
+
+import type { MachineClock } from '../memory/clock.ts';
+import { HartsControl } from '../memory/harts-control.ts';
+import { IrqBit } from '../memory/irq-bits.ts';
 
 const MSIP = 0x0000;
 const MTIMECMP = 0x4000;

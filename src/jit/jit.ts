@@ -23,7 +23,7 @@ import { ExitKind, Fn } from './translator.ts';
 import { compileBlocks, type CompileJob, type CompileResult } from './block-module.ts';
 import { branchOffset, jalOffset, readBlock, type BlockCode } from './block.ts';
 import { buildRuntimeModule } from './runtime.ts';
-import type { CodePages } from './code-pages.ts';
+import type { CodePages } from '../memory/code-pages.ts';
 import { JitArea, LOOKUP_ENTRIES, RAM_OFFSET, State, jitByteBase, lookupSlot, stateByteBase } from '../memory/layout.ts';
 import { RAM_BASE } from '../memory/machine-map.ts';
 

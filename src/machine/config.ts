@@ -5,8 +5,18 @@
 
 import { MAX_HARTS } from '../memory/layout.ts';
 import type { DriveSpec } from './drive-spec.ts';
+import type { PleConfig } from '../vcpu/pause-loop.ts';
+
+export type { PleConfig };
 
 export type BiosChoice = { kind: 'builtin' } | { kind: 'none' } | { kind: 'file'; path: string };
+
+/** --bios as a user writes it: `builtin`, `none`, or the path of an M-mode firmware file. */
+export function parseBios(text: string): BiosChoice {
+  if (text === 'builtin') return { kind: 'builtin' };
+  if (text === 'none') return { kind: 'none' };
+  return { kind: 'file', path: text };
+}
 
 export interface MachineConfig {
   /** The guest program: an ELF or a raw binary. */
@@ -32,16 +42,6 @@ export interface MachineConfig {
 }
 
 export const DEFAULT_JIT = true;
-
-/**
- * Pause-loop exiting: a vCPU that executes PAUSE, or spins `spins` times round a tight loop on
- * unchanged values, gives its host CPU away for `sleepMicros` (or until an event for it arrives).
- */
-export interface PleConfig {
-  enabled: boolean;
-  spins: number;
-  sleepMicros: number;
-}
 
 export const DEFAULT_PLE: PleConfig = { enabled: true, spins: 1000, sleepMicros: 100 };
 

@@ -4,16 +4,16 @@
  * for the machine to stop and reports why. The same function serves the CLI and embedding programs.
  */
 
-import { CodePages } from '../jit/code-pages.ts';
+import { CodePages } from '../memory/code-pages.ts';
 import type { JitStats } from '../jit/jit.ts';
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Control, Global, HsmState, RAM_OFFSET, State, StopReason, controlWordBase, createSharedMemory, requestStop, stateByteBase } from '../memory/layout.ts';
-import { MachineClock } from '../vmm/clock.ts';
-import { MailboxServer } from '../vmm/mailbox.ts';
+import { MachineClock } from '../memory/clock.ts';
+import { MailboxServer } from '../vmm/mailbox-server.ts';
 import { CompilePool } from '../vmm/compile-pool.ts';
-import type { VcpuControl, VcpuInit, VcpuMessage } from '../vmm/vcpu.ts';
+import type { VcpuControl, VcpuInit, VcpuMessage } from '../vcpu/vcpu.ts';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { MmioBus } from '../devices/bus.ts';
@@ -22,22 +22,22 @@ import { UartShared } from '../devices/uart-shared.ts';
 import { TestFinisher } from '../devices/finisher.ts';
 import { Plic } from '../devices/plic.ts';
 import { GoldfishRtc } from '../devices/goldfish-rtc.ts';
-import { HartsControl } from '../vmm/harts-control.ts';
+import { HartsControl } from '../memory/harts-control.ts';
 import { GuestMemory } from '../devices/virtio/guest-memory.ts';
 import { VirtioMmio, type VirtioDevice } from '../devices/virtio/mmio.ts';
 import { VirtioBlk, VirtioBlkError } from '../devices/virtio/blk.ts';
 import { VirtioRng } from '../devices/virtio/rng.ts';
 import { EmptyVirtioSlot } from '../devices/virtio/empty-slot.ts';
 import type { DriveSpec } from './drive-spec.ts';
-import { IrqBit } from '../cpu/trap-causes.ts';
+
 import { prepareBoot } from './boot.ts';
-import { SbiConsoleBackend } from '../vmm/sbi/console-backend.ts';
+import { SbiConsoleBackend } from '../vmm/console-backend.ts';
 import { ConfigError, DEFAULT_JIT, DEFAULT_PLE, type MachineConfig, validateConfig } from './config.ts';
 import {
   FINISHER_BASE, FINISHER_SIZE, PLIC_BASE, PLIC_SIZE, RAM_BASE, RTC_BASE, RTC_IRQ, RTC_SIZE, UART_BASE, UART_IRQ, UART_SIZE,
   VIRTIO_IRQ_FIRST, VIRTIO_SLOTS, VIRTIO_SIZE, virtioSlotBase,
 } from '../memory/machine-map.ts';
-
+import { IrqBit } from '../memory/irq-bits.ts';
 
 export interface MachineIo {
   /** Guest console output. */

@@ -152,7 +152,7 @@ export const enum Control {
   /** mtimecmp lo/hi (CLINT), readable by every hart. */
   MtimecmpLo = 4,
   MtimecmpHi = 5,
-  /** MMIO exit mailbox: Mailbox state word, then the request and the reply. */
+  /** MMIO exit mailbox (mailbox.ts): its MailboxState word, then the request and the reply. */
   MboxState = 8,
   MboxAddrLo = 9,
   MboxAddrHi = 10,
@@ -207,19 +207,6 @@ export function lookupSlot(pcLo: number): number {
   return ((pcLo >>> 1) ^ (pcLo >>> 14)) & (LOOKUP_ENTRIES - 1);
 }
 
-export const enum MailboxKind {
-  /** A device register access at MboxAddr. */
-  Mmio = 0,
-  /** SBI console: write MboxSize bytes of guest RAM at MboxAddr to the console. */
-  ConsoleWrite = 1,
-  /** SBI console: read up to MboxSize bytes of input into guest RAM at MboxAddr; reply = count. */
-  ConsoleRead = 2,
-  /** One byte (in MboxAddr) to the console: SBI putchar and HTIF console output. */
-  ConsolePutByte = 3,
-  /** One byte of console input; reply = the byte or -1. */
-  ConsoleGetByte = 4,
-}
-
 /** SBI HSM hart states (SBI spec, Hart State Management extension). */
 export const enum HsmState {
   Started = 0,
@@ -229,14 +216,6 @@ export const enum HsmState {
   Suspended = 4,
   SuspendPending = 5,
   ResumePending = 6,
-}
-
-export const enum MailboxState {
-  Idle = 0,
-  /** The hart has posted a request and waits on MboxState. */
-  Request = 1,
-  /** The VMM has written the reply. */
-  Reply = 2,
 }
 
 export const enum RunState {

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runLockstep, runToEnd } from '../../src/jit/differential.ts';
+import { runLockstep, runToEnd } from './differential.ts';
 import { compileBlocks, type CompileJob, type CompileResult } from '../../src/jit/block-module.ts';
 import type { BlockCompiler } from '../../src/jit/jit.ts';
 import { buildRandomProgram } from './random-program.ts';

@@ -7,9 +7,10 @@
 import type { HartPlatform } from '../cpu/privileged.ts';
 import { Clint } from '../devices/clint.ts';
 import { UartShared } from '../devices/uart-shared.ts';
-import { MailboxKind, RAM_OFFSET, StopReason, requestStop } from '../memory/layout.ts';
-import type { MachineClock } from './clock.ts';
-import { MailboxClient } from './mailbox.ts';
+import { RAM_OFFSET, StopReason, requestStop } from '../memory/layout.ts';
+import { MailboxKind } from '../memory/mailbox.ts';
+import type { MachineClock } from '../memory/clock.ts';
+import { MailboxClient } from './mailbox-client.ts';
 import { RAM_BASE, UART_BASE, UART_SIZE, CLINT_BASE, CLINT_SIZE } from '../memory/machine-map.ts';
 
 const TWO32 = 4294967296;

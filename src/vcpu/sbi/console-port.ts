@@ -4,8 +4,8 @@
  * in one order.
  */
 
-import { MailboxKind } from '../../memory/layout.ts';
-import type { MailboxClient } from '../mailbox.ts';
+import { MailboxKind } from '../../memory/mailbox.ts';
+import type { MailboxClient } from '../mailbox-client.ts';
 import type { SbiConsole } from './context.ts';
 
 export class MailboxConsole implements SbiConsole {

@@ -4,7 +4,7 @@
  */
 
 import type { Privileged } from '../../cpu/privileged.ts';
-import type { HartsControl } from '../harts-control.ts';
+import type { HartsControl } from '../../memory/harts-control.ts';
 
 export interface SbiConsole {
   /** Writes length bytes of guest RAM at physical pa; returns the count, or -1 if the range is not RAM. */

@@ -13,12 +13,12 @@
  * state and RAM are compared.
  */
 
-import { Exit, Hart, type HartPlatform } from '../cpu/hart.ts';
-import { Global, RAM_OFFSET, createSharedMemory } from '../memory/layout.ts';
-import { parseElf } from '../loader/elf.ts';
-import { Jit, type BlockCompiler, type JitStats } from './jit.ts';
-import { ExitKind } from './translator.ts';
-import { FINISHER_BASE, RAM_BASE } from '../memory/machine-map.ts';
+import { Exit, Hart, type HartPlatform } from '../../src/cpu/hart.ts';
+import { Global, RAM_OFFSET, createSharedMemory } from '../../src/memory/layout.ts';
+import { parseElf } from '../../src/loader/elf.ts';
+import { Jit, type BlockCompiler, type JitStats } from '../../src/jit/jit.ts';
+import { ExitKind } from '../../src/jit/translator.ts';
+import { FINISHER_BASE, RAM_BASE } from '../../src/memory/machine-map.ts';
 
 const TWO32 = 4294967296;
 

@@ -3,8 +3,8 @@
  * output): bytes from guest RAM to the host console, and host input queued for the guest's reads.
  */
 
-import { MailboxKind } from '../../memory/layout.ts';
-import { RAM_BASE } from '../../memory/machine-map.ts';
+import { MailboxKind } from '../memory/mailbox.ts';
+import { RAM_BASE } from '../memory/machine-map.ts';
 
 /** Where console output goes. */
 export interface ConsoleOutput {

@@ -3,9 +3,9 @@
  * (SSIP) on every hart in the mask and wakes them.
  */
 
-import { IrqBit } from '../../cpu/trap-causes.ts';
 import { SbiError, type SbiRet, fail, ok } from './constants.ts';
 import { type SbiContext, argU64, maskedHarts } from './context.ts';
+import { IrqBit } from '../../memory/irq-bits.ts';
 
 export function handleIpi(ctx: SbiContext, fid: number): SbiRet {
   if (fid !== 0) return fail(SbiError.NotSupported);

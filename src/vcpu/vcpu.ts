@@ -13,15 +13,15 @@ import { Jit, type JitStats } from '../jit/jit.ts';
 import {
   Control, Global, HsmState, RunState, StopReason, controlWordBase, requestStop,
 } from '../memory/layout.ts';
-import { MachineClock } from './clock.ts';
-import { VcpuPlatform } from './vcpu-platform.ts';
-import { HartsControl } from './harts-control.ts';
+import { MachineClock } from '../memory/clock.ts';
+import { VcpuPlatform } from './platform.ts';
+import { HartsControl } from '../memory/harts-control.ts';
 import { HaltPoller } from './halt-poll.ts';
 import { compilerOn } from './compile-client.ts';
 import { SbiFirmware } from './sbi/firmware.ts';
 import { MailboxConsole } from './sbi/console-port.ts';
 import type { SbiContext } from './sbi/context.ts';
-import type { PleConfig } from '../machine/config.ts';
+import { type PleConfig } from './pause-loop.ts';
 
 export interface VcpuInit {
   memory: WebAssembly.Memory;

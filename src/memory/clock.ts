@@ -4,8 +4,8 @@
  * mtime never needs a round trip to the main thread.
  */
 
-import { Global } from '../memory/layout.ts';
-import { TIMER_TICKS_PER_MS } from '../memory/machine-map.ts';
+import { Global } from './layout.ts';
+import { TIMER_TICKS_PER_MS } from './machine-map.ts';
 
 
 function hostNowMs(): number {

@@ -5,7 +5,7 @@
  * functions work from any thread, so the VMM and a vCPU serving an SBI call route the same way.
  */
 
-import { Control, HsmState, controlWordBase } from '../memory/layout.ts';
+import { Control, HsmState, controlWordBase } from './layout.ts';
 
 export class HartsControl {
   constructor(private readonly mem: Int32Array, readonly harts: number) {}

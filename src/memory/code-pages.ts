@@ -25,8 +25,8 @@
  * another hart is concurrently writing.
  */
 
-import { CODE_PAGES_BASE, Control, Global, JitArea, RAM_OFFSET, controlWordBase, jitByteBase } from '../memory/layout.ts';
-import { RAM_BASE } from '../memory/machine-map.ts';
+import { CODE_PAGES_BASE, Control, Global, JitArea, RAM_OFFSET, controlWordBase, jitByteBase } from './layout.ts';
+import { RAM_BASE } from './machine-map.ts';
 
 const PAGE = 4096;
 const CHUNK_SHIFT = 7; // 128-byte chunks: 32 of them per page, one bit each
