@@ -7,7 +7,7 @@
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import type { CliIo } from './main.ts';
+import type { CliIo } from './cli-io.ts';
 import type { BatchJob, BatchJobResult } from './batch-job.ts';
 
 export interface BatchOptions {

@@ -13,13 +13,10 @@ import { parseMemorySize } from '../memory/size.ts';
 import { LoaderError } from '../loader/errors.ts';
 import { MAX_HARTS, StopReason } from '../memory/layout.ts';
 import { runBatch } from './batch.ts';
-import { runDtbCommand } from './dtb.ts';
+import type { CliIo } from './cli-io.ts';
 
-export interface CliIo {
-  stdout(text: string | Uint8Array): void;
-  stderr(text: string): void;
-  stdin?: NodeJS.ReadStream;
-}
+export type { CliIo };
+import { runDtbCommand } from './dtb.ts';
 
 export const EXIT_USAGE = 2;
 export const EXIT_TIMEOUT = 124;

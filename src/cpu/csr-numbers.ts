@@ -29,6 +29,13 @@ export const enum Slot {
   Pmpaddr0 = 40,
 }
 
+/** menvcfg.STCE (bit 63, in the high word): Sstc's stimecmp is enabled. */
+export const STCE_HI = 0x8000_0000 | 0;
+/** Exceptions that may be delegated: all but ecall from M (11) and the reserved causes. */
+export const MEDELEG_WRITABLE = 0xb3ff;
+/** Only the supervisor interrupts (SSIP, STIP, SEIP) can be delegated to S-mode. */
+export const MIDELEG_WRITABLE = (1 << 1) | (1 << 5) | (1 << 9);
+
 /** mstatus bit positions in the low word (all the fields this machine keeps are below bit 32). */
 export const enum Mstatus {
   SIE = 1 << 1,

@@ -10,23 +10,14 @@
  *
  * The TLBs live in the hart's JIT area of the shared memory (layout.ts JitArea), where compiled wasm
  * code checks them inline. No store TLB entry ever points at a page holding translated code (see
- * jit/code-pages.ts), so that stores there take the slow path, which notices the write.
+ * memory/code-pages.ts), so that stores there take the slow path, which notices the write.
  */
 
-import { JitArea, RAM_OFFSET, jitByteBase } from '../memory/layout.ts';
-import { INVALID_TLB_TAG, type CodePages } from '../memory/code-pages.ts';
+import { INVALID_TLB_TAG, JitArea, RAM_OFFSET, TLB_ENTRIES, TLB_MASK, jitByteBase } from '../memory/layout.ts';
+import type { CodePages } from '../memory/code-pages.ts';
 import { Access, accessFaultCause, pageFaultCause } from './trap-causes.ts';
 import { Mstatus } from './csr-numbers.ts';
 import { RAM_BASE } from '../memory/machine-map.ts';
-
-export const TLB_SIZE = 1024;
-export const TLB_MASK = TLB_SIZE - 1;
-/**
- * A tag no access can match: real tags have their low 12 bits clear, and compiled code compares the
- * tag with the address masked to its page plus its misaligned low bits (at most 7), so bit 11 is
- * never set in what it compares.
- */
-const INVALID_TAG = INVALID_TLB_TAG;
 
 const TWO32 = 4294967296;
 const PAGE = 4096;
@@ -66,13 +57,13 @@ export class Tlb {
   readonly host: Int32Array;
 
   constructor(buffer: ArrayBufferLike, tagsOffset: number, hostOffset: number) {
-    this.tags = new Int32Array(buffer, tagsOffset, TLB_SIZE * 2);
-    this.host = new Int32Array(buffer, hostOffset, TLB_SIZE);
+    this.tags = new Int32Array(buffer, tagsOffset, TLB_ENTRIES * 2);
+    this.host = new Int32Array(buffer, hostOffset, TLB_ENTRIES);
     this.flush();
   }
 
   flush(): void {
-    for (let i = 0; i < TLB_SIZE; i++) this.tags[2 * i] = INVALID_TAG;
+    for (let i = 0; i < TLB_ENTRIES; i++) this.tags[2 * i] = INVALID_TLB_TAG;
   }
 }
 
@@ -124,9 +115,9 @@ export class Mmu {
     const page = Math.floor(((hi & 0xffff) * TWO32 + (lo >>> 0)) / PAGE);
     if (page >= this.superpagesLow && page < this.superpagesHigh) { this.flush(); return; }
     const i = 2 * ((lo >>> 12) & TLB_MASK);
-    this.tlbs[0].tags[i] = INVALID_TAG;
-    this.tlbs[1].tags[i] = INVALID_TAG;
-    this.tlbs[2].tags[i] = INVALID_TAG;
+    this.tlbs[0].tags[i] = INVALID_TLB_TAG;
+    this.tlbs[1].tags[i] = INVALID_TLB_TAG;
+    this.tlbs[2].tags[i] = INVALID_TLB_TAG;
   }
 
   setSatp(lo: number, hi: number): void {
@@ -228,7 +219,7 @@ export class Mmu {
     } else {
       Atomics.store(tlb.tags, 2 * i, lo & ~0xfff);
       // A translator may have marked the page meanwhile, missing this entry in its sweep: recheck.
-      if (this.codePages.hasCode(pagePa)) Atomics.store(tlb.tags, 2 * i, INVALID_TAG);
+      if (this.codePages.hasCode(pagePa)) Atomics.store(tlb.tags, 2 * i, INVALID_TLB_TAG);
     }
   }
 }

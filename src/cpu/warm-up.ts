@@ -15,6 +15,7 @@
 
 import { readFileSync } from 'node:fs';
 import { Hart, type HartPlatform } from './hart.ts';
+import { resetHart } from './reset.ts';
 import { Global, RAM_OFFSET, createSharedMemory } from '../memory/layout.ts';
 import { CLINT_BASE, CLINT_SIZE, FINISHER_BASE, FinisherCode, RAM_BASE, UART_BASE, UART_SIZE } from '../memory/machine-map.ts';
 
@@ -101,7 +102,7 @@ export function warmUpInterpreter(): WarmUpReport {
     Atomics.store(words, Global.Stop, 0);
     passed = false;
     const hart = new Hart(memory, 0, SCRATCH_RAM_BYTES, platform);
-    hart.reset(program.entry, 3, 0);
+    resetHart(hart, program.entry, 3, 0);
     while (Atomics.load(words, Global.Stop) === 0 && hart.instret < MAX_INSTRUCTIONS) hart.run(4096);
     report.programs.push({ name: program.name, passed, instructions: hart.instret });
   }

@@ -2,7 +2,7 @@
  * @fileoverview One hart's JIT: hotness counting, translation in batches, the translation cache with
  * its function table and lookup table, invalidation, and entering compiled code.
  *
- * Flow: the hart's run loop (Hart.runJit) enters compiled code at its pc (enter()). The wasm
+ * Flow: the run loop (run-loop.ts) enters compiled code at its pc (enter()). The wasm
  * dispatcher runs block after block until the budget is spent, a block exits, or a pc has no block
  * (a miss). On a miss the run loop calls miss(): a block already translated for that pc (same fetch
  * context, same physical page, current code generation) is put back in the lookup table; otherwise
@@ -19,12 +19,17 @@
  * when its code buffer fills), and translation starts again from what is hot now.
  */
 
-import { ExitKind, Fn } from './translator.ts';
+import { Fn } from './translator.ts';
 import { compileBlocks, type CompileJob, type CompileResult } from './block-module.ts';
 import { branchOffset, jalOffset, readBlock, type BlockCode } from './block.ts';
 import { buildRuntimeModule } from './runtime.ts';
-import type { CodePages } from '../memory/code-pages.ts';
-import { JitArea, LOOKUP_ENTRIES, RAM_OFFSET, State, jitByteBase, lookupSlot, stateByteBase } from '../memory/layout.ts';
+import { atomic } from '../cpu/atomics.ts';
+import { Exit } from '../cpu/exit.ts';
+import type { Hart } from '../cpu/hart.ts';
+import { TARGET_PROFILE_ENTRIES, targetSlot, type TargetProfile } from '../cpu/target-profile.ts';
+import {
+  JitArea, LOOKUP_ENTRIES, RAM_OFFSET, STATE_BYTES, State, jitByteBase, lookupSlot, stateByteBase,
+} from '../memory/layout.ts';
 import { RAM_BASE } from '../memory/machine-map.ts';
 
 /**
@@ -54,8 +59,6 @@ const STRAIGHT_LINE_THRESHOLD = 16000;
 const enum Queued { Now, Later, Never }
 /** Time between two looks for finished modules (ms): each look is a call into the engine. */
 const POLL_INTERVAL_MS = 0.1;
-/** Hotness counters: a hashed table, so collisions only make code hot a little sooner. */
-const HOT_ENTRIES = 16384;
 /**
  * Queued blocks are compiled together once this many wait, or the oldest has waited BATCH_WAIT_MS:
  * a module costs about 100 µs on this host however small, a function in it only a few more.
@@ -71,37 +74,8 @@ function loopsToStart(code: BlockCode): boolean {
   return op === 0x6f && last.pc + jalOffset(last.inst) === code.start;
 }
 
-/** The hotness counter of a pc (a signed 64-bit value held in a number). */
-export function hotIndex(pc: number): number {
-  return ((pc >>> 1) ^ (pc >>> 15)) & (HOT_ENTRIES - 1);
-}
-
 /** Function table slots: the translation cache's size bound, in blocks. */
 export const TABLE_SIZE = 16384;
-
-/** What the JIT needs from its hart: the interpreter's slow paths and fetch translation. */
-export interface JitHost {
-  readonly id: number;
-  readonly memory: WebAssembly.Memory;
-  readonly u16: Uint16Array;
-  readonly codePages: CodePages;
-  loadSlow(lo: number, hi: number, f3: number): boolean;
-  storeSlow(lo: number, hi: number, f3: number, vlo: number, vhi: number): boolean;
-  /** LR/SC/AMO on the registers in the state block (the interpreter's implementation). */
-  atomic(inst: number): boolean;
-  /** An F/D instruction on the FPU: 1 done, 0 trapped (a memory fault), 2 for the interpreter to raise. */
-  executeFp(inst: number): number;
-  /** Set by a slow store that reached a device: the block should end. Cleared by the reader. */
-  endBlock: boolean;
-  /** The slow-load result (lo, hi). */
-  readonly loadResult: Int32Array;
-  /** Guest physical address of the instruction at virtual pc in the current fetch context, or -1. */
-  fetchPhysical(pc: number): number;
-  readonly fetchTag: number;
-  readonly dataTag: number;
-  /** The compressed-instruction expansion table. */
-  readonly expand: Int32Array;
-}
 
 /** Where a hart sends batches to compile and collects the modules (vmm/compile-pool.ts). */
 export interface BlockCompiler {
@@ -143,8 +117,8 @@ export interface JitStats {
 
 export class Jit {
   readonly stats: JitStats = { blocks: 0, modules: 0, compileMs: 0, offThreadMs: 0, instret: 0, invalidated: 0, flushes: 0 };
-  /** Why the last enter() returned: ExitKind.None is a miss or a spent budget. */
-  exitKind = ExitKind.None;
+  /** Why the last enter() returned: Exit.None is a miss or a spent budget. */
+  exitKind = Exit.None;
 
   private readonly table = new WebAssembly.Table({ element: 'anyfunc', initial: TABLE_SIZE });
   /** What compiled code calls: the interpreter's slow paths and the M helpers (runtime.ts fills it). */
@@ -161,10 +135,12 @@ export class Jit {
   /** Blocks by pc (several when the same pc was translated in other contexts or from other pages). */
   private readonly blocks = new Map<number, CompiledBlock[]>();
   private readonly freeSlots: number[] = [];
-  /** Hotness counters by hotIndex(pc), counted by the interpreter and by misses. */
-  readonly hot = new Int32Array(HOT_ENTRIES);
+  /** Hotness counters by targetSlot(pc), counted by the interpreter and by misses. */
+  readonly hot = new Int32Array(TARGET_PROFILE_ENTRIES);
+  /** What the interpreter counts block starts in while the JIT runs it (Hart.profile). */
+  readonly profile: TargetProfile = { counts: this.hot, threshold: HOT_THRESHOLD };
   /** 1 where a straight-line block was sent back to count to STRAIGHT_LINE_THRESHOLD (queue()). */
-  private readonly deferred = new Uint8Array(HOT_ENTRIES);
+  private readonly deferred = new Uint8Array(TARGET_PROFILE_ENTRIES);
   private pending: PendingBlock[] = [];
   private firstQueuedAt = 0;
   /** Batches at the compile pool, by job id. */
@@ -174,11 +150,11 @@ export class Jit {
   private dataTagSet = NaN;
   private fetchTagSet = NaN;
 
-  constructor(private readonly host: JitHost, private readonly options: JitOptions) {
+  constructor(private readonly host: Hart, private readonly options: JitOptions) {
     this.stateBase = stateByteBase(host.id);
     this.jitArea = jitByteBase(host.id);
     const buffer = host.memory.buffer;
-    this.state = new Int32Array(buffer, this.stateBase, 1024);
+    this.state = new Int32Array(buffer, this.stateBase, STATE_BYTES / 4);
     this.lookup = new Int32Array(buffer, this.jitArea + JitArea.Lookup, LOOKUP_ENTRIES * 4);
     for (let i = TABLE_SIZE - 1; i >= 0; i--) this.freeSlots.push(i);
     for (let i = 0; i < LOOKUP_ENTRIES; i++) this.lookup[4 * i] = 1; // an odd key matches no pc
@@ -190,7 +166,7 @@ export class Jit {
         slowValue[0] = host.loadResult[0]; slowValue[1] = host.loadResult[1];
         return 1;
       },
-      atomicSlow: (inst: number): number => (host.atomic(inst) ? 1 : 0),
+      atomicSlow: (inst: number): number => (atomic(host, inst) ? 1 : 0),
       fp: (inst: number): number => host.executeFp(inst),
       storeSlow: (lo: number, hi: number, f3: number, vlo: number, vhi: number): number => {
         if (!host.storeSlow(lo, hi, f3, vlo, vhi)) return 0;
@@ -216,7 +192,7 @@ export class Jit {
     this.state[State.PcLo] = pcLo;
     this.state[State.PcHi] = pcHi;
     const retired = this.run(budget);
-    this.exitKind = this.state[State.JitExit] as ExitKind;
+    this.exitKind = this.state[State.JitExit] as Exit;
     this.stats.instret += retired;
     return retired;
   }
@@ -232,7 +208,7 @@ export class Jit {
   miss(pc: number): boolean {
     const host = this.host;
     if (this.installExisting(pc)) return true;
-    const h = hotIndex(pc);
+    const h = targetSlot(pc);
     if (this.hot[h] < HOT_THRESHOLD) ++this.hot[h];
     if (this.hot[h] >= HOT_THRESHOLD && !this.pending.some((p) => p.code.start === pc && p.fetchTag === host.fetchTag)) {
       const queued = this.queue(pc, h);
@@ -272,7 +248,7 @@ export class Jit {
       // Hot again, so that the interpreter hands these starts back to compiled code. A block whose
       // code was written meanwhile is not installed (installExisting checks its generation); it is
       // then queued afresh from the new code.
-      for (const p of batch) this.hot[hotIndex(p.code.start)] = HOT_THRESHOLD;
+      for (const p of batch) this.hot[targetSlot(p.code.start)] = HOT_THRESHOLD;
     }
   }
 
@@ -282,7 +258,7 @@ export class Jit {
     this.pending = [];
     const id = this.nextJobId++;
     this.inFlight.set(id, batch);
-    for (const p of batch) this.hot[hotIndex(p.code.start)] = HOT_IN_FLIGHT;
+    for (const p of batch) this.hot[targetSlot(p.code.start)] = HOT_IN_FLIGHT;
     compiler.submit({ id, blocks: batch.map((p) => p.code), ctx: this.translateContext() });
   }
 
@@ -395,7 +371,7 @@ export class Jit {
       const keep = list.filter((b) => {
         if (pages.generation(b.pa) === b.generation) return true;
         this.uninstall(b);
-        this.hot[hotIndex(pc)] = 0; // so that the new code gets hot again
+        this.hot[targetSlot(pc)] = 0; // so that the new code gets hot again
         this.table.set(b.slot, null as never);
         this.freeSlots.push(b.slot);
         this.stats.invalidated++;
@@ -406,7 +382,7 @@ export class Jit {
     }
     this.pending = this.pending.filter((p) => {
       if (pages.generation(p.pa) === p.generation) return true;
-      this.hot[hotIndex(p.code.start)] = 0;
+      this.hot[targetSlot(p.code.start)] = 0;
       return false;
     });
   }

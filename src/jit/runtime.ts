@@ -19,7 +19,7 @@
  */
 
 import { FunctionBody, Op, Type, buildModule, type FuncType, type Import } from './wasm-writer.ts';
-import { JitArea, LOOKUP_ENTRIES, State } from '../memory/layout.ts';
+import { JitArea, LOOKUP_ENTRIES, State, TLB_MASK } from '../memory/layout.ts';
 import { Fn } from './translator.ts';
 
 /** The wasm helpers, in table slot order (translator.ts Fn.MulHU onwards). */
@@ -76,7 +76,7 @@ export function buildRuntimeModule(stateBase: number, jitArea: number, tableSize
   run.get(2).globalGet(1).op(Op.I64Xor).op(Op.I64Ne);
   run.begin(Op.If); leave(); run.end();
   // The fetch TLB must map pc's page, in this context, to the block's page.
-  run.get(2).op(Op.I32WrapI64).i32(12).op(Op.I32ShrU).i32(1023).op(Op.I32And).set(4);
+  run.get(2).op(Op.I32WrapI64).i32(12).op(Op.I32ShrU).i32(TLB_MASK).op(Op.I32And).set(4);
   run.get(4).i32(3).op(Op.I32Shl).mem(Op.I64Load, 3, jitArea + JitArea.FetchTags);
   run.get(2).i64(~0xfff).op(Op.I64And).globalGet(1).op(Op.I64Xor).op(Op.I64Ne);
   run.get(4).i32(2).op(Op.I32Shl).mem(Op.I32Load, 2, jitArea + JitArea.FetchHost);

@@ -9,27 +9,15 @@
  *
  * Loads and stores check the hart's software TLB inline (the same TLB the interpreter fills, in the
  * shared memory) and call the interpreter's slow paths on a miss. An exit other than the normal one
- * sets the `exit` global to an ExitKind: a trap (the slow path recorded it; pc is the faulting
+ * sets the `exit` global to an Exit (cpu/exit.ts): a trap (the slow path recorded it; pc is the faulting
  * instruction and nothing after it retired), a store that asks for the block to end, or a pause-loop
  * exit.
  */
 
 import { AtomicOp, Op, Type, type FuncType, type FunctionBody } from './wasm-writer.ts';
 import { type BlockCode, type GuestInstruction, branchOffset, jalOffset } from './block.ts';
-import { JitArea, State } from '../memory/layout.ts';
-
-/** Why compiled code returned with the exit global set. */
-export const enum ExitKind {
-  None = 0,
-  /** A slow-path load or store raised an exception: the interpreter takes it at the saved pc. */
-  Trap = 1,
-  /** A store reached a device or HTIF: go back to the run loop so events are seen. */
-  EndBlock = 2,
-  /** A store-free spin loop went round the pause-loop-exit limit. */
-  Yield = 3,
-  /** The instruction at pc must be executed by the interpreter (an F/D instruction with FS Off). */
-  Interpret = 4,
-}
+import { JitArea, State, TLB_MASK } from '../memory/layout.ts';
+import { Exit } from '../cpu/exit.ts';
 
 /** Slots of the hart's helper table: the functions compiled code calls (runtime.ts puts them there). */
 export const enum Fn {
@@ -96,7 +84,7 @@ const L_SPIN_A = 37; // i64
 const L_SPIN_B = 38; // i64
 const L_NEXT_PC = 39; // i64: the pc to leave with
 const L_RETIRED = 40; // i32: instructions of this trip that retired
-const L_KIND = 41; // i32: the ExitKind to leave with
+const L_KIND = 41; // i32: the Exit to leave with
 /** Nesting of the function's outer block (the shared exit path) and of the loop inside it. */
 const EXIT_LEVEL = 0;
 const LOOP_LEVEL = 1;
@@ -149,11 +137,11 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
    * Leaves the function through the shared exit path at its end, with the next pc (a constant, or
    * what `pc` pushes), the exit kind, and `retired` instructions of this trip round the block.
    */
-  const exit = (kind: ExitKind, pc: number | (() => void), retired: number): void => {
+  const exit = (kind: Exit, pc: number | (() => void), retired: number): void => {
     if (typeof pc === 'number') f.i64(pc); else pc();
     f.set(L_NEXT_PC);
     f.i32(retired).set(L_RETIRED);
-    if (kind !== ExitKind.None) f.i32(kind).set(L_KIND);
+    if (kind !== Exit.None) f.i32(kind).set(L_KIND);
     f.br(f.depth - 1 - EXIT_LEVEL);
   };
   const loopBack = (): number => f.depth - 1 - LOOP_LEVEL;
@@ -237,7 +225,7 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
         callHelper(f, Fn.LoadSlow);
         f.op(Op.I32Eqz);
         f.begin(Op.If);
-        exit(ExitKind.Trap, pc, k);
+        exit(Exit.Trap, pc, k);
         f.end();
         f.i32(0).mem(Op.I64Load, 3, ctx.jitArea + JitArea.SlowValue);
         f.end();
@@ -259,11 +247,11 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
         callHelper(f, Fn.StoreSlow).tee(L_IDX);
         f.op(Op.I32Eqz);
         f.begin(Op.If);
-        exit(ExitKind.Trap, pc, k);
+        exit(Exit.Trap, pc, k);
         f.end();
         f.get(L_IDX).i32(2).op(Op.I32Eq);
         f.begin(Op.If);
-        exit(ExitKind.EndBlock, next, k + 1);
+        exit(Exit.EndBlock, next, k + 1);
         f.end();
         f.end();
         break;
@@ -278,11 +266,11 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
         f.i32(inst);
         callHelper(f, Fn.Fp).tee(L_IDX).op(Op.I32Eqz);
         f.begin(Op.If);
-        exit(ExitKind.Trap, pc, k);
+        exit(Exit.Trap, pc, k);
         f.end();
         f.get(L_IDX).i32(2).op(Op.I32Eq);
         f.begin(Op.If);
-        exit(ExitKind.Interpret, pc, k); // the interpreter raises what it must
+        exit(Exit.Interpret, pc, k); // the interpreter raises what it must
         f.end();
         const f5 = inst >>> 27;
         if ((inst & 0x7f) === 0x53 && (f5 === 0x18 || f5 === 0x1c || f5 === 0x14) && rd !== 0) {
@@ -296,16 +284,16 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
         if (target === block.start) {
           // An unconditional self-loop: go round while the budget lasts.
           f.get(L_COUNT).i32(n).op(Op.I32Add).tee(L_COUNT).get(L_BUDGET).op(Op.I32LtS).brIf(loopBack());
-          exit(ExitKind.None, target, 0);
+          exit(Exit.None, target, 0);
         } else {
-          exit(ExitKind.None, target, n);
+          exit(Exit.None, target, n);
         }
         break;
       }
       case 0x67: { // JALR: the target first, since rd may be rs1
         get(rs1); f.i64(imm).op(Op.I64Add).i64(-2).op(Op.I64And).set(L_ADDR);
         if (rd !== 0) { f.i64(next); put(rd); }
-        exit(ExitKind.None, () => { f.get(L_ADDR); }, n);
+        exit(Exit.None, () => { f.get(L_ADDR); }, n);
         break;
       }
       case 0x63: { // BRANCH
@@ -315,20 +303,20 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
         f.begin(Op.If);
         if (k < n - 1) {
           // A side exit: the block goes on along the fall-through path (block.ts readBlock).
-          exit(ExitKind.None, target, k + 1);
+          exit(Exit.None, target, k + 1);
           f.end();
           break;
         }
         if (target === block.start) {
           f.get(L_COUNT).i32(n).op(Op.I32Add).set(L_COUNT);
-          if (spinCandidate) emitSpinCheck(f, rs1, rs2, ctx.pleSpins, () => exit(ExitKind.Yield, target, 0), get);
+          if (spinCandidate) emitSpinCheck(f, rs1, rs2, ctx.pleSpins, () => exit(Exit.Yield, target, 0), get);
           f.get(L_COUNT).get(L_BUDGET).op(Op.I32LtS).brIf(loopBack());
-          exit(ExitKind.None, target, 0);
+          exit(Exit.None, target, 0);
         } else {
-          exit(ExitKind.None, target, n);
+          exit(Exit.None, target, n);
         }
         f.end();
-        exit(ExitKind.None, next, n);
+        exit(Exit.None, next, n);
         break;
       }
       default:
@@ -336,7 +324,7 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
     }
   }
   const tail = insts[n - 1].inst & 0x7f;
-  if (tail !== 0x63 && tail !== 0x6f && tail !== 0x67) exit(ExitKind.None, insts[n - 1].pc + insts[n - 1].len, n);
+  if (tail !== 0x63 && tail !== 0x6f && tail !== 0x67) exit(Exit.None, insts[n - 1].pc + insts[n - 1].len, n);
   f.end(); // loop: every path through it has branched out
   f.op(Op.Unreachable);
   f.end(); // block: the shared exit path
@@ -356,7 +344,7 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
 function emitAtomic(
   f: FunctionBody, inst: number, k: number, pc: number, ctx: TranslateContext,
   get: (r: number) => void, put: (r: number) => void,
-  exit: (kind: ExitKind, pc: number, retired: number) => void, regOffset: (r: number) => number,
+  exit: (kind: Exit, pc: number, retired: number) => void, regOffset: (r: number) => number,
 ): void {
   const rd = (inst >>> 7) & 31, rs1 = (inst >>> 15) & 31, rs2 = (inst >>> 20) & 31;
   const wide = ((inst >>> 12) & 7) === 3;
@@ -411,7 +399,7 @@ function emitAtomic(
   f.i32(inst);
   callHelper(f, Fn.AtomicSlow).op(Op.I32Eqz);
   f.begin(Op.If);
-  exit(ExitKind.Trap, pc, k);
+  exit(Exit.Trap, pc, k);
   f.end();
   if (rd !== 0) f.i32(0).mem(Op.I64Load, 3, regOffset(rd)); else f.i64(0);
   f.end();
@@ -424,7 +412,7 @@ function emitAtomic(
  * misaligned low bits, which no tag has, so a misaligned access misses and takes the slow path.
  */
 function emitTlbHit(f: FunctionBody, tags: number, size: number): void {
-  f.get(L_ADDR).op(Op.I32WrapI64).i32(12).op(Op.I32ShrU).i32(1023).op(Op.I32And).set(L_IDX);
+  f.get(L_ADDR).op(Op.I32WrapI64).i32(12).op(Op.I32ShrU).i32(TLB_MASK).op(Op.I32And).set(L_IDX);
   f.get(L_IDX).i32(3).op(Op.I32Shl).mem(Op.I64Load, 3, tags);
   f.get(L_ADDR).i64(~0xfff | (size - 1)).op(Op.I64And).globalGet(Glob.DataTag).op(Op.I64Xor);
   f.op(Op.I64Eq);

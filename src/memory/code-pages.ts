@@ -25,13 +25,13 @@
  * another hart is concurrently writing.
  */
 
-import { CODE_PAGES_BASE, Control, Global, JitArea, RAM_OFFSET, controlWordBase, jitByteBase } from './layout.ts';
+import {
+  CODE_PAGES_BASE, Control, Global, INVALID_TLB_TAG, JitArea, RAM_OFFSET, TLB_ENTRIES, controlWordBase, jitByteBase,
+} from './layout.ts';
 import { RAM_BASE } from './machine-map.ts';
 
 const PAGE = 4096;
 const CHUNK_SHIFT = 7; // 128-byte chunks: 32 of them per page, one bit each
-/** The tag of an empty TLB entry (see mmu.ts). */
-export const INVALID_TLB_TAG = 0x800;
 
 /** Writes beside a page's code (on one thread) after which the page is treated as data again. */
 const WRITES_BEFORE_RELEASE = 64;
@@ -121,7 +121,7 @@ export class CodePages {
     for (let h = 0; h < harts; h++) {
       const tags = (jitByteBase(h) + JitArea.StoreTags) >> 2;
       const hosts = (jitByteBase(h) + JitArea.StoreHost) >> 2;
-      for (let t = 0; t < 1024; t++) {
+      for (let t = 0; t < TLB_ENTRIES; t++) {
         if (this.mem[hosts + t] === (host | 0) && this.mem[tags + 2 * t] !== INVALID_TLB_TAG) {
           Atomics.store(this.mem, tags + 2 * t, INVALID_TLB_TAG);
         }

@@ -1,8 +1,8 @@
 /**
  * @fileoverview The shared memory layout: where the per-hart state blocks, the per-hart control words
  * and guest RAM live inside the one shared WebAssembly.Memory. This file is the bottom floor: it
- * imports nothing from the project, and the interpreter, the VMM, tests and (later) the JIT all read
- * the same offsets from here.
+ * imports nothing from the project, and the interpreter, the JIT, the VMM and tests all read the
+ * same offsets from here.
  *
  * Buffer layout (byte offsets into the SharedArrayBuffer):
  *   0x0000_0000  global words (run state, exit code, mtime epoch)          GLOBAL_BYTES
@@ -20,7 +20,6 @@ export const MAX_HARTS = 64;
 /** Wasm pages are 64 KiB. */
 export const WASM_PAGE = 0x1_0000;
 
-export const GLOBAL_BASE = 0;
 export const GLOBAL_BYTES = 0x1000;
 export const STATE_BASE = 0x1000;
 export const STATE_BYTES = 0x1000;
@@ -127,16 +126,16 @@ export const enum State {
   ResAddr = 132,
   ResValLo = 133,
   ResValHi = 134,
-  /** Why compiled code last returned to the JIT (jit/translator.ts ExitKind). */
+  /** Why compiled code last returned to the JIT (cpu/exit.ts Exit). */
   JitExit = 135,
   /** Retired instruction counter (lo/hi), Zicntr instret and the stats. */
   InstretLo = 136,
   InstretHi = 137,
-  /** CSR storage: CSR slot s (see cpu/csr-slots) lives at CSR + 2s as lo/hi. */
+  /** CSR storage: CSR slot s (cpu/csr-numbers.ts Slot) lives at CSR + 2s as lo/hi. */
   CSR = 256,
 }
-/** Room for this many 64-bit CSR slots in the state block. */
-export const CSR_SLOTS = 256;
+/** Room for this many 64-bit CSR slots in the state block: up to its end. */
+export const CSR_SLOTS = (STATE_BYTES / 4 - State.CSR) / 2;
 
 /**
  * Per-hart control words, as Int32 indexes relative to the control block (add controlWordBase(hart)).
@@ -177,7 +176,19 @@ export const enum Control {
    * hart checks its translations at its next block boundary, and at once on FENCE.I.
    */
   CodeWritten = 26,
+  /** A word of the hart's own for FENCE's locked read-modify-write (nobody else touches it). */
+  FenceScratch = 63,
 }
+
+/** Entries in each software TLB (one per access kind: fetch, load, store), direct-mapped by virtual page. */
+export const TLB_ENTRIES = 1024;
+export const TLB_MASK = TLB_ENTRIES - 1;
+/**
+ * The tag of an empty TLB entry, which no access can match: real tags have their low 12 bits clear,
+ * and compiled code compares the tag with the address masked to its page plus its misaligned low
+ * bits (at most 7), so bit 11 is never set in what it compares.
+ */
+export const INVALID_TLB_TAG = 0x800;
 
 /**
  * Byte offsets inside a hart's JIT area (add jitByteBase(hart)). A TLB is TLB_SIZE (1024) entries:
@@ -228,10 +239,6 @@ export const enum RunState {
 
 export function stateByteBase(hart: number): number {
   return STATE_BASE + hart * STATE_BYTES;
-}
-
-export function stateWordBase(hart: number): number {
-  return stateByteBase(hart) >> 2;
 }
 
 export function jitByteBase(hart: number): number {

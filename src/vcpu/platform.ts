@@ -4,7 +4,7 @@
  * clock, and HTIF (tohost/fromhost) for programs built in the riscv-tests and Spike convention.
  */
 
-import type { HartPlatform } from '../cpu/privileged.ts';
+import type { HartPlatform } from '../cpu/hart-platform.ts';
 import { Clint } from '../devices/clint.ts';
 import { UartShared } from '../devices/uart-shared.ts';
 import { RAM_OFFSET, StopReason, requestStop } from '../memory/layout.ts';

@@ -13,11 +13,14 @@
  * state and RAM are compared.
  */
 
-import { Exit, Hart, type HartPlatform } from '../../src/cpu/hart.ts';
+import { Exit } from '../../src/cpu/exit.ts';
+import { Hart, type HartPlatform } from '../../src/cpu/hart.ts';
+import { resetHart } from '../../src/cpu/reset.ts';
+import { raise } from '../../src/cpu/traps.ts';
+import { runWithJit } from '../../src/jit/run-loop.ts';
 import { Global, RAM_OFFSET, createSharedMemory } from '../../src/memory/layout.ts';
 import { parseElf } from '../../src/loader/elf.ts';
 import { Jit, type BlockCompiler, type JitStats } from '../../src/jit/jit.ts';
-import { ExitKind } from '../../src/jit/translator.ts';
 import { FINISHER_BASE, RAM_BASE } from '../../src/memory/machine-map.ts';
 
 const TWO32 = 4294967296;
@@ -59,7 +62,7 @@ class Side {
       },
     };
     this.hart = new Hart(memory, 0, ramBytes, platform);
-    this.hart.reset(Number(image.entry), 3, 0);
+    resetHart(this.hart, Number(image.entry), 3, 0);
   }
 }
 
@@ -84,7 +87,7 @@ export function runLockstep(elf: Uint8Array, maxInstructions: number, ramBytes =
   const jitHart = a.hart, ref = b.hart;
   const jit = new Jit(jitHart, { pleSpins: 0 });
   let translated = 0;
-  /** Compiled code handed the next instruction to the interpreter (ExitKind.Interpret). */
+  /** Compiled code handed the next instruction to the interpreter (Exit.Interpret). */
   let interpretNext = false;
   while (!a.finished && jitHart.instret < maxInstructions) {
     const pc = jitHart.pc;
@@ -95,13 +98,13 @@ export function runLockstep(elf: Uint8Array, maxInstructions: number, ramBytes =
       jitHart.instret += retired;
       translated += retired;
       jitHart.pc = jit.pcHi * TWO32 + (jit.pcLo >>> 0);
-      if (jit.exitKind === ExitKind.Trap) { jitHart.pc = jitHart.raise(jitHart.pc); trapped = true; }
-      interpretNext = jit.exitKind === ExitKind.Interpret;
+      if (jit.exitKind === Exit.Trap) { jitHart.pc = raise(jitHart, jitHart.pc); trapped = true; }
+      interpretNext = jit.exitKind === Exit.Interpret;
       where = `after the compiled block at ${pc.toString(16)}`;
     } else {
       const before = jitHart.instret;
       const exit = jitHart.run(1);
-      trapped = jitHart.instret === before && exit === Exit.Budget;
+      trapped = jitHart.instret === before && exit === Exit.None;
       where = `after the interpreted instruction at ${pc.toString(16)}`;
       interpretNext = false;
     }
@@ -141,8 +144,7 @@ export function runToEnd(elf: Uint8Array, maxInstructions: number, compiler?: Bl
   const a = new Side(elf, ramBytes), b = new Side(elf, ramBytes);
   const jitHart = a.hart, ref = b.hart;
   const jit = new Jit(jitHart, { pleSpins: 0, compiler });
-  jitHart.jit = jit;
-  while (!a.finished && jitHart.instret < maxInstructions) jitHart.runJit(10_000);
+  while (!a.finished && jitHart.instret < maxInstructions) runWithJit(jitHart, jit, 10_000);
   while (!b.finished && ref.instret < jitHart.instret) ref.run(Math.min(10_000, jitHart.instret - ref.instret));
   let mismatch = compare(jitHart, ref);
   if (mismatch !== '') mismatch += ` differs at the end\n  jit:         ${describeState(jitHart)}\n  interpreter: ${describeState(ref)}`;

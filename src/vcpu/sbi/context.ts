@@ -3,7 +3,7 @@
  * the console (served by the VMM), and the machine's stop word.
  */
 
-import type { Privileged } from '../../cpu/privileged.ts';
+import type { HartState } from '../../cpu/hart-state.ts';
 import type { HartsControl } from '../../memory/harts-control.ts';
 
 export interface SbiConsole {
@@ -16,20 +16,8 @@ export interface SbiConsole {
   readByte(): number;
 }
 
-/** What the calling hart should do after the call returns. */
-export const enum SbiAction {
-  /** Return to the caller at the next instruction. */
-  Continue = 0,
-  /** HSM hart_stop: the hart leaves the run loop and waits to be started again. */
-  StopHart = 1,
-  /** HSM retentive suspend: sleep like WFI, then return to the caller. */
-  Suspend = 2,
-  /** HSM non-retentive suspend: sleep, then resume at the resume address. */
-  SuspendNonRetentive = 3,
-}
-
 export interface SbiContext {
-  readonly hart: Privileged;
+  readonly hart: HartState;
   readonly harts: HartsControl;
   readonly console: SbiConsole;
   /** Ends the machine (SRST). */
@@ -39,12 +27,12 @@ export interface SbiContext {
 }
 
 /** Reads argument register a<n> as an unsigned 64-bit BigInt. */
-export function argU64(hart: Privileged, n: number): bigint {
+export function argU64(hart: HartState, n: number): bigint {
   return (BigInt(hart.r[20 + 2 * n + 1] >>> 0) << 32n) | BigInt(hart.r[20 + 2 * n] >>> 0);
 }
 
 /** Reads a<n> as a number (exact for values below 2^53, which is all an address here can be). */
-export function argNumber(hart: Privileged, n: number): number {
+export function argNumber(hart: HartState, n: number): number {
   return (hart.r[20 + 2 * n + 1] >>> 0) * 4294967296 + (hart.r[20 + 2 * n] >>> 0);
 }
 

@@ -6,9 +6,10 @@
  * (HartsControl) or the VMM's console through the mailbox.
  */
 
-import type { Privileged, SbiHandler } from '../../cpu/privileged.ts';
+import { Exit } from '../../cpu/exit.ts';
+import type { HartState, SbiHandler } from '../../cpu/hart-state.ts';
 import { Eid, SbiError } from './constants.ts';
-import { SbiAction, type SbiContext, argU64 } from './context.ts';
+import { type SbiContext, argU64 } from './context.ts';
 import { handleBase } from './base.ts';
 import { handleTime, setSupervisorTimer } from './time.ts';
 import { handleIpi } from './ipi.ts';
@@ -20,13 +21,13 @@ import { handleDbcn } from './dbcn.ts';
 export class SbiFirmware implements SbiHandler {
   constructor(readonly ctx: SbiContext, private readonly ramBytes: number) {}
 
-  ecall(hart: Privileged): SbiAction {
+  ecall(hart: HartState): Exit {
     const r = hart.r;
     const eid = r[34] >>> 0; // a7
     const fid = r[32] >>> 0; // a6
     if (eid < 0x10) return this.legacy(hart, eid);
     let ret;
-    let action = SbiAction.Continue;
+    let action = Exit.None;
     switch (eid) {
       case Eid.Base: ret = handleBase(this.ctx, fid); break;
       case Eid.Time: ret = handleTime(this.ctx, fid); break;
@@ -35,7 +36,7 @@ export class SbiFirmware implements SbiHandler {
       case Eid.Hsm: {
         const hsm = handleHsm(this.ctx, fid, this.ramBytes);
         ret = hsm;
-        action = hsm.action ?? SbiAction.Continue;
+        action = hsm.action ?? Exit.None;
         break;
       }
       case Eid.Srst: ret = handleSrst(this.ctx, fid); break;
@@ -48,7 +49,7 @@ export class SbiFirmware implements SbiHandler {
   }
 
   /** The legacy extensions (SBI v0.1): the result is a0 alone. */
-  private legacy(hart: Privileged, eid: number): SbiAction {
+  private legacy(hart: HartState, eid: number): Exit {
     let result = 0;
     switch (eid) {
       case Eid.LegacySetTimer: setSupervisorTimer(this.ctx, argU64(hart, 0)); break;
@@ -58,6 +59,6 @@ export class SbiFirmware implements SbiHandler {
       default: result = SbiError.NotSupported;
     }
     hart.r[20] = result; hart.r[21] = result < 0 ? -1 : 0;
-    return SbiAction.Continue;
+    return Exit.None;
   }
 }

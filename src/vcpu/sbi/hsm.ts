@@ -6,11 +6,13 @@
 
 import { HsmState } from '../../memory/layout.ts';
 import { SbiError, type SbiRet, fail, ok } from './constants.ts';
-import { SbiAction, type SbiContext, argNumber, argU64 } from './context.ts';
+import { Exit } from '../../cpu/exit.ts';
+import { type SbiContext, argNumber, argU64 } from './context.ts';
 import { RAM_BASE } from '../../memory/machine-map.ts';
 
 export interface HsmRet extends SbiRet {
-  action?: SbiAction;
+  /** What the calling hart does after the call returns (cpu/hart-platform.ts SbiHandler). */
+  action?: Exit;
 }
 
 const SUSPEND_RETENTIVE = 0x0000_0000n;
@@ -29,7 +31,7 @@ export function handleHsm(ctx: SbiContext, fid: number, ramBytes: number): HsmRe
     }
     case 1: // hart_stop(): does not return on success
       harts.setHsmState(ctx.hart.id, HsmState.StopPending);
-      return { ...ok(), action: SbiAction.StopHart };
+      return { ...ok(), action: Exit.HartStopped };
     case 2: { // hart_get_status(hartid)
       const target = argU64(ctx.hart, 0);
       if (target >= BigInt(harts.harts)) return fail(SbiError.InvalidParam);
@@ -37,12 +39,12 @@ export function handleHsm(ctx: SbiContext, fid: number, ramBytes: number): HsmRe
     }
     case 3: { // hart_suspend(suspend_type, resume_addr, opaque)
       const type = argU64(ctx.hart, 0) & 0xffff_ffffn;
-      if (type === SUSPEND_RETENTIVE) return { ...ok(), action: SbiAction.Suspend };
+      if (type === SUSPEND_RETENTIVE) return { ...ok(), action: Exit.Wfi } // sleep like WFI, then return to the caller;
       if (type === SUSPEND_NON_RETENTIVE) {
         const addr = argNumber(ctx.hart, 1);
         if (addr < RAM_BASE || addr >= RAM_BASE + ramBytes) return fail(SbiError.InvalidAddress);
         ctx.resume = { addr, opaque: argU64(ctx.hart, 2) };
-        return { ...ok(), action: SbiAction.SuspendNonRetentive };
+        return { ...ok(), action: Exit.Wfi };
       }
       // 0x1..0x0fffffff and 0x80000001..0x8fffffff are reserved; the platform-specific ranges are unsupported.
       if (type < 0x1000_0000n || (type > SUSPEND_NON_RETENTIVE && type < 0x9000_0000n)) return fail(SbiError.InvalidParam);

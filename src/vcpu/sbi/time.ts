@@ -6,15 +6,17 @@
  */
 
 import { Control } from '../../memory/layout.ts';
+import { Slot } from '../../cpu/csr-numbers.ts';
+import { sstcEnabled } from '../../cpu/interrupts.ts';
 import { SbiError, type SbiRet, fail, ok } from './constants.ts';
 import { type SbiContext, argU64 } from './context.ts';
 
 export function setSupervisorTimer(ctx: SbiContext, deadline: bigint): void {
   const hart = ctx.hart;
   const lo = Number(BigInt.asIntN(32, deadline)), hi = Number(BigInt.asIntN(32, deadline >> 32n));
-  if (hart.sstcEnabled()) {
+  if (sstcEnabled(hart)) {
     // With Sstc on, stimecmp alone drives STIP: program it, as OpenSBI does on Sstc harts.
-    hart.setStimecmp(lo, hi);
+    hart.setSlot(Slot.Stimecmp, lo, hi);
     return;
   }
   Atomics.store(hart.mem, hart.ctl + Control.MtimecmpLo, lo);
