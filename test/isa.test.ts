@@ -1,6 +1,6 @@
 /**
  * @fileoverview The ISA conformance suite: runs hartvm's own bare-metal guest programs
- * (test/guest, built by test/global-setup.ts) on the emulator through the CLI, as a user would:
+ * (test/guest, built by test/setup/guest-programs.ts) on the emulator through the CLI, as a user would:
  *   - build/guest/isa/*.elf and build/guest/fp/*.elf in one `hartvm batch` (each ends through the
  *     sifive_test finisher);
  *   - build/guest/htif/*.elf with `hartvm run` (HTIF tohost: exit 0 for htif-pass, 3 for htif-fail);

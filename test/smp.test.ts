@@ -1,5 +1,5 @@
 /**
- * @fileoverview SMP guest programs (test/guest/smp-m, test/guest/smp-s, built by test/global-setup.ts)
+ * @fileoverview SMP guest programs (test/guest/smp-m, test/guest/smp-s, built by test/setup/guest-programs.ts)
  * run through the CLI at 1, 2, 4 and 8 harts:
  *   - smp-m/*.elf: bare metal, `--bios none` (every hart starts in M-mode); each must exit 0 and print
  *     "smp: N harts" (the harts it counted at start-up, see test/guest/include/smp.h) with N = --smp;

@@ -157,10 +157,6 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       if (err instanceof UsageError || (err as Error).name === 'YError') io.stderr('Run hartvm --help for usage.\n');
       return EXIT_USAGE;
     }
-    if ((err as { kind?: string }).kind === 'memory-size') {
-      io.stderr(`hartvm: ${(err as Error).message}\n`);
-      return EXIT_USAGE;
-    }
     throw err;
   }
 }

@@ -104,17 +104,11 @@ export function splitNumber(v: number): void {
   out[1] = Math.floor(v / TWO32) | 0;
 }
 
-/** lo/hi to a JS number; exact when |value| < 2^53 (check with fitsInNumber first where it matters). */
+/** lo/hi to a JS number; exact when |value| < 2^53 (hi >> 21 is 0 or -1). */
 export function joinSigned(lo: number, hi: number): number {
   return hi * TWO32 + (lo >>> 0);
 }
 
 export function joinUnsigned(lo: number, hi: number): number {
   return (hi >>> 0) * TWO32 + (lo >>> 0);
-}
-
-/** True when the signed 64-bit value lo/hi is exactly representable as a JS number. */
-export function fitsInNumber(hi: number): boolean {
-  const top = hi >> 21;
-  return top === 0 || top === -1;
 }

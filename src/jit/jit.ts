@@ -13,7 +13,8 @@
  *
  * With a BlockCompiler (the machine's compile pool), a batch is translated and compiled on another
  * thread while the hart goes on interpreting it; the run loop polls for finished modules and only
- * instantiates them here. Without one (the differential mode, tests), batches compile in place.
+ * instantiates them here. Without one (no core to spare for a pool, the differential mode), batches
+ * compile in place.
  *
  * The cache is bounded: when the function table is full, everything is dropped (QEMU does the same
  * when its code buffer fills), and translation starts again from what is hot now.

@@ -336,7 +336,7 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
 
 /**
  * LR, SC and the AMOs as wasm atomics, on the shared memory, so they are atomic against every other
- * hart's thread as the interpreter's Atomics are (privileged.ts atomic() has the same semantics,
+ * hart's thread as the interpreter's Atomics are (cpu/atomics.ts atomic() has the same semantics,
  * including SC's compare-exchange against the value LR loaded). An AMO or SC needs a store TLB hit
  * (write permission) and LR a load TLB hit, both naturally aligned; anything else goes to the
  * interpreter's atomic() with rs1 and rs2 written back first and rd reloaded after.

@@ -10,8 +10,8 @@
  *
  * Stores reach a page with code only through slow paths: no hart's store TLB may hold an entry for
  * such a page (Mmu.fill checks the mask, markCode drops existing entries), so the fast store paths of
- * the interpreter and of compiled code never need a check. The slow paths, device DMA and the loader
- * call noteWrite() after they write.
+ * the interpreter and of compiled code never need a check. The slow paths and device DMA call
+ * noteWrite() after they write.
  *
  * Ordering, with every mask and generation access an Atomics (sequentially consistent) operation:
  * a translator sets the mask bit, then reads the generation, then reads the code; a writer writes,

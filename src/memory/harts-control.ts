@@ -38,7 +38,14 @@ export class HartsControl {
     this.wake(hart);
   }
 
+  /** The hart's SBI HSM state, as hart_get_status reports it. */
   hsmState(hart: number): HsmState {
+    const state = this.rawHsmState(hart);
+    return state === HsmState.StartClaimed ? HsmState.StartPending : state;
+  }
+
+  /** The state word itself, StartClaimed included: what the hart waiting to be started must look at. */
+  rawHsmState(hart: number): HsmState {
     return Atomics.load(this.mem, this.base(hart) + Control.HsmState) as HsmState;
   }
 
@@ -48,17 +55,19 @@ export class HartsControl {
 
   /**
    * HSM hart_start: moves a STOPPED hart to START_PENDING with its start address and opaque value.
-   * False if the hart was not STOPPED.
+   * False if the hart was not STOPPED. The caller claims the hart first and publishes START_PENDING
+   * only once the address is written, so the hart never starts from a stale address.
    */
   requestStart(hart: number, addr: number, opaque: bigint): boolean {
     const b = this.base(hart);
-    if (Atomics.compareExchange(this.mem, b + Control.HsmState, HsmState.Stopped, HsmState.StartPending) !== HsmState.Stopped) {
+    if (Atomics.compareExchange(this.mem, b + Control.HsmState, HsmState.Stopped, HsmState.StartClaimed) !== HsmState.Stopped) {
       return false;
     }
     this.mem[b + Control.StartAddrLo] = addr | 0;
     this.mem[b + Control.StartAddrHi] = Math.floor(addr / 4294967296);
     this.mem[b + Control.StartOpaqueLo] = Number(BigInt.asIntN(32, opaque));
     this.mem[b + Control.StartOpaqueHi] = Number(BigInt.asIntN(32, opaque >> 32n));
+    Atomics.store(this.mem, b + Control.HsmState, HsmState.StartPending);
     this.wake(hart);
     return true;
   }

@@ -10,7 +10,7 @@
  *   0x0004_1000  hart n control words at CONTROL_BASE + n * CONTROL_BYTES
  *   0x0010_0000  hart n JIT area at JIT_BASE + n * JIT_BYTES: its software TLBs and the JIT's block
  *                lookup table, where both the interpreter and compiled wasm code can reach them
- *   0x00d0_0000  code-page table: two Int32 per 4 KiB page of guest RAM (see jit/code-pages.ts)
+ *   0x00d0_0000  code-page table: two Int32 per 4 KiB page of guest RAM (see code-pages.ts)
  *   0x0150_0000  guest RAM (guest physical RAM_BASE ..)
  */
 
@@ -121,7 +121,7 @@ export const enum State {
   PcHi = 129,
   /** Current privilege: 3 = M, 1 = S, 0 = U. */
   Priv = 130,
-  /** LR/SC reservation: valid flag, physical address (RAM offset) and the value loaded. */
+  /** LR/SC reservation: its size in bytes (0 = none), its buffer offset and the value loaded. */
   ResValid = 131,
   ResAddr = 132,
   ResValLo = 133,
@@ -139,7 +139,10 @@ export const CSR_SLOTS = (STATE_BYTES / 4 - State.CSR) / 2;
 
 /**
  * Per-hart control words, as Int32 indexes relative to the control block (add controlWordBase(hart)).
- * These are the only words another thread may touch, always with Atomics.
+ * Another thread touches a hart only through these (and the store-TLB tags code-pages.ts empties).
+ * Words that signal (pending IRQs, wake, HSM state, flush and code-written requests, the mailbox
+ * state) are always accessed with Atomics; the payloads they publish (mailbox request and reply,
+ * start address) are plain stores made before the Atomics store that publishes them.
  */
 export const enum Control {
   /** mip bits raised from outside the hart (MSIP, MEIP, SEIP, ...): set with Atomics.or. */
@@ -191,7 +194,7 @@ export const TLB_MASK = TLB_ENTRIES - 1;
 export const INVALID_TLB_TAG = 0x800;
 
 /**
- * Byte offsets inside a hart's JIT area (add jitByteBase(hart)). A TLB is TLB_SIZE (1024) entries:
+ * Byte offsets inside a hart's JIT area (add jitByteBase(hart)). A TLB is TLB_ENTRIES entries:
  * its tags are 64-bit (virtual page address XOR the context tag in the high word), its host
  * offsets 32-bit. The lookup table maps a pc (XOR the fetch context) to a compiled block: 16-byte
  * entries of key (i64), index in the hart's function table (i32) and the buffer offset of the page
@@ -227,6 +230,11 @@ export const enum HsmState {
   Suspended = 4,
   SuspendPending = 5,
   ResumePending = 6,
+  /**
+   * Not an SBI state: a hart_start caller has claimed this STOPPED hart and is writing its start
+   * address. The guest sees START_PENDING (HartsControl.hsmState); the hart itself waits on.
+   */
+  StartClaimed = 7,
 }
 
 export const enum RunState {

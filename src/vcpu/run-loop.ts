@@ -169,9 +169,9 @@ export class VcpuRunLoop {
   private waitForStart(): VcpuState {
     const { hart, harts } = this.parts;
     const id = hart.id;
-    if (harts.hsmState(id) === HsmState.StopPending) harts.setHsmState(id, HsmState.Stopped);
+    if (harts.rawHsmState(id) === HsmState.StopPending) harts.setHsmState(id, HsmState.Stopped);
     const seen = Atomics.load(this.mem, this.wakeWord);
-    if (harts.hsmState(id) !== HsmState.StartPending) {
+    if (harts.rawHsmState(id) !== HsmState.StartPending) {
       Atomics.wait(this.mem, this.wakeWord, seen, MAX_SLEEP_MS);
       return VcpuState.Stopped;
     }

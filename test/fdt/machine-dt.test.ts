@@ -206,7 +206,7 @@ describe.skipIf(!HAS_DTC)(`the machine tree decompiled by dtc${HAS_DTC ? '' : ' 
         expect(interruptsExtended(tree, '/soc/plic@c000000')).toEqual(hartsList.flatMap((h) => [[intc(h), 11], [intc(h), 9]]));
         expect(cellsOf(prop(tree, '/soc/plic@c000000', 'riscv,ndev'))).toEqual([0x5f]);
 
-        // Devices hang off the PLIC on their DESIGN.md lines.
+        // Devices hang off the PLIC on their lines of the machine map (src/memory/machine-map.ts).
         const plicPhandle = cellsOf(prop(tree, '/soc/plic@c000000', 'phandle'))[0];
         for (const [path, irq] of [['/soc/serial@10000000', 10], ['/soc/rtc@101000', 11]] as const) {
           expect(cellsOf(prop(tree, path, 'interrupts'))).toEqual([irq]);
@@ -249,7 +249,7 @@ describe.skipIf(!HAS_DTC)(`the machine tree decompiled by dtc${HAS_DTC ? '' : ' 
     expect([...ours.keys()].sort()).toEqual(qemuPaths);
 
     // Properties whose values differ on purpose, or are references compared below by target:
-    // riscv,isa (QEMU has H, bitmanip; this machine implements DESIGN.md's ISA), riscv,ndev (0x5f: the
+    // riscv,isa (QEMU has H, bitmanip; this machine implements the ISA of src/memory/machine-map.ts), riscv,ndev (0x5f: the
     // highest source ID of a 96-source PLIC, where QEMU 7.2 wrote the source count, 0x60),
     // rng-seed (random per QEMU run; not provided), phandle numbers (assigned in another order).
     const byValue = new Set(['riscv,isa', 'riscv,ndev', 'rng-seed', 'phandle']);

@@ -11,7 +11,7 @@ import { type SbiContext, argNumber, argU64 } from './context.ts';
 import { RAM_BASE } from '../../memory/machine-map.ts';
 
 export interface HsmRet extends SbiRet {
-  /** What the calling hart does after the call returns (cpu/hart-platform.ts SbiHandler). */
+  /** What the calling hart does after the call returns (cpu/hart-state.ts SbiHandler). */
   action?: Exit;
 }
 

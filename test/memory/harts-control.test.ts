@@ -1,0 +1,58 @@
+/**
+ * The hart control words as every thread drives them (src/memory/harts-control.ts): interrupt lines,
+ * wake-ups, remote flush requests and SBI HSM hart_start, on a real shared memory and no worker.
+ */
+import { describe, expect, it } from 'vitest';
+import { HartsControl } from '../../src/memory/harts-control.ts';
+import { IrqBit } from '../../src/memory/irq-bits.ts';
+import { Control, HsmState, controlWordBase, createSharedMemory } from '../../src/memory/layout.ts';
+
+function machine(harts = 2): { mem: Int32Array; control: HartsControl; word: (hart: number, w: Control) => number } {
+  const mem = new Int32Array(createSharedMemory(1 << 20).buffer);
+  return { mem, control: new HartsControl(mem, harts), word: (hart, w) => mem[controlWordBase(hart) + w] };
+}
+
+describe('HartsControl', () => {
+  it('raises and lowers interrupt lines on one hart only, waking it on a raise', () => {
+    const { control, word } = machine();
+    control.raise(1, IrqBit.SSIP | IrqBit.MEIP);
+    expect(word(1, Control.PendingIrq)).toBe(IrqBit.SSIP | IrqBit.MEIP);
+    expect(word(0, Control.PendingIrq)).toBe(0);
+    expect(word(1, Control.Wake)).toBe(1);
+    control.lower(1, IrqBit.SSIP);
+    expect(word(1, Control.PendingIrq)).toBe(IrqBit.MEIP);
+    expect(word(1, Control.Wake)).toBe(1); // a line going low wakes nobody
+  });
+
+  it('asks for a TLB flush and wakes the hart, without waiting for it', () => {
+    const { control, word } = machine();
+    control.requestFlush(0);
+    expect(word(0, Control.FlushRequest)).toBe(1);
+    expect(word(0, Control.Wake)).toBe(1);
+  });
+
+  it('starts a STOPPED hart with its address and opaque value, and only a STOPPED one', () => {
+    const { control, word } = machine();
+    control.setHsmState(1, HsmState.Stopped);
+    expect(control.requestStart(1, 0x8020_0000 + 2 ** 32, 0x1234_5678_9abc_def0n)).toBe(true);
+    expect(control.hsmState(1)).toBe(HsmState.StartPending);
+    expect(control.rawHsmState(1)).toBe(HsmState.StartPending);
+    expect(word(1, Control.StartAddrLo) >>> 0).toBe(0x8020_0000);
+    expect(word(1, Control.StartAddrHi)).toBe(1);
+    expect(word(1, Control.StartOpaqueLo) >>> 0).toBe(0x9abc_def0);
+    expect(word(1, Control.StartOpaqueHi)).toBe(0x1234_5678);
+    expect(word(1, Control.Wake)).toBe(1);
+    // Already START_PENDING, or running: SBI_ERR_ALREADY_AVAILABLE for the caller.
+    expect(control.requestStart(1, 0x8000_0000, 0n)).toBe(false);
+    control.setHsmState(0, HsmState.Started);
+    expect(control.requestStart(0, 0x8000_0000, 0n)).toBe(false);
+  });
+
+  it('shows a hart claimed by a starter as START_PENDING to the guest, but not yet to the hart itself', () => {
+    const { control } = machine();
+    control.setHsmState(1, HsmState.StartClaimed); // a hart_start caller between claiming and publishing
+    expect(control.hsmState(1)).toBe(HsmState.StartPending);
+    expect(control.rawHsmState(1)).toBe(HsmState.StartClaimed);
+    expect(control.requestStart(1, 0x8000_0000, 0n)).toBe(false);
+  });
+});
