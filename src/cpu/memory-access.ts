@@ -17,12 +17,23 @@ export function translateData(h: HartState, lo: number, hi: number, access: Acce
   return pa;
 }
 
-/** One byte (misaligned accesses are done a byte at a time); -1 after raising a fault. */
+/**
+ * The trap value of a misaligned access (starting at lo/hi) whose byte at blo/bhi faulted: the address
+ * of the portion of the access that caused the fault (privileged spec, mtval), that is the access's
+ * start when the faulting byte is on its first page, else the start of the faulting byte's page.
+ */
+function faultingPortion(h: HartState, lo: number, hi: number, blo: number, bhi: number): void {
+  const samePage = bhi === hi && (blo & -4096) === (lo & -4096);
+  h.excTvalLo = samePage ? lo : blo & -4096;
+  h.excTvalHi = samePage ? hi : bhi;
+}
+
+/** One byte of a misaligned load that starts at tLo/tHi; -1 after raising a fault. */
 function loadByte(h: HartState, lo: number, hi: number, tLo: number, tHi: number): number {
   const pa = translateData(h, lo, hi, Access.Load);
-  if (pa < 0) { h.excTvalLo = tLo; h.excTvalHi = tHi; return -1; } // report the access's own address
+  if (pa < 0) { faultingPortion(h, tLo, tHi, lo, hi); return -1; }
   if (h.mmu.isRam(pa, 1)) return h.u8[h.mmu.hostOf(pa)];
-  if (!h.platform.mmioRead(pa, 1, out)) { h.exception(Cause.LoadAccessFault, tLo, tHi); return -1; }
+  if (!h.platform.mmioRead(pa, 1, out)) { h.exception(Cause.LoadAccessFault, lo, hi); faultingPortion(h, tLo, tHi, lo, hi); return -1; }
   return out[0] & 0xff;
 }
 
@@ -82,7 +93,7 @@ export function slowStore(h: HartState, lo: number, hi: number, f3: number, vlo:
     for (let i = 0; i < size; i++) {
       const blo = (lo + i) | 0, bhi = (hi + ((blo >>> 0) < (lo >>> 0) ? 1 : 0)) | 0;
       const pa = translateData(h, blo, bhi, Access.Store);
-      if (pa < 0) { h.excTvalLo = lo; h.excTvalHi = hi; return false; }
+      if (pa < 0) { faultingPortion(h, lo, hi, blo, bhi); return false; }
       pas.push(pa);
     }
     for (let i = 0; i < size; i++) {
