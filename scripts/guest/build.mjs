@@ -33,11 +33,13 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync,
-  renameSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync, writeSync,
+  renameSync, rmSync, statSync, utimesSync, writeFileSync, writeSync,
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { OUTPUTS, isComplete, lock, prune, sha256File } from './cache-dir.mjs';
+import { applyFragment, configMismatches, parseFragment } from './kconfig.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const SCRIPT = fileURLToPath(import.meta.url);
@@ -300,6 +302,7 @@ function computeHash(packages, busybox) {
     h.update(buf);
   };
   add('build.mjs', readFileSync(SCRIPT));
+  for (const part of ['cache-dir.mjs', 'kconfig.mjs']) add(part, readFileSync(path.join(HERE, part)));
   add('linux.config', readFileSync(KERNEL_FRAGMENT));
   add('busybox.config', readFileSync(BUSYBOX_FRAGMENT));
   add('init', readFileSync(INIT_SCRIPT));
@@ -307,47 +310,6 @@ function computeHash(packages, busybox) {
   add('packages', packages.join('\n'));
   add('busybox-source', busybox.id);
   return h.digest('hex');
-}
-
-// ---------------------------------------------------------------------------------------------
-// Config fragments
-
-/** Parses a kconfig fragment: Map of CONFIG_NAME -> value ('n' for "is not set"). */
-function parseFragment(text) {
-  const map = new Map();
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    let m = line.match(/^(CONFIG_\w+)=(.*)$/);
-    if (m) map.set(m[1], m[2]);
-    else if ((m = line.match(/^# (CONFIG_\w+) is not set$/))) map.set(m[1], 'n');
-  }
-  return map;
-}
-
-/** Lists the fragment options whose values did not make it into a final .config. */
-function configMismatches(fragment, finalConfig) {
-  const final = parseFragment(finalConfig);
-  const bad = [];
-  for (const [k, v] of fragment) {
-    const got = final.get(k) ?? 'n';
-    if (got !== v) bad.push(`${k}: wanted ${v}, got ${final.has(k) ? got : 'unset'}`);
-  }
-  return bad;
-}
-
-/** Applies a fragment to a busybox .config in place (busybox has no merge_config.sh). */
-function applyFragment(configPath, fragment) {
-  const lines = readFileSync(configPath, 'utf8').split('\n');
-  const seen = new Set();
-  const out = lines.map((line) => {
-    const m = line.match(/^(CONFIG_\w+)=/) ?? line.match(/^# (CONFIG_\w+) is not set$/);
-    if (!m || !fragment.has(m[1])) return line;
-    seen.add(m[1]);
-    const v = fragment.get(m[1]);
-    return v === 'n' ? `# ${m[1]} is not set` : `${m[1]}=${v}`;
-  });
-  for (const [k, v] of fragment) if (!seen.has(k)) out.push(v === 'n' ? `# ${k} is not set` : `${k}=${v}`);
-  writeFileSync(configPath, out.join('\n'));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -493,82 +455,6 @@ async function buildInitramfs(dir, build, logs) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Cache directory: completeness, locking, manifest
-
-const OUTPUTS = ['Image', 'rootfs.cpio'];
-
-function readManifest(dir) {
-  try {
-    return JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
-  } catch {
-    return null;
-  }
-}
-
-function isComplete(dir, hash) {
-  const m = readManifest(dir);
-  if (!m || m.hash !== hash) return false;
-  return Object.entries(m.files ?? {}).every(([name, f]) => {
-    try {
-      return statSync(path.join(dir, name)).size === f.size;
-    } catch {
-      return false;
-    }
-  }) && OUTPUTS.every((o) => m.files?.[o]);
-}
-
-function sha256File(file) {
-  return createHash('sha256').update(readFileSync(file)).digest('hex');
-}
-
-/** Takes <dir>.lock (waiting while another live build holds it); returns a release function. */
-async function lock(dir, hash) {
-  const lockFile = `${dir}.lock`;
-  let waited = false;
-  for (;;) {
-    try {
-      const fd = openSync(lockFile, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      const release = () => {
-        try { unlinkSync(lockFile); } catch { /* already gone */ }
-      };
-      process.on('exit', release);
-      return release;
-    } catch (e) {
-      if (e.code !== 'EEXIST') throw e;
-    }
-    const pid = Number(readFileSync(lockFile, 'utf8') || 0);
-    let alive = false;
-    try {
-      if (pid > 0) { process.kill(pid, 0); alive = true; }
-    } catch (e) {
-      alive = e.code === 'EPERM';
-    }
-    if (!alive) {
-      try { unlinkSync(lockFile); } catch { /* raced */ }
-      continue;
-    }
-    if (!waited) say(`waiting for another build (pid ${pid}) of ${dir}`);
-    waited = true;
-    await new Promise((r) => setTimeout(r, 2000));
-    if (isComplete(dir, hash)) return () => {};
-  }
-}
-
-/** Deletes the cache's <hash> directories other than `keep` (and their stale locks). */
-function prune(cacheRoot, keep) {
-  for (const e of readdirSync(cacheRoot, { withFileTypes: true })) {
-    const m = e.name.match(/^([0-9a-f]{16})(\.lock)?$/);
-    if (!m || m[1] === keep) continue;
-    if (m[2]) continue; // a lock: left to its owner
-    if (existsSync(path.join(cacheRoot, `${m[1]}.lock`))) continue; // being built right now
-    say(`pruning ${path.join(cacheRoot, e.name)}`);
-    rmSync(path.join(cacheRoot, e.name), { recursive: true, force: true });
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
@@ -583,7 +469,7 @@ async function main() {
   const dir = path.join(cacheRoot, hash);
 
   const report = () => {
-    if (opts.prune) prune(cacheRoot, hash);
+    if (opts.prune) prune(cacheRoot, hash, say);
     if (opts.printDir) {
       process.stdout.write(`${dir}\n`);
       return;
@@ -597,7 +483,7 @@ async function main() {
     return;
   }
   mkdirSync(dir, { recursive: true });
-  const release = await lock(dir, fullHash);
+  const release = await lock(dir, fullHash, say);
   if (!opts.force && isComplete(dir, fullHash)) {
     release();
     say(`up to date: ${dir}`);

@@ -3,6 +3,8 @@
  * block stores the ones that hold state. Read-only and computed CSRs (mhartid, time, ...) have no slot.
  */
 
+import { IrqBit } from '../memory/irq-bits.ts';
+
 export const enum CsrNum {
   Fflags = 0x001, Frm = 0x002, Fcsr = 0x003,
   Sstatus = 0x100, Sie = 0x104, Stvec = 0x105, Scounteren = 0x106, Senvcfg = 0x10a,
@@ -34,7 +36,7 @@ export const STCE_HI = 0x8000_0000 | 0;
 /** Exceptions that may be delegated: all but ecall from M (11) and the reserved causes. */
 export const MEDELEG_WRITABLE = 0xb3ff;
 /** Only the supervisor interrupts (SSIP, STIP, SEIP) can be delegated to S-mode. */
-export const MIDELEG_WRITABLE = (1 << 1) | (1 << 5) | (1 << 9);
+export const MIDELEG_WRITABLE = IrqBit.SSIP | IrqBit.STIP | IrqBit.SEIP;
 
 /** mstatus bit positions in the low word (all the fields this machine keeps are below bit 32). */
 export const enum Mstatus {

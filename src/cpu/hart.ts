@@ -16,6 +16,7 @@ import { atomic } from './atomics.ts';
 import { compressedTable } from './compressed.ts';
 import { Exit } from './exit.ts';
 import { FpResult, Fpu, type FpHost } from './fpu.ts';
+import type { HartPlatform } from './hart-platform.ts';
 import { HartState } from './hart-state.ts';
 import { div32, div64, mul64, mulh, out, scratchF64, scratchI32, splitNumber } from './int64.ts';
 import { pendingInterrupt } from './interrupts.ts';
@@ -57,7 +58,7 @@ export class Hart extends HartState implements FpHost {
   private fetchBase = NaN;
   private fetchHost = 0;
 
-  constructor(memory: WebAssembly.Memory, id: number, ramBytes: number, platform: import('./hart-platform.ts').HartPlatform) {
+  constructor(memory: WebAssembly.Memory, id: number, ramBytes: number, platform: HartPlatform) {
     super(memory, id, ramBytes, platform);
     this.fpu = new Fpu(this);
   }
