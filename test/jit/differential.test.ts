@@ -1,21 +1,18 @@
 /**
- * The JIT against the interpreter in lockstep (src/jit/differential.ts) on random programs: the
- * architectural state must agree at every block boundary and RAM at the end.
+ * The JIT against the interpreter in lockstep (differential.ts) on random programs (committed built,
+ * see random-program.ts): the architectural state must agree at every block boundary and RAM at the end.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runLockstep, runToEnd } from './differential.ts';
 import { compileBlocks, type CompileJob, type CompileResult } from '../../src/jit/block-module.ts';
 import type { BlockCompiler } from '../../src/jit/jit.ts';
-import { buildRandomProgram } from './random-program.ts';
+import { RANDOM_PROGRAMS, randomProgramElf } from './random-program.ts';
 
 describe('JIT differential mode on random programs', () => {
   for (let seed = 1; seed <= 32; seed++) {
-    const branches = seed % 3 !== 0; // every third program is one self-looping block
-    const fp = seed % 4 === 0; // every fourth has F and D instructions too
+    const { branches, fp } = RANDOM_PROGRAMS[`seed-${seed}`];
     it(`seed ${seed} (${branches ? 'with' : 'without'} branches${fp ? ', with F and D' : ''})`, () => {
-      const elf = buildRandomProgram(`seed-${seed}`, { seed, length: branches ? 60 : 40, loops: 20, branches, fp });
-      const result = runLockstep(readFileSync(elf), 200_000);
+      const result = runLockstep(randomProgramElf(`seed-${seed}`), 200_000);
       expect(result.mismatch).toBe('');
       expect(result.finished).toBe(true);
       // Most of it must really have run as compiled code, or the comparison proves little.
@@ -47,9 +44,8 @@ class LateCompiler implements BlockCompiler {
 describe('JIT run loop with batches compiled elsewhere', () => {
   for (const [seed, delay] of [[101, 0], [102, 3], [103, 30]]) {
     it(`seed ${seed}: modules handed back after ${delay} looks end in the interpreter's state`, () => {
-      const elf = buildRandomProgram(`late-${seed}`, { seed, length: 50, loops: 30_000, branches: true, fp: false });
       const compiler = new LateCompiler(delay);
-      const result = runToEnd(readFileSync(elf), 20_000_000, compiler);
+      const result = runToEnd(randomProgramElf(`late-${seed}`), 20_000_000, compiler);
       expect(result.mismatch).toBe('');
       expect(result.finished).toBe(true);
       // The batches really went out, came back and ran (less of the program the later they come).

@@ -3,10 +3,15 @@
  * assembly text (the assembler picks compressed encodings where it can), built with the Debian
  * cross compiler. Registers start from a table of awkward values (0, -1, the minimum integers,
  * near-overflow constants), so division, shifts and comparisons meet their edge cases.
+ *
+ * The programs the tests run (RANDOM_PROGRAMS) are committed, built, under test/fixtures/jit-random,
+ * so that the unit tests need no cross compiler; test/guest-build checks that they are what this
+ * generator and the toolchain make now (the builds are reproducible). After changing the generator
+ * or the list, rebuild them with `npx tsx test/jit/write-random-fixtures.ts`.
  */
 
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../helpers/hartvm-cli.ts';
 
@@ -116,14 +121,37 @@ export function randomProgram(o: RandomProgramOptions): string {
   return lines.join('\n') + '\n';
 }
 
-/** Builds the program into build/jit-random/<name>.elf and returns the ELF's path. */
-export function buildRandomProgram(name: string, o: RandomProgramOptions): string {
-  const dir = path.join(ROOT, 'build', 'jit-random');
+/** The programs the differential tests run, by name. */
+export const RANDOM_PROGRAMS: Record<string, RandomProgramOptions> = {};
+for (let seed = 1; seed <= 32; seed++) {
+  const branches = seed % 3 !== 0; // every third program is one self-looping block
+  const fp = seed % 4 === 0; // every fourth has F and D instructions too
+  RANDOM_PROGRAMS[`seed-${seed}`] = { seed, length: branches ? 60 : 40, loops: 20, branches, fp };
+}
+for (const seed of [101, 102, 103]) {
+  RANDOM_PROGRAMS[`late-${seed}`] = { seed, length: 50, loops: 30_000, branches: true, fp: false };
+}
+
+export const FIXTURE_DIR = path.join(ROOT, 'test', 'fixtures', 'jit-random');
+
+/** A committed program's ELF bytes. */
+export function randomProgramElf(name: string): Uint8Array {
+  return readFileSync(path.join(FIXTURE_DIR, `${name}.elf`));
+}
+
+/**
+ * Builds a program with the cross compiler into `dir`/<name>.elf (stripped, not page-aligned, no build id, so that
+ * the same source always gives the same bytes) and returns the ELF's path.
+ */
+export function buildRandomProgram(name: string, dir = path.join(ROOT, 'build', 'jit-random')): string {
+  const o = RANDOM_PROGRAMS[name];
+  if (o === undefined) throw new Error(`no random program ${name}`);
   mkdirSync(dir, { recursive: true });
-  const source = path.join(dir, `${name}.S`);
+  const source = path.join(ROOT, 'build', 'jit-random', `${name}.S`);
+  mkdirSync(path.dirname(source), { recursive: true });
   const elf = path.join(dir, `${name}.elf`);
   writeFileSync(source, randomProgram(o));
   execFileSync('riscv64-unknown-elf-gcc', [o.fp ? '-march=rv64imafdc_zicsr' : '-march=rv64imac', '-mabi=lp64', '-nostdlib', '-nostartfiles', '-static',
-    '-mcmodel=medany', '-Wl,--no-warn-rwx-segments', '-T', path.join(ROOT, 'test', 'guest', 'link.ld'), '-o', elf, source]);
+    '-mcmodel=medany', '-s', '-Wl,-n', '-Wl,--build-id=none', '-Wl,--no-warn-rwx-segments', '-T', path.join(ROOT, 'test', 'guest', 'link.ld'), '-o', elf, source]);
   return elf;
 }
