@@ -41,13 +41,15 @@ function counterAllowed(h: HartState, index: number): boolean {
   return h.priv === 1 || ((h.csr[Slot.Scounteren * 2] >>> index) & 1) !== 0;
 }
 
+/** A CSR read's result: a slot's value, into out. */
 function slot(h: HartState, s: number): boolean {
   out[0] = h.csr[s * 2];
   out[1] = h.csr[s * 2 + 1];
   return true;
 }
 
-function value(h: HartState, lo: number, hi: number): boolean {
+/** A CSR read's result: a computed value, into out. */
+function value(lo: number, hi: number): boolean {
   out[0] = lo;
   out[1] = hi;
   return true;
@@ -60,9 +62,9 @@ export function csrRead(h: HartState, n: number): boolean {
   const sd = (status & Mstatus.FS) === Mstatus.FS || (status & Mstatus.XS) === Mstatus.XS ? 0x8000_0000 | 0 : 0;
   switch (n) {
     case CsrNum.Fflags: case CsrNum.Frm: case CsrNum.Fcsr: return fpCsrRead(h, n);
-    case CsrNum.Sstatus: return value(h, status & SSTATUS_MASK, (MSTATUS_XL_HI & 3) | sd);
-    case CsrNum.Sie: return value(h, csr[Slot.Mie * 2] & csr[Slot.Mideleg * 2], 0);
-    case CsrNum.Sip: return value(h, readMip(h, true) & csr[Slot.Mideleg * 2], 0);
+    case CsrNum.Sstatus: return value(status & SSTATUS_MASK, (MSTATUS_XL_HI & 3) | sd);
+    case CsrNum.Sie: return value(csr[Slot.Mie * 2] & csr[Slot.Mideleg * 2], 0);
+    case CsrNum.Sip: return value(readMip(h, true) & csr[Slot.Mideleg * 2], 0);
     case CsrNum.Stvec: return slot(h, Slot.Stvec);
     case CsrNum.Scounteren: return slot(h, Slot.Scounteren);
     case CsrNum.Senvcfg: return slot(h, Slot.Senvcfg);
@@ -76,8 +78,8 @@ export function csrRead(h: HartState, n: number): boolean {
     case CsrNum.Satp:
       if (h.priv === 1 && (status & Mstatus.TVM) !== 0) return false;
       return slot(h, Slot.Satp);
-    case CsrNum.Mstatus: return value(h, status, MSTATUS_XL_HI | sd);
-    case CsrNum.Misa: return value(h, MISA_EXTENSIONS, MISA_MXL_HI);
+    case CsrNum.Mstatus: return value(status, MSTATUS_XL_HI | sd);
+    case CsrNum.Misa: return value(MISA_EXTENSIONS, MISA_MXL_HI);
     case CsrNum.Medeleg: return slot(h, Slot.Medeleg);
     case CsrNum.Mideleg: return slot(h, Slot.Mideleg);
     case CsrNum.Mie: return slot(h, Slot.Mie);
@@ -89,11 +91,11 @@ export function csrRead(h: HartState, n: number): boolean {
     case CsrNum.Mepc: return slot(h, Slot.Mepc);
     case CsrNum.Mcause: return slot(h, Slot.Mcause);
     case CsrNum.Mtval: return slot(h, Slot.Mtval);
-    case CsrNum.Mip: return value(h, readMip(h, true), 0);
+    case CsrNum.Mip: return value(readMip(h, true), 0);
     case CsrNum.Mcycle: splitNumber(h.instret + h.cycleDelta); return true;
     case CsrNum.Minstret: splitNumber(h.instret); return true;
-    case CsrNum.Mvendorid: case CsrNum.Marchid: case CsrNum.Mimpid: case CsrNum.Mconfigptr: return value(h, 0, 0);
-    case CsrNum.Mhartid: return value(h, h.id, 0);
+    case CsrNum.Mvendorid: case CsrNum.Marchid: case CsrNum.Mimpid: case CsrNum.Mconfigptr: return value(0, 0);
+    case CsrNum.Mhartid: return value(h.id, 0);
     case CsrNum.Cycle:
       if (!counterAllowed(h, 0)) return false;
       splitNumber(h.instret + h.cycleDelta); return true;
@@ -111,10 +113,10 @@ export function csrRead(h: HartState, n: number): boolean {
   if (n >= CsrNum.Pmpaddr0 && n <= CsrNum.Pmpaddr63) return slot(h, Slot.Pmpaddr0 + (n - CsrNum.Pmpaddr0));
   // Unimplemented hardware performance monitors read as zero and ignore writes.
   if ((n >= CsrNum.Mhpmcounter3 && n <= CsrNum.Mhpmcounter31) || (n >= CsrNum.Mhpmevent3 && n <= CsrNum.Mhpmevent31)) {
-    return value(h, 0, 0);
+    return value(0, 0);
   }
   if (n >= CsrNum.Hpmcounter3 && n <= CsrNum.Hpmcounter31) {
-    return counterAllowed(h, n - CsrNum.Cycle) ? value(h, 0, 0) : false;
+    return counterAllowed(h, n - CsrNum.Cycle) ? value(0, 0) : false;
   }
   return false;
 }
@@ -213,7 +215,7 @@ function clearRoutedSoftBits(h: HartState, bits: number): void {
 
 function fpCsrRead(h: HartState, n: number): boolean {
   if (h.fpState() === 0) return false;
-  return value(h, h.fpu.readCsr(n), 0);
+  return value(h.fpu.readCsr(n), 0);
 }
 
 function fpCsrWrite(h: HartState, n: number, lo: number): void {

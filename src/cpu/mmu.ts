@@ -85,7 +85,7 @@ export class Mmu {
 
   constructor(
     private readonly mem: Int32Array,
-    private readonly ramBytes: number,
+    ramBytes: number,
     /** A guest physical page no store may be cached for (HTIF tohost), or -1. */
     private readonly watchedPage: number,
     hart: number,

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  BareHart, CODE, Cause, CsrNum, INTERRUPT, Irq, IrqBit, M_TRAP, Mstatus, PRIV_M, PRIV_S, PRIV_U, S_TRAP, Slot,
+  BareHart, CODE, Cause, CsrNum, INTERRUPT, Irq, IrqBit, M_TRAP, Mstatus, PRIV_M, PRIV_S, PRIV_U, Slot,
   VECTORS, mTrapAt, sTrapAt,
 } from './helpers/bare-hart.ts';
 import { ebreak, ecall, jSelf, mret, nop, sret, wfi } from './helpers/asm.ts';
