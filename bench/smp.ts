@@ -12,7 +12,7 @@
  *   ipi        bench/guest/smp/ipi-rtt.S: S-mode on the builtin SBI, 2 harts, 1000 SBI IPI round
  *              trips timed in the guest with the time CSR (10 MHz); the guest sorts the samples and
  *              prints median / min / max in ticks, reported here in µs; three runs.
- *   overcommit bench/guest/smp/spinlock.S: 8 harts take one amoswap spinlock (tight load loop while
+ *   overcommit bench/guest/smp/spinlock.S: 8 harts (--overcommit-harts, a list) take one amoswap spinlock (tight load loop while
  *              held, short critical section, fixed total work) with --ple on and --ple off; wall
  *              times and the ratio of their medians over --repeats alternating runs. A run that hits
  *              --timeout is reported as such.
@@ -22,7 +22,7 @@
  *              is cancelled by running the guest twice, idle for 3 s and for 0.2 s:
  *              idle CPU = (cpu_3s - cpu_0.2s) / 2.8 s, as % of one core.
  *
- * Usage: npx tsx bench/smp.ts [--only scaling,ipi,overcommit,idle] [--jit on|off] [--iterations N] [--timeout S] [--acquisitions N] [--cs-work N] [--repeats N]
+ * Usage: npx tsx bench/smp.ts [--only scaling,ipi,overcommit,idle] [--jit on|off] [--iterations N] [--timeout S] [--acquisitions N] [--cs-work N] [--repeats N] [--overcommit-harts 2,8]
  */
 
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -144,30 +144,32 @@ if (only.includes('overcommit')) {
   const small = 800, total = Number(argValue('acquisitions', '160000'));
   const csWork = Number(argValue('cs-work', '200'));
   const repeats = Number(argValue('repeats', '3'));
-  const elfSmall = build('spinlock', { HARTS: 8, TOTAL: small, CS_WORK: csWork });
-  const elf = build('spinlock', { HARTS: 8, TOTAL: total, CS_WORK: csWork });
-  console.log(`overcommit: 8 harts on ${availableParallelism()} cores, one amoswap spinlock (tight spin while held); ` +
-    `${csWork} loop iterations inside the lock; time for ${total - small} acquisitions = wall(${total}) - wall(${small}); ` +
-    `${repeats} runs of each setting, alternating`);
-  const rows = [['--ple', 'run', 'status', 'net s', `wall ${total} s`, `wall ${small} s`, 'CPU s']];
-  const nets: Record<string, number[]> = { on: [], off: [] };
-  let timedOut = false;
-  for (let rep = 1; rep <= repeats; rep++) {
-    for (const ple of ['on', 'off']) {
-      const run = (file: string) => hartvm(['--bios', 'none', '--smp', '8', '--ple', ple, '--timeout', String(overcommitTimeout), file],
-        (overcommitTimeout + 60) * 1000);
-      const base = run(elfSmall);
-      const r = run(elf);
-      const status = r.status === 0 ? 'pass' : r.status === 124 ? `timeout (${overcommitTimeout} s)` : `exit ${r.status}`;
-      if (r.status === 124) timedOut = true;
-      nets[ple].push(r.wall - base.wall);
-      rows.push([ple, String(rep), status, (r.wall - base.wall).toFixed(2), r.wall.toFixed(2), base.wall.toFixed(2), r.cpu === undefined ? '-' : r.cpu.toFixed(2)]);
+  for (const harts of argValue('overcommit-harts', '8').split(',').map(Number)) {
+    const elfSmall = build('spinlock', { HARTS: harts, TOTAL: small, CS_WORK: csWork });
+    const elf = build('spinlock', { HARTS: harts, TOTAL: total, CS_WORK: csWork });
+    console.log(`overcommit: ${harts} harts on ${availableParallelism()} cores, one amoswap spinlock (tight spin while held); ` +
+      `${csWork} loop iterations inside the lock; time for ${total - small} acquisitions = wall(${total}) - wall(${small}); ` +
+      `${repeats} runs of each setting, alternating`);
+    const rows = [['--ple', 'run', 'status', 'net s', `wall ${total} s`, `wall ${small} s`, 'CPU s']];
+    const nets: Record<string, number[]> = { on: [], off: [] };
+    let timedOut = false;
+    for (let rep = 1; rep <= repeats; rep++) {
+      for (const ple of ['on', 'off']) {
+        const run = (file: string) => hartvm(['--bios', 'none', '--smp', String(harts), '--ple', ple, '--timeout', String(overcommitTimeout), file],
+          (overcommitTimeout + 60) * 1000);
+        const base = run(elfSmall);
+        const r = run(elf);
+        const status = r.status === 0 ? 'pass' : r.status === 124 ? `timeout (${overcommitTimeout} s)` : `exit ${r.status}`;
+        if (r.status === 124) timedOut = true;
+        nets[ple].push(r.wall - base.wall);
+        rows.push([ple, String(rep), status, (r.wall - base.wall).toFixed(2), r.wall.toFixed(2), base.wall.toFixed(2), r.cpu === undefined ? '-' : r.cpu.toFixed(2)]);
+      }
     }
+    table(rows);
+    const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    console.log(`median net s: --ple on ${median(nets.on).toFixed(2)}, --ple off ${median(nets.off).toFixed(2)}`);
+    console.log(`median net(--ple off) / median net(--ple on) = ${(median(nets.off) / median(nets.on)).toFixed(2)}${timedOut ? ' (a run hit the timeout)' : ''}\n`);
   }
-  table(rows);
-  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  console.log(`median net s: --ple on ${median(nets.on).toFixed(2)}, --ple off ${median(nets.off).toFixed(2)}`);
-  console.log(`median net(--ple off) / median net(--ple on) = ${(median(nets.off) / median(nets.on)).toFixed(2)}${timedOut ? ' (a run hit the timeout)' : ''}\n`);
 }
 
 if (only.includes('idle')) {

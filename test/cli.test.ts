@@ -95,6 +95,7 @@ describe('hartvm run', () => {
     [['--smp', '0'], /--smp 0/],
     [['--smp', '65'], /--smp 65/],
     [['--timeout', '-1'], /--timeout/],
+    [['--host-cpus', '0'], /--host-cpus 0/],
     [['--ple', 'sometimes'], /ple/],
     [['--frobnicate'], /Unknown argument/],
   ])('refuses bad options %j with exit status 2', async (extra, message) => {

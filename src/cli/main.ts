@@ -51,6 +51,7 @@ const runOptions = {
   append: { type: 'string', describe: 'Kernel command line (device tree bootargs)' },
   initrd: { type: 'string', describe: 'Initial ramdisk FILE for the kernel (a cpio archive)' },
   drive: { type: 'string', describe: 'A disk for the guest, as virtio-blk: file=IMG[,readonly=on] (repeatable)' },
+  'host-cpus': { type: 'number', describe: 'Host CPUs the vCPUs may use at once (default: all the host has); halt polling and pause-loop exits go by it' },
   ple: { choices: ['on', 'off'], default: 'on', describe: 'Pause-loop exiting: spinning vCPUs (PAUSE, tight loops on unchanged values) yield the host CPU' },
   'ple-spins': { type: 'number', default: DEFAULT_PLE.spins, describe: 'Iterations of a tight spin loop before a vCPU yields' },
   'ple-sleep-us': { type: 'number', default: DEFAULT_PLE.sleepMicros, describe: 'How long a yielding vCPU sleeps (microseconds) unless woken' },
@@ -95,6 +96,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         initrd: args.initrd as string | undefined,
         // A repeated --drive arrives as an array, a single one as a string.
         drives: ([] as string[]).concat((args.drive as string | string[] | undefined) ?? []).map((d) => driveOf(d)),
+        hostCpus: args['host-cpus'] as number | undefined,
         ple: { enabled: args.ple === 'on', spins: args['ple-spins'] as number, sleepMicros: args['ple-sleep-us'] as number },
         jit: ((args.jit as string | undefined) ?? jitDefault()) === 'on',
       };

@@ -35,6 +35,11 @@ export interface MachineConfig {
   initrd?: string;
   /** Disk images, each a virtio-blk device in the next virtio-mmio slot. */
   drives?: DriveSpec[];
+  /**
+   * Host CPUs the vCPUs may use at once (--host-cpus); the host's available parallelism when not
+   * given. Halt polling and pause-loop exits decide by it whether a core is free or contended.
+   */
+  hostCpus?: number;
   /** Pause-loop exiting; defaults to DEFAULT_PLE. */
   ple?: PleConfig;
   /** Translate hot guest code to WebAssembly (--jit on); defaults to DEFAULT_JIT. */
@@ -60,6 +65,9 @@ export function validateConfig(config: MachineConfig): MachineConfig {
   }
   if (config.timeoutSeconds !== undefined && !(config.timeoutSeconds > 0 && Number.isFinite(config.timeoutSeconds))) {
     problems.push(`--timeout ${config.timeoutSeconds}: the timeout must be a positive number of seconds`);
+  }
+  if (config.hostCpus !== undefined && !(Number.isInteger(config.hostCpus) && config.hostCpus >= 1 && config.hostCpus <= MAX_HARTS)) {
+    problems.push(`--host-cpus ${config.hostCpus}: must be a whole number from 1 to ${MAX_HARTS}`);
   }
   const ple = config.ple ?? DEFAULT_PLE;
   if (!Number.isInteger(ple.spins) || ple.spins < 1) problems.push(`--ple-spins ${ple.spins}: must be a whole number of at least 1`);

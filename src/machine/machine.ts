@@ -11,6 +11,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Control, Global, HsmState, RAM_OFFSET, State, StopReason, controlWordBase, createSharedMemory, requestStop, stateByteBase } from '../memory/layout.ts';
 import { MachineClock } from '../memory/clock.ts';
+import { HostCores } from '../memory/host-cores.ts';
 import { MailboxServer } from '../vmm/mailbox-server.ts';
 import { CompilePool } from '../vmm/compile-pool.ts';
 import type { VcpuControl, VcpuInit, VcpuMessage } from '../vcpu/vcpu.ts';
@@ -107,6 +108,7 @@ export function startMachine(config: MachineConfig, io: MachineIo): MachineHandl
   const mem = new Int32Array(buffer);
   const ram = new Uint8Array(buffer, RAM_OFFSET, config.memoryBytes);
   Atomics.store(mem, Global.Harts, harts);
+  new HostCores(mem).init(config.hostCpus ?? availableParallelism());
 
   // 2. Firmware, kernel, initrd and device tree in RAM, as the boot path expects them (boot.ts).
   const boot = prepareBoot(config, ram);

@@ -52,6 +52,10 @@ export const enum Global {
   Reason = 4,
   /** How many harts the machine has (set before any hart starts). */
   Harts = 5,
+  /** vCPUs that want a host CPU now (running, or yielding after a pause-loop exit): host-cores.ts. */
+  RunnableVcpus = 6,
+  /** Host CPUs the machine's vCPUs may use at once (--host-cpus), set before any hart starts. */
+  HostCpus = 7,
   /**
    * The UART registers a vCPU may serve itself, published by the UART on the main thread after
    * every change (devices/uart-shared.ts): UartShadowBit flags and the LSR value.

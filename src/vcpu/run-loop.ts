@@ -14,6 +14,7 @@ import { enterSupervisor } from '../cpu/reset.ts';
 import type { Jit } from '../jit/jit.ts';
 import { runWithJit } from '../jit/run-loop.ts';
 import type { HartsControl } from '../memory/harts-control.ts';
+import type { HostCores } from '../memory/host-cores.ts';
 import { Control, Global, HsmState } from '../memory/layout.ts';
 import { handleExit, type ExitActions } from './exit-handler.ts';
 import { HaltPoller } from './halt-poll.ts';
@@ -44,6 +45,8 @@ export interface VcpuParts {
   /** The compiled-code tier, when the JIT is on. */
   jit: Jit | undefined;
   harts: HartsControl;
+  /** Who wants a host CPU: decides whether to halt-poll and whether a pause-loop exit yields. */
+  cores: HostCores;
   /** The builtin SBI's context, when the machine has it (a non-retentive suspend leaves its resume address there). */
   sbi: SbiContext | undefined;
   /** Log every instruction's address to stderr, one instruction a slice. */
@@ -87,8 +90,29 @@ export class VcpuRunLoop {
     this.resumed?.();
   }
 
+  /** Whether this vCPU counts itself as wanting a host CPU (HostCores). */
+  private runnable = false;
+
+  /** Counts this vCPU in or out of the runnable ones, as `state` wants a core or not. */
+  private account(state: VcpuState): void {
+    const wants = state === VcpuState.Running || state === VcpuState.Yielding;
+    if (wants === this.runnable) return;
+    this.runnable = wants;
+    if (wants) this.parts.cores.claim();
+    else this.parts.cores.release();
+  }
+
   /** Runs from `state` until the machine stops. */
   async run(state: VcpuState): Promise<void> {
+    this.account(state);
+    try {
+      await this.loop(state);
+    } finally {
+      this.account(VcpuState.Finished);
+    }
+  }
+
+  private async loop(state: VcpuState): Promise<void> {
     let lastYield = performance.now();
     while (state !== VcpuState.Finished) {
       if (this.stopped()) break;
@@ -110,6 +134,7 @@ export class VcpuRunLoop {
         case VcpuState.Yielding: state = this.yieldCpu(); break;
         case VcpuState.Stopped: state = this.waitForStart(); break;
       }
+      this.account(state);
     }
   }
 
@@ -132,12 +157,13 @@ export class VcpuRunLoop {
   /**
    * Halted: sleeps until an interrupt is pending and enabled in mie (WFI's wake-up condition, whatever
    * the global enables), the machine stops, or the timer deadline passes. The wake word is read
-   * before the last check, so an event in between makes Atomics.wait return at once.
+   * before the last check, so an event in between makes Atomics.wait return at once. It polls first
+   * only while a host CPU is free: otherwise the poll would take the core a runnable vCPU waits for.
    */
   private waitForInterrupt(): VcpuState {
     const hart = this.parts.hart;
     const ready = (): boolean => interruptWaiting(hart) || this.stopped();
-    if (!this.halt.poll(ready)) {
+    if (!(this.parts.cores.coreFree() && this.halt.poll(ready))) {
       const asleep = performance.now();
       for (;;) {
         const seen = Atomics.load(this.mem, this.wakeWord);
@@ -157,9 +183,12 @@ export class VcpuRunLoop {
 
   /**
    * Yielding: gives the host CPU to whoever the guest is waiting for (perhaps a vCPU that was
-   * descheduled holding a lock), unless an event for this hart ends the sleep sooner.
+   * descheduled holding a lock), unless an event for this hart ends the sleep sooner. When no vCPU
+   * waits for a core there is nobody to give it to: the spinner goes on at once, as KVM's PLE
+   * handler does without a candidate, since its lock holder is running on a core of its own.
    */
   private yieldCpu(): VcpuState {
+    if (!this.parts.cores.contended()) return VcpuState.Running;
     const seen = Atomics.load(this.mem, this.wakeWord);
     Atomics.wait(this.mem, this.wakeWord, seen, this.parts.pleSleepMicros / 1000);
     return VcpuState.Running;

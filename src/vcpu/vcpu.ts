@@ -13,6 +13,7 @@ import { warmUpInterpreter } from '../cpu/warm-up.ts';
 import { Jit, type JitStats } from '../jit/jit.ts';
 import { MachineClock } from '../memory/clock.ts';
 import { HartsControl } from '../memory/harts-control.ts';
+import { HostCores } from '../memory/host-cores.ts';
 import { Control, HsmState, RunState, StopReason, controlWordBase, requestStop } from '../memory/layout.ts';
 import { compilerOn } from './compile-client.ts';
 import type { PleConfig } from './pause-loop.ts';
@@ -94,7 +95,7 @@ export async function runVcpu(init: VcpuInit): Promise<void> {
 
   const started = performance.now();
   const loop = new VcpuRunLoop({
-    hart, jit, harts, sbi, trace: init.trace, pleSleepMicros: init.ple.sleepMicros,
+    hart, jit, harts, sbi, cores: new HostCores(mem), trace: init.trace, pleSleepMicros: init.ple.sleepMicros,
     fatal: () => {
       post({ type: 'fatal', hart: init.hart, message: hart.fatalMessage });
       requestStop(mem, init.harts, StopReason.Fatal, 1);
