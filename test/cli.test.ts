@@ -120,10 +120,31 @@ describe('hartvm run', () => {
     expect(r.stderr).toMatch(/^hart 1: \d+ instructions in [\d.]+ s, [\d.]+ MIPS$/m);
   });
 
+  it('accounts each hart\'s time by run-loop state with --stats, adding up to its run time', async () => {
+    const elf = path.join(BUILD, 'smp-m', 'wfi-wake.elf'); // harts 1..3 sleep in WFI until hart 0 wakes them
+    const args = ['run', '--bios', 'none', '--smp', '4', '--stats', elf];
+    const r = await hartvm(args, 60_000);
+    expect(r.code, describeRun(args, r)).toBe(0);
+    let halted = 0;
+    for (let hart = 0; hart < 4; hart++) {
+      const run = new RegExp(`^hart ${hart}: \\d+ instructions in ([\\d.]+) s`, 'm').exec(r.stderr);
+      const time = new RegExp(`^hart ${hart}: time: running ([\\d.]+) s, halted ([\\d.]+) s, yielding ([\\d.]+) s, ` +
+        'stopped ([\\d.]+) s, other ([\\d.]+) s; halt polls: \\d+ caught, \\d+ then slept, \\d+ skipped; ' +
+        'pause-loop exits: \\d+, \\d+ gave the core away$', 'm').exec(r.stderr);
+      expect(run, describeRun(args, r)).not.toBeNull();
+      expect(time, describeRun(args, r)).not.toBeNull();
+      const parts = time!.slice(1).map(Number);
+      const sum = parts.reduce((a, b) => a + b, 0);
+      expect(Math.abs(sum - Number(run![1])), `hart ${hart}: states add up to ${sum} s of ${run![1]} s`).toBeLessThan(0.05);
+      halted += parts[1];
+    }
+    expect(halted, 'the sleepers spent time halted').toBeGreaterThan(0);
+  });
+
   it('documents every option in --help', async () => {
     const r = await hartvm(['run', '--help'], 60_000);
     expect(r.code).toBe(0);
-    for (const option of ['--bios', '--memory', '--smp', '--timeout', '--stats', '--trace', '--kernel', '--append', '--ple']) {
+    for (const option of ['--bios', '--memory', '--smp', '--timeout', '--stats', '--trace', '--kernel', '--append', '--ple', '--host-cpus']) {
       expect(r.stdout).toContain(option);
     }
   });

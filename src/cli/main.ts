@@ -14,6 +14,7 @@ import { LoaderError } from '../loader/errors.ts';
 import { MAX_HARTS, StopReason } from '../memory/layout.ts';
 import { runBatch } from './batch.ts';
 import type { CliIo } from './cli-io.ts';
+import { statsLines } from './stats-lines.ts';
 
 export type { CliIo };
 import { runDtbCommand } from './dtb.ts';
@@ -181,17 +182,6 @@ async function runOne(config: MachineConfig, stats: boolean, io: CliIo): Promise
     console?.close();
   }
   if (result.message !== undefined && result.reason !== StopReason.Fail) io.stderr(`hartvm: ${result.message}\n`);
-  if (stats) {
-    for (const s of result.stats) {
-      const mips = s.micros > 0 ? s.instret / s.micros : 0;
-      io.stderr(`hart ${s.hart}: ${s.instret} instructions in ${(s.micros / 1e6).toFixed(3)} s, ${mips.toFixed(1)} MIPS\n`);
-      if (s.jit !== undefined) {
-        const share = s.instret > 0 ? (100 * s.jit.instret) / s.instret : 0;
-        io.stderr(`hart ${s.hart}: jit: ${s.jit.blocks} blocks in ${s.jit.modules} modules, compiled in ${s.jit.offThreadMs.toFixed(1)} ms on the pool ` +
-          `and ${s.jit.compileMs.toFixed(1)} ms here; ` +
-          `${share.toFixed(1)}% of instructions ran translated; ${s.jit.invalidated} blocks invalidated, ${s.jit.flushes} cache flushes\n`);
-      }
-    }
-  }
+  if (stats) for (const line of statsLines(result.stats)) io.stderr(`${line}\n`);
   return result.reason === StopReason.Timeout ? EXIT_TIMEOUT : result.exitCode;
 }

@@ -15,6 +15,7 @@ import { HostCores } from '../memory/host-cores.ts';
 import { MailboxServer } from '../vmm/mailbox-server.ts';
 import { CompilePool } from '../vmm/compile-pool.ts';
 import type { VcpuControl, VcpuInit, VcpuMessage } from '../vcpu/vcpu.ts';
+import type { VcpuAccounting } from '../vcpu/vcpu-accounting.ts';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { MmioBus } from '../devices/bus.ts';
@@ -53,6 +54,8 @@ export interface HartStats {
   micros: number;
   /** The JIT's figures, when it ran. */
   jit?: JitStats;
+  /** Time by run-loop state, halt polls and pause-loop exits. */
+  accounting: VcpuAccounting;
 }
 
 export interface RunResult {
@@ -93,7 +96,7 @@ export interface MachineHandle {
   resume(): Promise<void>;
   /** Registers of one hart; pause first for a consistent view of a running hart. */
   registers(hart: number): HartRegisters;
-  stats(): Promise<{ hart: number; instret: number; micros: number; paused: boolean }[]>;
+  stats(): Promise<{ hart: number; instret: number; micros: number; paused: boolean; accounting: VcpuAccounting }[]>;
   /** Stops the machine (exit status 0 unless the guest had already stopped it). */
   stop(): void;
 }
@@ -211,7 +214,7 @@ export function startMachine(config: MachineConfig, io: MachineIo): MachineHandl
     worker.on('message', (m: VcpuMessage) => {
       // The same port carries comlink's replies: only our two message types are handled here.
       if (m?.type === 'fatal') fatalMessage ??= m.message;
-      else if (m?.type === 'exited') stats.push({ hart: m.hart, instret: m.instret, micros: m.micros, jit: m.jit });
+      else if (m?.type === 'exited') stats.push({ hart: m.hart, instret: m.instret, micros: m.micros, jit: m.jit, accounting: m.accounting });
     });
     exited.push(new Promise((resolve) => {
       worker.on('error', (err) => {

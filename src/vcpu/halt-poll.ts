@@ -20,6 +20,11 @@ export class HaltPoller {
   /** Current window in ms; 0 = sleep at once. */
   private window = 0;
 
+  /** Whether the adaptive window is open (poll() watches at all). */
+  get open(): boolean {
+    return this.window > 0;
+  }
+
   /** Polls `ready` for up to the current window; true when it became ready meanwhile. */
   poll(ready: () => boolean): boolean {
     if (this.window === 0) return false;

@@ -19,6 +19,7 @@ import { Control, Global, HsmState } from '../memory/layout.ts';
 import { handleExit, type ExitActions } from './exit-handler.ts';
 import { HaltPoller } from './halt-poll.ts';
 import type { SbiContext } from './sbi/context.ts';
+import { newAccounting, type VcpuAccounting } from './vcpu-accounting.ts';
 import { VcpuState } from './vcpu-state.ts';
 
 /**
@@ -64,6 +65,8 @@ function yieldToEventLoop(): Promise<void> {
 
 export class VcpuRunLoop {
   paused = false;
+  /** Time by state, halt polls and pause-loop exits (vcpu-accounting.ts). */
+  readonly accounting: VcpuAccounting = newAccounting();
   private resumed: (() => void) | undefined;
   private readonly mem: Int32Array;
   private readonly wakeWord: number;
@@ -113,7 +116,9 @@ export class VcpuRunLoop {
   }
 
   private async loop(state: VcpuState): Promise<void> {
+    const acct = this.accounting;
     let lastYield = performance.now();
+    let mark = lastYield;
     while (state !== VcpuState.Finished) {
       if (this.stopped()) break;
       // Control-plane messages are served between slices, at most every CONTROL_POLL_MS: a turn of the
@@ -128,12 +133,15 @@ export class VcpuRunLoop {
           setTimeout(resolve, PAUSED_POLL_MS); // also notice a stop while paused
         });
       }
+      const started = performance.now();
+      acct.otherMs += started - mark;
       switch (state) {
-        case VcpuState.Running: state = handleExit(this.execute(), this.actions); break;
-        case VcpuState.Halted: state = this.waitForInterrupt(); break;
-        case VcpuState.Yielding: state = this.yieldCpu(); break;
-        case VcpuState.Stopped: state = this.waitForStart(); break;
+        case VcpuState.Running: state = handleExit(this.execute(), this.actions); acct.runningMs += performance.now() - started; break;
+        case VcpuState.Halted: state = this.waitForInterrupt(); acct.haltedMs += performance.now() - started; break;
+        case VcpuState.Yielding: state = this.yieldCpu(); acct.yieldingMs += performance.now() - started; break;
+        case VcpuState.Stopped: state = this.waitForStart(); acct.stoppedMs += performance.now() - started; break;
       }
+      mark = performance.now();
       this.account(state);
     }
   }
@@ -163,7 +171,12 @@ export class VcpuRunLoop {
   private waitForInterrupt(): VcpuState {
     const hart = this.parts.hart;
     const ready = (): boolean => interruptWaiting(hart) || this.stopped();
-    if (!(this.parts.cores.coreFree() && this.halt.poll(ready))) {
+    const polls = this.halt.open && this.parts.cores.coreFree();
+    if (!polls) this.accounting.haltPollSkips++;
+    if (polls && this.halt.poll(ready)) {
+      this.accounting.haltPollHits++;
+    } else {
+      if (polls) this.accounting.haltPollMisses++;
       const asleep = performance.now();
       for (;;) {
         const seen = Atomics.load(this.mem, this.wakeWord);
@@ -188,7 +201,9 @@ export class VcpuRunLoop {
    * handler does without a candidate, since its lock holder is running on a core of its own.
    */
   private yieldCpu(): VcpuState {
+    this.accounting.pleExits++;
     if (!this.parts.cores.contended()) return VcpuState.Running;
+    this.accounting.pleSleeps++;
     const seen = Atomics.load(this.mem, this.wakeWord);
     Atomics.wait(this.mem, this.wakeWord, seen, this.parts.pleSleepMicros / 1000);
     return VcpuState.Running;

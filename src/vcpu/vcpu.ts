@@ -19,6 +19,7 @@ import { compilerOn } from './compile-client.ts';
 import type { PleConfig } from './pause-loop.ts';
 import { VcpuPlatform } from './platform.ts';
 import { VcpuRunLoop } from './run-loop.ts';
+import type { VcpuAccounting } from './vcpu-accounting.ts';
 import { MailboxConsole } from './sbi/console-port.ts';
 import type { SbiContext } from './sbi/context.ts';
 import { SbiFirmware } from './sbi/firmware.ts';
@@ -49,12 +50,12 @@ export interface VcpuControl {
   /** Stops the hart at its next slice boundary with its state saved to the state block. */
   pause(): void;
   resume(): void;
-  stats(): { instret: number; micros: number; paused: boolean };
+  stats(): { instret: number; micros: number; paused: boolean; accounting: VcpuAccounting };
 }
 
 export type VcpuMessage =
   | { type: 'fatal'; hart: number; message: string }
-  | { type: 'exited'; hart: number; instret: number; micros: number; jit?: JitStats };
+  | { type: 'exited'; hart: number; instret: number; micros: number; jit?: JitStats; accounting: VcpuAccounting };
 
 export async function runVcpu(init: VcpuInit): Promise<void> {
   // Before the guest, so that V8 optimizes the interpreter for every path from the start.
@@ -111,7 +112,7 @@ export async function runVcpu(init: VcpuInit): Promise<void> {
       Atomics.store(mem, ctl + Control.RunState, RunState.Running);
       loop.resume();
     },
-    stats: () => ({ instret: hart.instret, micros: Math.round((performance.now() - started) * 1000), paused: loop.paused }),
+    stats: () => ({ instret: hart.instret, micros: Math.round((performance.now() - started) * 1000), paused: loop.paused, accounting: { ...loop.accounting } }),
   };
   if (parentPort) Comlink.expose(control, nodeEndpoint(parentPort));
 
@@ -119,5 +120,8 @@ export async function runVcpu(init: VcpuInit): Promise<void> {
   await loop.run(harts.hsmState(init.hart) === HsmState.Started ? VcpuState.Running : VcpuState.Stopped);
   hart.saveState();
   Atomics.store(mem, ctl + Control.RunState, RunState.Finished);
-  post({ type: 'exited', hart: init.hart, instret: hart.instret, micros: Math.round((performance.now() - started) * 1000), jit: jit?.stats });
+  post({
+    type: 'exited', hart: init.hart, instret: hart.instret, micros: Math.round((performance.now() - started) * 1000),
+    jit: jit?.stats, accounting: loop.accounting,
+  });
 }

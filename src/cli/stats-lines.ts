@@ -1,0 +1,27 @@
+/**
+ * @fileoverview What `--stats` prints at exit, per hart: instructions and MIPS; where the vCPU's
+ * time went by run-loop state (these add up to its run time) with its halt polls and pause-loop
+ * exits; and the JIT's figures when it ran.
+ */
+
+import type { HartStats } from '../machine/machine.ts';
+
+export function statsLines(stats: HartStats[]): string[] {
+  const lines: string[] = [];
+  const s = (ms: number): string => (ms / 1000).toFixed(3);
+  for (const h of stats) {
+    const mips = h.micros > 0 ? h.instret / h.micros : 0;
+    lines.push(`hart ${h.hart}: ${h.instret} instructions in ${(h.micros / 1e6).toFixed(3)} s, ${mips.toFixed(1)} MIPS`);
+    const a = h.accounting;
+    lines.push(`hart ${h.hart}: time: running ${s(a.runningMs)} s, halted ${s(a.haltedMs)} s, yielding ${s(a.yieldingMs)} s, ` +
+      `stopped ${s(a.stoppedMs)} s, other ${s(a.otherMs)} s; halt polls: ${a.haltPollHits} caught, ${a.haltPollMisses} then slept, ` +
+      `${a.haltPollSkips} skipped; pause-loop exits: ${a.pleExits}, ${a.pleSleeps} gave the core away`);
+    if (h.jit !== undefined) {
+      const share = h.instret > 0 ? (100 * h.jit.instret) / h.instret : 0;
+      lines.push(`hart ${h.hart}: jit: ${h.jit.blocks} blocks in ${h.jit.modules} modules, compiled in ${h.jit.offThreadMs.toFixed(1)} ms on the pool ` +
+        `and ${h.jit.compileMs.toFixed(1)} ms here; ` +
+        `${share.toFixed(1)}% of instructions ran translated; ${h.jit.invalidated} blocks invalidated, ${h.jit.flushes} cache flushes`);
+    }
+  }
+  return lines;
+}
