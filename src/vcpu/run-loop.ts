@@ -4,7 +4,9 @@
  * the next state; the other states wait: Halted in WFI until an interrupt may be pending (after halt
  * polling), Yielding for a pause-loop exit's moment, Stopped until SBI HSM hart_start. Waiting is
  * Atomics.wait on the hart's wake word, bounded by its next timer deadline, so an idle vCPU costs no
- * host CPU. The loop lets the worker's event loop in (the control plane) between slices.
+ * host CPU. The loop lets the worker's event loop in (the control plane) between slices, counts
+ * itself in the machine's runnable vCPUs while it wants a core (memory/host-cores.ts), and accounts
+ * its time by state (vcpu-accounting.ts).
  */
 
 import { Exit } from '../cpu/exit.ts';
@@ -73,6 +75,8 @@ export class VcpuRunLoop {
   private readonly halt = new HaltPoller();
   private readonly actions: ExitActions;
   private runs = 0;
+  /** Whether this vCPU counts itself as wanting a host CPU (HostCores). */
+  private runnable = false;
 
   constructor(private readonly parts: VcpuParts) {
     this.mem = parts.hart.mem;
@@ -92,9 +96,6 @@ export class VcpuRunLoop {
     this.paused = false;
     this.resumed?.();
   }
-
-  /** Whether this vCPU counts itself as wanting a host CPU (HostCores). */
-  private runnable = false;
 
   /** Counts this vCPU in or out of the runnable ones, as `state` wants a core or not. */
   private account(state: VcpuState): void {
@@ -127,11 +128,15 @@ export class VcpuRunLoop {
         await yieldToEventLoop();
         lastYield = performance.now();
       }
-      while (this.paused && !this.stopped()) {
-        await new Promise<void>((resolve) => {
-          this.resumed = resolve;
-          setTimeout(resolve, PAUSED_POLL_MS); // also notice a stop while paused
-        });
+      if (this.paused) {
+        this.account(VcpuState.Stopped); // a paused vCPU wants no core
+        while (this.paused && !this.stopped()) {
+          await new Promise<void>((resolve) => {
+            this.resumed = resolve;
+            setTimeout(resolve, PAUSED_POLL_MS); // also notice a stop while paused
+          });
+        }
+        this.account(state);
       }
       const started = performance.now();
       acct.otherMs += started - mark;
