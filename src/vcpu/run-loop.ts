@@ -99,7 +99,10 @@ export class VcpuRunLoop {
 
   /** Counts this vCPU in or out of the runnable ones, as `state` wants a core or not. */
   private account(state: VcpuState): void {
-    const wants = state === VcpuState.Running || state === VcpuState.Yielding;
+    this.setRunnable(state === VcpuState.Running || state === VcpuState.Yielding);
+  }
+
+  private setRunnable(wants: boolean): void {
     if (wants === this.runnable) return;
     this.runnable = wants;
     if (wants) this.parts.cores.claim();
@@ -129,7 +132,7 @@ export class VcpuRunLoop {
         lastYield = performance.now();
       }
       if (this.paused) {
-        this.account(VcpuState.Stopped); // a paused vCPU wants no core
+        this.setRunnable(false); // a paused vCPU wants no core
         while (this.paused && !this.stopped()) {
           await new Promise<void>((resolve) => {
             this.resumed = resolve;
