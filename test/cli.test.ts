@@ -128,15 +128,17 @@ describe('hartvm run', () => {
     let halted = 0;
     for (let hart = 0; hart < 4; hart++) {
       const run = new RegExp(`^hart ${hart}: \\d+ instructions in ([\\d.]+) s`, 'm').exec(r.stderr);
-      const time = new RegExp(`^hart ${hart}: time: running ([\\d.]+) s, halted ([\\d.]+) s, yielding ([\\d.]+) s, ` +
-        'stopped ([\\d.]+) s, other ([\\d.]+) s; halt polls: \\d+ caught, \\d+ then slept, \\d+ skipped; ' +
-        'pause-loop exits: \\d+, \\d+ gave the core away$', 'm').exec(r.stderr);
+      const time = new RegExp(`^hart ${hart}: time: running ([\\d.]+) s, waiting for a host CPU \\(steal\\) ([\\d.]+) s, ` +
+        'halted ([\\d.]+) s, yielding ([\\d.]+) s, stopped ([\\d.]+) s, other ([\\d.]+) s$', 'm').exec(r.stderr);
+      const scheduling = new RegExp(`^hart ${hart}: scheduling: halt polls \\d+ caught, \\d+ then slept, \\d+ skipped; ` +
+        'pause-loop exits \\d+: \\d+ directed yields, \\d+ sleeps; \\d+ timeslice expiries; IPIs \\d+ sent, \\d+ received$', 'm').exec(r.stderr);
       expect(run, describeRun(args, r)).not.toBeNull();
       expect(time, describeRun(args, r)).not.toBeNull();
+      expect(scheduling, describeRun(args, r)).not.toBeNull();
       const parts = time!.slice(1).map(Number);
       const sum = parts.reduce((a, b) => a + b, 0);
       expect(Math.abs(sum - Number(run![1])), `hart ${hart}: states add up to ${sum} s of ${run![1]} s`).toBeLessThan(0.05);
-      halted += parts[1];
+      halted += parts[2];
     }
     expect(halted, 'the sleepers spent time halted').toBeGreaterThan(0);
   });
@@ -144,7 +146,7 @@ describe('hartvm run', () => {
   it('documents every option in --help', async () => {
     const r = await hartvm(['run', '--help'], 60_000);
     expect(r.code).toBe(0);
-    for (const option of ['--bios', '--memory', '--smp', '--timeout', '--stats', '--trace', '--kernel', '--append', '--ple', '--host-cpus']) {
+    for (const option of ['--bios', '--memory', '--smp', '--timeout', '--stats', '--trace', '--kernel', '--append', '--ple', '--host-cpus', '--timeslice', '--ple-yield']) {
       expect(r.stdout).toContain(option);
     }
   });

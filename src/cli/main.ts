@@ -8,7 +8,7 @@ import yargs, { type Argv } from 'yargs';
 import { startMachine, type MachineHandle } from '../machine/machine.ts';
 import { HostConsole } from './host-console.ts';
 import { parseDriveSpec, type DriveSpec } from '../machine/drive-spec.ts';
-import { ConfigError, DEFAULT_JIT, DEFAULT_PLE, parseBios, type MachineConfig } from '../machine/config.ts';
+import { ConfigError, DEFAULT_JIT, DEFAULT_PLE, DEFAULT_TIMESLICE_MS, parseBios, type MachineConfig } from '../machine/config.ts';
 import { parseMemorySize } from '../memory/size.ts';
 import { LoaderError } from '../loader/errors.ts';
 import { MAX_HARTS, StopReason } from '../memory/layout.ts';
@@ -52,10 +52,12 @@ const runOptions = {
   append: { type: 'string', describe: 'Kernel command line (device tree bootargs)' },
   initrd: { type: 'string', describe: 'Initial ramdisk FILE for the kernel (a cpio archive)' },
   drive: { type: 'string', describe: 'A disk for the guest, as virtio-blk: file=IMG[,readonly=on] (repeatable)' },
-  'host-cpus': { type: 'number', describe: 'Host CPUs the vCPUs may use at once (default: all the host has); halt polling and pause-loop exits go by it' },
-  ple: { choices: ['on', 'off'], default: 'on', describe: 'Pause-loop exiting: spinning vCPUs (PAUSE, tight loops on unchanged values) yield the host CPU' },
-  'ple-spins': { type: 'number', default: DEFAULT_PLE.spins, describe: 'Iterations of a tight spin loop before a vCPU yields' },
-  'ple-sleep-us': { type: 'number', default: DEFAULT_PLE.sleepMicros, describe: 'How long a yielding vCPU sleeps (microseconds) unless woken' },
+  'host-cpus': { type: 'number', describe: 'Host CPUs the vCPUs may use at once: at most this many execute guest code at any moment (default: all the host has)' },
+  timeslice: { type: 'number', default: DEFAULT_TIMESLICE_MS, describe: 'Milliseconds a vCPU keeps its host CPU while another vCPU waits for one' },
+  ple: { choices: ['on', 'off'], default: 'on', describe: 'Pause-loop exiting: spinning vCPUs (PAUSE, tight loops on unchanged values) leave guest code' },
+  'ple-spins': { type: 'number', default: DEFAULT_PLE.spins, describe: 'Iterations of a tight spin loop before a vCPU pause-loop exits' },
+  'ple-yield': { choices: ['directed', 'sleep'], default: DEFAULT_PLE.yield, describe: 'What a pause-loop exit does while a vCPU waits for a host CPU: hand it to that vCPU (directed) or give it away for --ple-sleep-us (sleep)' },
+  'ple-sleep-us': { type: 'number', default: DEFAULT_PLE.sleepMicros, describe: 'How long a pause-loop exit gives the host CPU away with --ple-yield sleep (microseconds) unless woken' },
 } as const;
 
 function memoryOf(text: string): number {
@@ -98,7 +100,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         // A repeated --drive arrives as an array, a single one as a string.
         drives: ([] as string[]).concat((args.drive as string | string[] | undefined) ?? []).map((d) => driveOf(d)),
         hostCpus: args['host-cpus'] as number | undefined,
-        ple: { enabled: args.ple === 'on', spins: args['ple-spins'] as number, sleepMicros: args['ple-sleep-us'] as number },
+        timesliceMs: args.timeslice as number,
+        ple: {
+          enabled: args.ple === 'on', spins: args['ple-spins'] as number,
+          yield: args['ple-yield'] as 'directed' | 'sleep', sleepMicros: args['ple-sleep-us'] as number,
+        },
         jit: ((args.jit as string | undefined) ?? jitDefault()) === 'on',
       };
       status = await runOne(config, args.stats as boolean, io);

@@ -1,7 +1,7 @@
 /**
  * @fileoverview What `--stats` prints at exit, per hart: instructions and MIPS; where the vCPU's
- * time went by run-loop state (these add up to its run time) with its halt polls and pause-loop
- * exits; and the JIT's figures when it ran.
+ * time went by run-loop state (these add up to its run time); how its scheduling went (halt polls,
+ * pause-loop exits, run-token hand-overs) and its IPIs; and the JIT's figures when it ran.
  */
 
 import type { HartStats } from '../machine/machine.ts';
@@ -13,9 +13,11 @@ export function statsLines(stats: HartStats[]): string[] {
     const mips = h.micros > 0 ? h.instret / h.micros : 0;
     lines.push(`hart ${h.hart}: ${h.instret} instructions in ${(h.micros / 1e6).toFixed(3)} s, ${mips.toFixed(1)} MIPS`);
     const a = h.accounting;
-    lines.push(`hart ${h.hart}: time: running ${s(a.runningMs)} s, halted ${s(a.haltedMs)} s, yielding ${s(a.yieldingMs)} s, ` +
-      `stopped ${s(a.stoppedMs)} s, other ${s(a.otherMs)} s; halt polls: ${a.haltPollHits} caught, ${a.haltPollMisses} then slept, ` +
-      `${a.haltPollSkips} skipped; pause-loop exits: ${a.pleExits}, ${a.pleSleeps} gave the core away`);
+    lines.push(`hart ${h.hart}: time: running ${s(a.runningMs)} s, waiting for a host CPU (steal) ${s(a.stealMs)} s, ` +
+      `halted ${s(a.haltedMs)} s, yielding ${s(a.yieldingMs)} s, stopped ${s(a.stoppedMs)} s, other ${s(a.otherMs)} s`);
+    lines.push(`hart ${h.hart}: scheduling: halt polls ${a.haltPollHits} caught, ${a.haltPollMisses} then slept, ` +
+      `${a.haltPollSkips} skipped; pause-loop exits ${a.pleExits}: ${a.directedYields} directed yields, ${a.pleSleeps} sleeps; ` +
+      `${a.timesliceExpiries} timeslice expiries; IPIs ${a.ipisSent} sent, ${a.ipisReceived} received`);
     if (h.jit !== undefined) {
       const share = h.instret > 0 ? (100 * h.jit.instret) / h.instret : 0;
       lines.push(`hart ${h.hart}: jit: ${h.jit.blocks} blocks in ${h.jit.modules} modules, compiled in ${h.jit.offThreadMs.toFixed(1)} ms on the pool ` +

@@ -2,7 +2,7 @@
  * @fileoverview Why guest execution hands control back: one vocabulary for the interpreter
  * (Hart.run), compiled code (the JIT's exit word in the state block) and the builtin SBI (what an
  * ECALL it served asks of the hart). The vCPU run loop (vcpu/exit-handler.ts) acts on the ones
- * that reach it: None, Wfi, HartStopped, Yield, Stop, Fatal. Trap, EndBlock and Interpret stay
+ * that reach it: None, Wfi, HartStopped, Yield, Stop, Fatal, Preempted. Trap, EndBlock and Interpret stay
  * between compiled code and the JIT's run loop.
  */
 
@@ -25,4 +25,6 @@ export const enum Exit {
   Stop = 7,
   /** The hart cannot go on: its trap vector cannot be fetched. Its fatalMessage says why. */
   Fatal = 8,
+  /** Another vCPU asked this one to leave guest code (Control.ExitRequest): its timeslice is over. */
+  Preempted = 9,
 }

@@ -416,13 +416,17 @@ export class Hart extends HartState implements FpHost {
   }
 
   /**
-   * What the run loop checks between blocks, at this.pc: the stop word, a fatal condition, a remote
-   * TLB flush, and pending interrupts (taken here, moving this.pc to the handler). Returns the Exit
-   * to leave with, or -1 to go on.
+   * What the run loop checks between blocks, at this.pc: the stop word, a fatal condition, a request
+   * to leave guest code (the vCPU's timeslice is over), a remote TLB flush, and pending interrupts
+   * (taken here, moving this.pc to the handler). Returns the Exit to leave with, or -1 to go on.
    */
   checkEvents(): Exit | -1 {
     if (Atomics.load(this.mem, Global.Stop) !== 0) return Exit.Stop;
     if (this.fatalMessage !== '') return Exit.Fatal;
+    if (Atomics.load(this.mem, this.ctl + Control.ExitRequest) !== 0) { // a run-token timeslice ran out
+      Atomics.store(this.mem, this.ctl + Control.ExitRequest, 0);
+      return Exit.Preempted;
+    }
     if (Atomics.load(this.mem, this.ctl + Control.FlushRequest) !== 0) { // a remote SFENCE.VMA
       Atomics.store(this.mem, this.ctl + Control.FlushRequest, 0);
       this.mmu.flush();

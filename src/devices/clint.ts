@@ -21,6 +21,8 @@ export class Clint {
     private readonly mem: Int32Array,
     private readonly harts: number,
     private readonly clock: MachineClock,
+    /** The hart whose accesses this instance serves: an msip write is an IPI from it. */
+    private readonly self: number,
   ) {
     this.router = new HartsControl(mem, harts);
   }
@@ -56,7 +58,7 @@ export class Clint {
       // msip is a level: 1 raises MSIP on that hart, 0 lowers it. Either way the target is woken:
       // firmware such as OpenSBI parks harts in WFI loops that re-read msip, and a hart must not
       // sleep through a change it is waiting to see.
-      if ((lo & 1) !== 0) this.router.raise(offset >> 2, IrqBit.MSIP);
+      if ((lo & 1) !== 0) this.router.sendIpi(this.self, offset >> 2, IrqBit.MSIP);
       else { this.router.lower(offset >> 2, IrqBit.MSIP); this.router.wake(offset >> 2); }
       return true;
     }

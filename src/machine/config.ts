@@ -36,10 +36,12 @@ export interface MachineConfig {
   /** Disk images, each a virtio-blk device in the next virtio-mmio slot. */
   drives?: DriveSpec[];
   /**
-   * Host CPUs the vCPUs may use at once (--host-cpus); the host's available parallelism when not
-   * given. Halt polling and pause-loop exits decide by it whether a core is free or contended.
+   * Host CPUs the vCPUs may use at once (--host-cpus): the number of run tokens; the host's
+   * available parallelism when not given.
    */
   hostCpus?: number;
+  /** How long a vCPU keeps its run token while another waits for one (--timeslice, ms); DEFAULT_TIMESLICE_MS. */
+  timesliceMs?: number;
   /** Pause-loop exiting; defaults to DEFAULT_PLE. */
   ple?: PleConfig;
   /** Translate hot guest code to WebAssembly (--jit on); defaults to DEFAULT_JIT. */
@@ -48,7 +50,14 @@ export interface MachineConfig {
 
 export const DEFAULT_JIT = true;
 
-export const DEFAULT_PLE: PleConfig = { enabled: true, spins: 1000, sleepMicros: 100 };
+/**
+ * A few milliseconds, like the host kernel's own slices when two threads share a core: long enough
+ * that a hand-over (about 50 µs of futex wake-up here) costs under 2%, short enough that a queued
+ * vCPU's timer interrupt or IPI is served within a few ms.
+ */
+export const DEFAULT_TIMESLICE_MS = 3;
+
+export const DEFAULT_PLE: PleConfig = { enabled: true, spins: 1000, yield: 'directed', sleepMicros: 100 };
 
 export class ConfigError extends Error {
   readonly kind = 'config';
@@ -69,8 +78,12 @@ export function validateConfig(config: MachineConfig): MachineConfig {
   if (config.hostCpus !== undefined && !(Number.isInteger(config.hostCpus) && config.hostCpus >= 1 && config.hostCpus <= MAX_HARTS)) {
     problems.push(`--host-cpus ${config.hostCpus}: must be a whole number from 1 to ${MAX_HARTS}`);
   }
+  if (config.timesliceMs !== undefined && !(config.timesliceMs >= 0.1 && config.timesliceMs <= 1000)) {
+    problems.push(`--timeslice ${config.timesliceMs}: must be from 0.1 to 1000 milliseconds`);
+  }
   const ple = config.ple ?? DEFAULT_PLE;
   if (!Number.isInteger(ple.spins) || ple.spins < 1) problems.push(`--ple-spins ${ple.spins}: must be a whole number of at least 1`);
+  if (ple.yield !== 'directed' && ple.yield !== 'sleep') problems.push(`--ple-yield ${String(ple.yield)}: must be directed or sleep`);
   if (!(ple.sleepMicros >= 0 && ple.sleepMicros <= 1_000_000)) problems.push(`--ple-sleep-us ${ple.sleepMicros}: must be from 0 to 1000000`);
   if (config.kernel === '') problems.push('no kernel given: name a program with --kernel FILE or as the first argument');
   if (problems.length > 0) throw new ConfigError(problems);

@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Control, Global, HsmState, RAM_OFFSET, State, StopReason, controlWordBase, createSharedMemory, requestStop, stateByteBase } from '../memory/layout.ts';
 import { MachineClock } from '../memory/clock.ts';
-import { HostCores } from '../memory/host-cores.ts';
+import { RunTokens } from '../memory/run-tokens.ts';
 import { MailboxServer } from '../vmm/mailbox-server.ts';
 import { CompilePool } from '../vmm/compile-pool.ts';
 import type { VcpuControl, VcpuInit, VcpuMessage } from '../vcpu/vcpu.ts';
@@ -34,7 +34,7 @@ import type { DriveSpec } from './drive-spec.ts';
 
 import { prepareBoot } from './boot.ts';
 import { SbiConsoleBackend } from '../vmm/console-backend.ts';
-import { ConfigError, DEFAULT_JIT, DEFAULT_PLE, type MachineConfig, validateConfig } from './config.ts';
+import { ConfigError, DEFAULT_JIT, DEFAULT_PLE, DEFAULT_TIMESLICE_MS, type MachineConfig, validateConfig } from './config.ts';
 import {
   FINISHER_BASE, FINISHER_SIZE, PLIC_BASE, PLIC_SIZE, RAM_BASE, RTC_BASE, RTC_IRQ, RTC_SIZE, UART_BASE, UART_IRQ, UART_SIZE,
   VIRTIO_IRQ_FIRST, VIRTIO_SLOTS, VIRTIO_SIZE, virtioSlotBase,
@@ -111,7 +111,7 @@ export function startMachine(config: MachineConfig, io: MachineIo): MachineHandl
   const mem = new Int32Array(buffer);
   const ram = new Uint8Array(buffer, RAM_OFFSET, config.memoryBytes);
   Atomics.store(mem, Global.Harts, harts);
-  new HostCores(mem).init(config.hostCpus ?? availableParallelism());
+  new RunTokens(mem, harts).init(config.hostCpus ?? availableParallelism());
 
   // 2. Firmware, kernel, initrd and device tree in RAM, as the boot path expects them (boot.ts).
   const boot = prepareBoot(config, ram);
@@ -203,6 +203,7 @@ export function startMachine(config: MachineConfig, io: MachineIo): MachineHandl
       tohost: boot.tohost ?? -1, fromhost: boot.fromhost ?? -1,
       trace: config.trace,
       ple: config.ple ?? DEFAULT_PLE,
+      timesliceMicros: (config.timesliceMs ?? DEFAULT_TIMESLICE_MS) * 1000,
       jit: config.jit ?? DEFAULT_JIT,
       compilePort,
     };

@@ -27,6 +27,24 @@ export class HartsControl {
     this.wake(hart);
   }
 
+  /**
+   * An inter-processor interrupt from hart `from` (SBI send_ipi, CLINT msip): raises `bit` on `to`
+   * and counts it on both (Control.IpisSent, Control.IpisReceived), for the vCPUs' accounting.
+   */
+  sendIpi(from: number, to: number, bit: number): void {
+    Atomics.add(this.mem, this.base(from) + Control.IpisSent, 1);
+    Atomics.add(this.mem, this.base(to) + Control.IpisReceived, 1);
+    this.raise(to, bit);
+  }
+
+  /** IPIs a hart has sent and received so far. */
+  ipiCounts(hart: number): { sent: number; received: number } {
+    return {
+      sent: Atomics.load(this.mem, this.base(hart) + Control.IpisSent) >>> 0,
+      received: Atomics.load(this.mem, this.base(hart) + Control.IpisReceived) >>> 0,
+    };
+  }
+
   /** Lowers mip bits on a hart (a level-triggered line going low needs no wake-up). */
   lower(hart: number, bits: number): void {
     Atomics.and(this.mem, this.base(hart) + Control.PendingIrq, ~bits);

@@ -52,9 +52,9 @@ export const enum Global {
   Reason = 4,
   /** How many harts the machine has (set before any hart starts). */
   Harts = 5,
-  /** vCPUs that want a host CPU now (running, or yielding after a pause-loop exit): host-cores.ts. */
-  RunnableVcpus = 6,
-  /** Host CPUs the machine's vCPUs may use at once (--host-cpus), set before any hart starts. */
+  /** Run tokens not held by any vCPU (run-tokens.ts). */
+  TokensFree = 6,
+  /** Run tokens in all, the host CPUs the machine's vCPUs may use at once (--host-cpus), set before any hart starts. */
   HostCpus = 7,
   /**
    * The UART registers a vCPU may serve itself, published by the UART on the main thread after
@@ -70,6 +70,14 @@ export const enum Global {
   UartTxBell = 12,
   /** More of the UART's published registers: IER, IIR and MSR, each with a "read it here" flag. */
   UartShadowRegs = 13,
+  /** The run-token table's lock (run-tokens.ts): 0 free, 1 held, 2 held with sleepers. */
+  TokenLock = 14,
+  /** vCPUs queued for a run token. */
+  TokenWaiters = 15,
+  /** The next queue ticket: queued vCPUs are served in ticket order (FIFO) unless one is yielded to. */
+  TokenTicket = 16,
+  /** vCPUs that may run (started under SBI HSM, not paused, not finished): halt polling goes by it. */
+  LiveVcpus = 17,
 }
 
 /** The UART transmit ring's bytes: the upper half of the global page. */
@@ -107,6 +115,7 @@ export function requestStop(mem: Int32Array, harts: number, reason: StopReason, 
     Atomics.add(mem, controlWordBase(h) + Control.Wake, 1);
     Atomics.notify(mem, controlWordBase(h) + Control.Wake);
     Atomics.notify(mem, controlWordBase(h) + Control.MboxState);
+    Atomics.notify(mem, controlWordBase(h) + Control.Token);
   }
   return true;
 }
@@ -183,6 +192,22 @@ export const enum Control {
    * hart checks its translations at its next block boundary, and at once on FENCE.I.
    */
   CodeWritten = 26,
+  /**
+   * Non-zero: leave guest execution at the next block boundary (Exit.Preempted). Set by a vCPU
+   * waiting for a run token when this hart's timeslice has run out.
+   */
+  ExitRequest = 27,
+  /** The hart's run token (run-tokens.ts): a TokenState. Its waiters sleep on this word. */
+  Token = 28,
+  /** While queued for a token: its queue ticket. */
+  TokenTicket = 29,
+  /** While queued: why it queued, for directed yield (TokenHint bits: privilege, spinner). */
+  TokenHint = 30,
+  /** While holding a token: when it was granted, in microseconds of the shared clock, modulo 2^32. */
+  TokenSince = 31,
+  /** IPIs this hart sent and received (HartsControl.sendIpi), for its accounting. */
+  IpisSent = 32,
+  IpisReceived = 33,
   /** A word of the hart's own for FENCE's locked read-modify-write (nobody else touches it). */
   FenceScratch = 63,
 }

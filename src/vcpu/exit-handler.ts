@@ -19,6 +19,7 @@ export interface ExitActions {
 export function handleExit(exit: Exit, actions: ExitActions): VcpuState {
   switch (exit) {
     case Exit.None: return VcpuState.Running; // the budget ran out: go on
+    case Exit.Preempted: return VcpuState.Running; // the run loop passes its token on before it runs again
     case Exit.Wfi: return VcpuState.Halted;
     case Exit.Yield: return VcpuState.Yielding;
     case Exit.HartStopped:

@@ -29,7 +29,7 @@ export class VcpuPlatform implements HartPlatform {
     readonly tohost: number,
     private readonly fromhost: number,
   ) {
-    this.clint = new Clint(mem, harts, clock);
+    this.clint = new Clint(mem, harts, clock, hart);
     this.uart = new UartShared(mem.buffer as SharedArrayBuffer);
     this.mailbox = new MailboxClient(mem, hart);
   }

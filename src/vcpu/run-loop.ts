@@ -2,11 +2,16 @@
  * @fileoverview A vCPU's run loop: an explicit state machine (vcpu-state.ts). Running executes guest
  * code (the JIT's loop or the interpreter) and hands every exit to handleExit (exit-handler.ts) for
  * the next state; the other states wait: Halted in WFI until an interrupt may be pending (after halt
- * polling), Yielding for a pause-loop exit's moment, Stopped until SBI HSM hart_start. Waiting is
+ * polling), Yielding after a pause-loop exit, Stopped until SBI HSM hart_start. Waiting is
  * Atomics.wait on the hart's wake word, bounded by its next timer deadline, so an idle vCPU costs no
- * host CPU. The loop lets the worker's event loop in (the control plane) between slices, counts
- * itself in the machine's runnable vCPUs while it wants a core (memory/host-cores.ts), and accounts
- * its time by state (vcpu-accounting.ts).
+ * host CPU.
+ *
+ * Running needs a run token (memory/run-tokens.ts): the loop takes one before it executes, queuing
+ * (and counting the wait as steal time) when none is free; it passes it on when its timeslice is over
+ * and another vCPU waits, and gives it back whenever it leaves Running for a wait. A pause-loop exit
+ * hands the token to a queued vCPU (directed-yield.ts), or, with --ple-yield sleep, gives it away for
+ * a fixed time. The loop lets the worker's event loop in (the control plane) between slices and
+ * accounts its time by state (vcpu-accounting.ts).
  */
 
 import { Exit } from '../cpu/exit.ts';
@@ -16,10 +21,12 @@ import { enterSupervisor } from '../cpu/reset.ts';
 import type { Jit } from '../jit/jit.ts';
 import { runWithJit } from '../jit/run-loop.ts';
 import type { HartsControl } from '../memory/harts-control.ts';
-import type { HostCores } from '../memory/host-cores.ts';
 import { Control, Global, HsmState } from '../memory/layout.ts';
+import { TokenHint, clockMicros32, type RunTokens } from '../memory/run-tokens.ts';
+import { DirectedYield } from './directed-yield.ts';
 import { handleExit, type ExitActions } from './exit-handler.ts';
 import { HaltPoller } from './halt-poll.ts';
+import type { PleYield } from './pause-loop.ts';
 import type { SbiContext } from './sbi/context.ts';
 import { newAccounting, type VcpuAccounting } from './vcpu-accounting.ts';
 import { VcpuState } from './vcpu-state.ts';
@@ -48,13 +55,17 @@ export interface VcpuParts {
   /** The compiled-code tier, when the JIT is on. */
   jit: Jit | undefined;
   harts: HartsControl;
-  /** Who wants a host CPU: decides whether to halt-poll and whether a pause-loop exit yields. */
-  cores: HostCores;
+  /** The machine's run tokens: guest code runs only while this vCPU holds one. */
+  tokens: RunTokens;
+  /** How long a vCPU may keep its token while another waits for one (µs). */
+  timesliceMicros: number;
   /** The builtin SBI's context, when the machine has it (a non-retentive suspend leaves its resume address there). */
   sbi: SbiContext | undefined;
   /** Log every instruction's address to stderr, one instruction a slice. */
   trace: boolean;
-  /** How long a pause-loop exit gives the host CPU away. */
+  /** What a pause-loop exit does with the token: hand it to a queued vCPU, or give it away for a time. */
+  pleYield: PleYield;
+  /** How long a pause-loop exit gives the token away, with pleYield 'sleep'. */
   pleSleepMicros: number;
   /** The hart cannot go on: report it and end the machine. */
   fatal(): void;
@@ -75,8 +86,11 @@ export class VcpuRunLoop {
   private readonly halt = new HaltPoller();
   private readonly actions: ExitActions;
   private runs = 0;
-  /** Whether this vCPU counts itself as wanting a host CPU (HostCores). */
-  private runnable = false;
+  private readonly directed = new DirectedYield();
+  /** Whether this vCPU holds a run token (mirrors its Control.Token word, which only it changes from Held). */
+  private holding = false;
+  /** Whether this vCPU counts itself among the live ones (RunTokens.setLive). */
+  private live = false;
 
   constructor(private readonly parts: VcpuParts) {
     this.mem = parts.hart.mem;
@@ -97,26 +111,72 @@ export class VcpuRunLoop {
     this.resumed?.();
   }
 
-  /** Counts this vCPU in or out of the runnable ones, as `state` wants a core or not. */
-  private account(state: VcpuState): void {
-    this.setRunnable(state === VcpuState.Running || state === VcpuState.Yielding);
-  }
-
-  private setRunnable(wants: boolean): void {
-    if (wants === this.runnable) return;
-    this.runnable = wants;
-    if (wants) this.parts.cores.claim();
-    else this.parts.cores.release();
-  }
-
   /** Runs from `state` until the machine stops. */
   async run(state: VcpuState): Promise<void> {
-    this.account(state);
     try {
       await this.loop(state);
     } finally {
-      this.account(VcpuState.Finished);
+      this.releaseToken();
+      this.setLive(false);
     }
+  }
+
+  /** Counts this vCPU in or out of the live ones: it may run unless HSM-stopped, paused or finished. */
+  private setLive(live: boolean): void {
+    if (live === this.live) return;
+    this.live = live;
+    this.parts.tokens.setLive(live);
+  }
+
+  /** The TokenHint this vCPU queues with: the privilege it runs at, and whether it was spinning. */
+  private hint(spinning: boolean): number {
+    return (this.parts.hart.priv & TokenHint.PrivMask) | (spinning ? TokenHint.Spinner : 0);
+  }
+
+  /**
+   * Takes a run token, queuing and sleeping until one is granted when none is free; the wait is steal
+   * time (accounting and the guest's STA record). False when the machine stopped meanwhile.
+   */
+  private takeToken(spinning: boolean): boolean {
+    if (this.holding) return true;
+    const { tokens, hart } = this.parts;
+    const id = hart.id;
+    const queued = performance.now();
+    if (!tokens.request(id, this.hint(spinning))) {
+      while (!tokens.sleep(id, tokens.preemptExpired(this.parts.timesliceMicros))) {
+        if (this.stopped()) {
+          tokens.release(id);
+          this.accounting.stealMs += performance.now() - queued;
+          return false;
+        }
+      }
+      const waited = performance.now() - queued;
+      this.accounting.stealMs += waited;
+      this.parts.sbi?.stealTime?.addSteal(waited * 1e6);
+    }
+    this.holding = true;
+    return true;
+  }
+
+  /** Gives the token back (a halt, a stop, a pause, the end): the next queued vCPU gets it. */
+  private releaseToken(): void {
+    if (!this.holding) return;
+    this.holding = false;
+    this.parts.tokens.release(this.parts.hart.id);
+  }
+
+  /**
+   * Before running on: when another vCPU waits and this one has had its token for a timeslice, it
+   * passes the token to the queue's head and queues itself (marked preempted in its STA record).
+   */
+  private endTimesliceIfDue(): void {
+    const { tokens, hart, timesliceMicros } = this.parts;
+    if (!this.holding || tokens.waiters() === 0) return;
+    if (((clockMicros32() - tokens.heldSince(hart.id)) | 0) < timesliceMicros) return;
+    if (!tokens.handOver(hart.id, this.hint(false))) return;
+    this.holding = false;
+    this.accounting.timesliceExpiries++;
+    this.parts.sbi?.stealTime?.setPreempted(true);
   }
 
   private async loop(state: VcpuState): Promise<void> {
@@ -132,25 +192,48 @@ export class VcpuRunLoop {
         lastYield = performance.now();
       }
       if (this.paused) {
-        this.setRunnable(false); // a paused vCPU wants no core
+        this.releaseToken(); // a paused vCPU wants no core
+        this.setLive(false);
         while (this.paused && !this.stopped()) {
           await new Promise<void>((resolve) => {
             this.resumed = resolve;
             setTimeout(resolve, PAUSED_POLL_MS); // also notice a stop while paused
           });
         }
-        this.account(state);
       }
-      const started = performance.now();
-      acct.otherMs += started - mark;
+      this.setLive(state !== VcpuState.Stopped);
+      acct.otherMs += performance.now() - mark;
       switch (state) {
-        case VcpuState.Running: state = handleExit(this.execute(), this.actions); acct.runningMs += performance.now() - started; break;
-        case VcpuState.Halted: state = this.waitForInterrupt(); acct.haltedMs += performance.now() - started; break;
-        case VcpuState.Yielding: state = this.yieldCpu(); acct.yieldingMs += performance.now() - started; break;
-        case VcpuState.Stopped: state = this.waitForStart(); acct.stoppedMs += performance.now() - started; break;
+        case VcpuState.Running: {
+          // Waiting for the token is steal time (takeToken counts it); the rest of the step is running.
+          const started = performance.now();
+          const steal = acct.stealMs;
+          this.endTimesliceIfDue();
+          if (this.takeToken(false)) state = handleExit(this.execute(), this.actions);
+          acct.runningMs += performance.now() - started - (acct.stealMs - steal);
+          break;
+        }
+        case VcpuState.Halted: {
+          const started = performance.now();
+          state = this.waitForInterrupt();
+          acct.haltedMs += performance.now() - started;
+          break;
+        }
+        case VcpuState.Yielding: {
+          const started = performance.now();
+          state = this.yieldCpu();
+          acct.yieldingMs += performance.now() - started;
+          break;
+        }
+        case VcpuState.Stopped: {
+          this.releaseToken();
+          const started = performance.now();
+          state = this.waitForStart();
+          acct.stoppedMs += performance.now() - started;
+          break;
+        }
       }
       mark = performance.now();
-      this.account(state);
     }
   }
 
@@ -173,18 +256,28 @@ export class VcpuRunLoop {
   /**
    * Halted: sleeps until an interrupt is pending and enabled in mie (WFI's wake-up condition, whatever
    * the global enables), the machine stops, or the timer deadline passes. The wake word is read
-   * before the last check, so an event in between makes Atomics.wait return at once. It polls first
-   * only while a host CPU is free: otherwise the poll would take the core a runnable vCPU waits for.
+   * before the last check, so an event in between makes Atomics.wait return at once.
+   *
+   * It polls first, keeping its token, only while every live vCPU has a host CPU of its own (and so
+   * none waits for a token). Under overcommit it sleeps at once: a poll would only be right while no
+   * other vCPU wakes, and when one does, its thread waits for the host scheduler to take the core
+   * from the poller, which with every core busy takes milliseconds. Measured on the lock guest at 4
+   * vCPUs on 2 cores (bench:overcommit): polling whenever no vCPU was queued, 4-9 s; never polling,
+   * 1.3 s. The token goes back before the sleep.
    */
   private waitForInterrupt(): VcpuState {
-    const hart = this.parts.hart;
+    const { hart, tokens } = this.parts;
     const ready = (): boolean => interruptWaiting(hart) || this.stopped();
-    const polls = this.halt.open && this.parts.cores.coreFree();
-    if (!polls) this.accounting.haltPollSkips++;
-    if (polls && this.halt.poll(ready)) {
-      this.accounting.haltPollHits++;
+    let caught = false;
+    if (this.halt.open && tokens.undercommitted() && tokens.waiters() === 0) {
+      caught = this.halt.poll(() => ready() || tokens.waiters() !== 0) && ready();
+      if (caught) this.accounting.haltPollHits++;
+      else this.accounting.haltPollMisses++;
     } else {
-      if (polls) this.accounting.haltPollMisses++;
+      this.accounting.haltPollSkips++;
+    }
+    if (!caught) {
+      this.releaseToken();
       const asleep = performance.now();
       for (;;) {
         const seen = Atomics.load(this.mem, this.wakeWord);
@@ -203,15 +296,25 @@ export class VcpuRunLoop {
   }
 
   /**
-   * Yielding: gives the host CPU to whoever the guest is waiting for (perhaps a vCPU that was
-   * descheduled holding a lock), unless an event for this hart ends the sleep sooner. When no vCPU
-   * waits for a core there is nobody to give it to: the spinner goes on at once, as KVM's PLE
-   * handler does without a candidate, since its lock holder is running on a core of its own.
+   * Yielding, after a pause-loop exit: the guest spins, waiting for some other vCPU. When no vCPU
+   * waits for a token there is nobody to give the core to: the spinner goes on at once, as KVM's PLE
+   * handler does without a candidate, since what it waits for runs on a core of its own. Otherwise,
+   * directed: the token goes to the queued vCPU directed-yield.ts picks (this one queues behind it);
+   * sleep: the token goes back for pleSleepMicros, or until an event for this hart.
    */
   private yieldCpu(): VcpuState {
+    const { tokens, hart } = this.parts;
     this.accounting.pleExits++;
-    if (!this.parts.cores.contended()) return VcpuState.Running;
+    if (!this.holding || tokens.waiters() === 0) return VcpuState.Running;
+    if (this.parts.pleYield === 'directed') {
+      if (tokens.handOver(hart.id, this.hint(true), (queued, hintOf) => this.directed.choose(queued, hintOf))) {
+        this.holding = false;
+        this.accounting.directedYields++;
+      }
+      return VcpuState.Running;
+    }
     this.accounting.pleSleeps++;
+    this.releaseToken();
     const seen = Atomics.load(this.mem, this.wakeWord);
     Atomics.wait(this.mem, this.wakeWord, seen, this.parts.pleSleepMicros / 1000);
     return VcpuState.Running;
@@ -228,6 +331,7 @@ export class VcpuRunLoop {
       return VcpuState.Stopped;
     }
     const ctl = hart.ctl;
+    this.parts.sbi?.stealTime?.reset(); // a started hart sets up its record anew, as after a reset
     enterSupervisor(hart,
       (this.mem[ctl + Control.StartAddrHi] >>> 0) * 4294967296 + (this.mem[ctl + Control.StartAddrLo] >>> 0),
       this.mem[ctl + Control.StartOpaqueLo], this.mem[ctl + Control.StartOpaqueHi]);

@@ -13,8 +13,8 @@ import { warmUpInterpreter } from '../cpu/warm-up.ts';
 import { Jit, type JitStats } from '../jit/jit.ts';
 import { MachineClock } from '../memory/clock.ts';
 import { HartsControl } from '../memory/harts-control.ts';
-import { HostCores } from '../memory/host-cores.ts';
 import { Control, HsmState, RunState, StopReason, controlWordBase, requestStop } from '../memory/layout.ts';
+import { RunTokens } from '../memory/run-tokens.ts';
 import { compilerOn } from './compile-client.ts';
 import type { PleConfig } from './pause-loop.ts';
 import { VcpuPlatform } from './platform.ts';
@@ -23,6 +23,7 @@ import type { VcpuAccounting } from './vcpu-accounting.ts';
 import { MailboxConsole } from './sbi/console-port.ts';
 import type { SbiContext } from './sbi/context.ts';
 import { SbiFirmware } from './sbi/firmware.ts';
+import { StealTimeRecord } from './steal-time.ts';
 import { VcpuState } from './vcpu-state.ts';
 
 export interface VcpuInit {
@@ -39,6 +40,8 @@ export interface VcpuInit {
   fromhost: number;
   trace: boolean;
   ple: PleConfig;
+  /** How long this vCPU may keep its run token while another waits for one (µs). */
+  timesliceMicros: number;
   /** Run hot code compiled to WebAssembly. */
   jit: boolean;
   /** This hart's channel to the machine's JIT compile pool (vmm/compile-pool.ts), when it has one. */
@@ -79,6 +82,7 @@ export async function runVcpu(init: VcpuInit): Promise<void> {
     sbi = {
       hart, harts,
       console: new MailboxConsole(platform.mailbox),
+      stealTime: new StealTimeRecord(mem, init.ramBytes),
       stop: (why) => {
         if (why === 'shutdown') requestStop(mem, init.harts, StopReason.Shutdown, 0);
         else if (why === 'failure') requestStop(mem, init.harts, StopReason.Fail, 1);
@@ -96,12 +100,18 @@ export async function runVcpu(init: VcpuInit): Promise<void> {
 
   const started = performance.now();
   const loop = new VcpuRunLoop({
-    hart, jit, harts, sbi, cores: new HostCores(mem), trace: init.trace, pleSleepMicros: init.ple.sleepMicros,
+    hart, jit, harts, sbi, tokens: new RunTokens(mem, init.harts), timesliceMicros: init.timesliceMicros,
+    trace: init.trace, pleYield: init.ple.yield, pleSleepMicros: init.ple.sleepMicros,
     fatal: () => {
       post({ type: 'fatal', hart: init.hart, message: hart.fatalMessage });
       requestStop(mem, init.harts, StopReason.Fatal, 1);
     },
   });
+  /** The run loop's own counts, with the IPI counts other harts add to this hart's control words. */
+  const accountingNow = (): VcpuAccounting => {
+    const ipis = harts.ipiCounts(init.hart);
+    return { ...loop.accounting, ipisSent: ipis.sent, ipisReceived: ipis.received };
+  };
   const control: VcpuControl = {
     pause: () => {
       loop.pause();
@@ -112,7 +122,10 @@ export async function runVcpu(init: VcpuInit): Promise<void> {
       Atomics.store(mem, ctl + Control.RunState, RunState.Running);
       loop.resume();
     },
-    stats: () => ({ instret: hart.instret, micros: Math.round((performance.now() - started) * 1000), paused: loop.paused, accounting: { ...loop.accounting } }),
+    stats: () => ({
+      instret: hart.instret, micros: Math.round((performance.now() - started) * 1000), paused: loop.paused,
+      accounting: accountingNow(),
+    }),
   };
   if (parentPort) Comlink.expose(control, nodeEndpoint(parentPort));
 
@@ -122,6 +135,6 @@ export async function runVcpu(init: VcpuInit): Promise<void> {
   Atomics.store(mem, ctl + Control.RunState, RunState.Finished);
   post({
     type: 'exited', hart: init.hart, instret: hart.instret, micros: Math.round((performance.now() - started) * 1000),
-    jit: jit?.stats, accounting: loop.accounting,
+    jit: jit?.stats, accounting: accountingNow(),
   });
 }

@@ -14,7 +14,7 @@ describe('machine control plane', () => {
   it('pauses every hart, shows their registers, resumes and stops', async () => {
     const machine = startMachine({
       kernel: path.join(BUILD, 'cli', 'spin.elf'), bios: { kind: 'none' }, memoryBytes: 16 << 20, harts: 2, trace: false,
-      ple: { enabled: false, spins: 1000, sleepMicros: 100 },
+      ple: { enabled: false, spins: 1000, yield: 'directed', sleepMicros: 100 },
       jit: process.env.HARTVM_JIT !== 'off',
     }, { output: () => {} });
 

@@ -8,7 +8,7 @@ import { type SbiContext, argU64 } from './context.ts';
 
 export const IMPLEMENTED_EXTENSIONS: readonly number[] = [
   Eid.LegacySetTimer, Eid.LegacyConsolePutchar, Eid.LegacyConsoleGetchar, Eid.LegacyShutdown,
-  Eid.Base, Eid.Time, Eid.Ipi, Eid.Rfence, Eid.Hsm, Eid.Srst, Eid.Dbcn,
+  Eid.Base, Eid.Time, Eid.Ipi, Eid.Rfence, Eid.Hsm, Eid.Srst, Eid.Dbcn, Eid.Sta,
 ];
 
 export function handleBase(ctx: SbiContext, fid: number): SbiRet {

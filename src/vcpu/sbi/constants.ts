@@ -15,6 +15,7 @@ export const enum Eid {
   Hsm = 0x48534d,
   Srst = 0x53525354,
   Dbcn = 0x4442434e,
+  Sta = 0x535441,
 }
 
 /** Standard SBI error codes (returned in a0). */

@@ -5,6 +5,7 @@
 
 import type { HartState } from '../../cpu/hart-state.ts';
 import type { HartsControl } from '../../memory/harts-control.ts';
+import type { StealTimeRecord } from '../steal-time.ts';
 
 export interface SbiConsole {
   /** Writes length bytes of guest RAM at physical pa; returns the count, or -1 if the range is not RAM. */
@@ -22,6 +23,8 @@ export interface SbiContext {
   readonly console: SbiConsole;
   /** Ends the machine (SRST). */
   stop(reason: 'shutdown' | 'failure' | 'reboot'): void;
+  /** This hart's steal-time record (STA); the run loop adds to it at each run-token grant. */
+  readonly stealTime?: StealTimeRecord;
   /** Set by hart_suspend(non-retentive): where and with what a1 the hart resumes. */
   resume?: { addr: number; opaque: bigint };
 }

@@ -17,6 +17,7 @@ import { handleRfence } from './rfence.ts';
 import { handleHsm } from './hsm.ts';
 import { handleSrst } from './srst.ts';
 import { handleDbcn } from './dbcn.ts';
+import { handleSta } from './sta.ts';
 
 export class SbiFirmware implements SbiHandler {
   constructor(readonly ctx: SbiContext, private readonly ramBytes: number) {}
@@ -41,6 +42,7 @@ export class SbiFirmware implements SbiHandler {
       }
       case Eid.Srst: ret = handleSrst(this.ctx, fid); break;
       case Eid.Dbcn: ret = handleDbcn(this.ctx, fid); break;
+      case Eid.Sta: ret = handleSta(this.ctx, fid); break;
       default: ret = { error: SbiError.NotSupported, value: 0n };
     }
     r[20] = ret.error; r[21] = ret.error < 0 ? -1 : 0;

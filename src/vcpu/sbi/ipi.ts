@@ -11,6 +11,6 @@ export function handleIpi(ctx: SbiContext, fid: number): SbiRet {
   if (fid !== 0) return fail(SbiError.NotSupported);
   const targets = maskedHarts(argU64(ctx.hart, 0), argU64(ctx.hart, 1), ctx.harts.harts);
   if (targets === undefined) return fail(SbiError.InvalidParam);
-  for (const t of targets) ctx.harts.raise(t, IrqBit.SSIP);
+  for (const t of targets) ctx.harts.sendIpi(ctx.hart.id, t, IrqBit.SSIP);
   return ok();
 }

@@ -1,0 +1,182 @@
+/* locks: the overcommit benchmark's own lock guest. Harts 0..HARTS-1 meet at a barrier, then take
+ * two locks in turn around a shared counter, each TOTAL / HARTS times per hart, with CS_WORK
+ * iterations of work inside:
+ *   phase 1  an LR/SC test-and-test-and-set lock;
+ *   phase 2  a ticket lock (amoadd for a ticket, wait until now_serving reaches it): strictly FIFO,
+ *            so it stalls whenever the next waiter in line has no host CPU.
+ * A waiter never spins hot: between looks at the lock it naps in WFI for at most 10 µs (its mtimecmp
+ * set 100 ticks ahead with mie.MTIE on and mstatus.MIE off, so the timer wakes WFI without a trap),
+ * as an OS's idle-wait would. Barriers between phases nap the same way. Hart 0 checks the counter,
+ * prints "locks: tas T ticket T" (each phase's mtime ticks, 10 MHz) on the UART and ends the run
+ * through the finisher (code 1 on a wrong count). Harts >= HARTS park.
+ * Built by bench/overcommit.ts with -DHARTS= -DTOTAL= -DCS_WORK=. */
+.option norvc
+  .section .text.init, "ax", @progbits
+  .globl _start
+_start:
+  li t0, HARTS
+  bgeu a0, t0, park
+  li t0, 0x2004000            /* s4: this hart's mtimecmp, s5: mtime */
+  slli t1, a0, 3
+  add s4, t0, t1
+  li s5, 0x200bff8
+  li t0, 0x80                 /* mie.MTIE: the nap's timer wakes WFI (mstatus.MIE stays 0: no trap) */
+  csrs mie, t0
+  li s3, 1
+  la s1, arrived
+  call barrier
+  ld s10, 0(s5)               /* phase 1 starts (hart 0's time is the one printed) */
+
+  /* Phase 1: LR/SC test-and-test-and-set. */
+  li s0, TOTAL / HARTS
+  la s1, tas_lock
+1:lr.w.aq t0, (s1)
+  bnez t0, 2f
+  sc.w t0, s3, (s1)
+  bnez t0, 1b
+  call critical
+  amoswap.w.rl zero, zero, (s1)
+  addi s0, s0, -1
+  bnez s0, 1b
+  j 3f
+2:call nap                    /* held: nap, look again (plain load), try again once it is free */
+  lw t0, 0(s1)
+  bnez t0, 2b
+  j 1b
+3:la s1, tas_done
+  call barrier
+  ld s9, 0(s5)                /* phase 1 ends, phase 2 starts */
+
+  /* Phase 2: ticket lock. */
+  li s0, TOTAL / HARTS
+  la s1, next_ticket
+  la s2, now_serving
+4:amoadd.w.aqrl t2, s3, (s1)  /* t2: my ticket */
+5:lw t0, 0(s2)
+  beq t0, t2, 6f
+  call nap
+  j 5b
+6:fence r, rw
+  call critical
+  addi t0, t2, 1
+  fence rw, w
+  sw t0, 0(s2)
+  addi s0, s0, -1
+  bnez s0, 4b
+  la s1, ticket_done
+  call barrier
+  ld s8, 0(s5)                /* phase 2 ends */
+
+  bnez a0, park
+  la t0, counter              /* every increment must be there */
+  ld t1, 0(t0)
+  li t2, 2 * (TOTAL / HARTS) * HARTS
+  bne t1, t2, fail
+  la a1, msg_tas
+  call puts
+  sub a0, s9, s10
+  call putdec
+  la a1, msg_ticket
+  call puts
+  sub a0, s8, s9
+  call putdec
+  li a0, '\n'
+  call putc
+  li t0, 0x100000
+  li t1, 0x5555
+  sw t1, 0(t0)
+  j park
+fail:
+  li t0, 0x100000
+  li t1, 0x13333
+  sw t1, 0(t0)
+park:
+  wfi
+  j park
+
+/* The critical section: a plain load-add-store of the counter around CS_WORK iterations of work. */
+critical:
+  la t3, counter
+  ld t1, 0(t3)
+  li t4, CS_WORK
+1:addi t4, t4, -1
+  bnez t4, 1b
+  addi t1, t1, 1
+  sd t1, 0(t3)
+  ret
+
+/* Sleeps in WFI until the timer 10 µs from now, or any earlier wake-up. Uses t5. */
+nap:
+  ld t5, 0(s5)
+  addi t5, t5, 100
+  sd t5, 0(s4)
+  wfi
+  ret
+
+/* Adds this hart to the counter at s1, then naps until all HARTS harts have. Uses t0, t1. */
+barrier:
+  mv t6, ra
+  amoadd.w.aqrl zero, s3, (s1)
+1:lw t0, 0(s1)
+  li t1, HARTS
+  beq t0, t1, 2f
+  call nap
+  j 1b
+2:mv ra, t6
+  ret
+
+puts:                         /* the string at a1 */
+  mv t6, ra
+1:lbu a0, 0(a1)
+  beqz a0, 2f
+  call putc
+  addi a1, a1, 1
+  j 1b
+2:mv ra, t6
+  ret
+
+putdec:                       /* a0 in decimal; uses a2..a4 */
+  mv t6, ra
+  mv a2, a0
+  li a3, 1                    /* largest power of 10 <= a2 */
+  li t0, 10
+1:mul t1, a3, t0
+  bgtu t1, a2, 2f
+  mv a3, t1
+  j 1b
+2:divu a0, a2, a3
+  remu a2, a2, a3
+  addi a0, a0, '0'
+  call putc
+  li t0, 10
+  divu a3, a3, t0
+  bnez a3, 2b
+  mv ra, t6
+  ret
+
+putc:
+  li t0, 0x10000000
+1:lbu t1, 5(t0)
+  andi t1, t1, 0x20
+  beqz t1, 1b
+  sb a0, 0(t0)
+  ret
+
+  .section .rodata
+msg_tas: .string "locks: tas "
+msg_ticket: .string " ticket "
+  .data
+  .balign 64
+arrived: .word 0
+  .balign 64
+tas_lock: .word 0
+  .balign 64
+tas_done: .word 0
+  .balign 64
+next_ticket: .word 0
+  .balign 64
+now_serving: .word 0
+  .balign 64
+ticket_done: .word 0
+  .balign 64
+counter: .dword 0
