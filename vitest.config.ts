@@ -9,7 +9,7 @@ import { defineConfig } from 'vitest/config';
  * - guest-build: checks on what the toolchain builds (the interpreter's packed warm-up programs).
  * `npx vitest run --project unit` runs the unit tests alone.
  */
-const GUEST_SUITES = ['test/isa.test.ts', 'test/cli.test.ts', 'test/smp.test.ts', 'test/machine/**/*.test.ts'];
+const GUEST_SUITES = ['test/isa.test.ts', 'test/cli.test.ts', 'test/smp.test.ts', 'test/scheduler.test.ts', 'test/machine/**/*.test.ts'];
 const LINUX_SUITES = ['test/linux.test.ts'];
 const GUEST_BUILD_SUITES = ['test/guest-build/**/*.test.ts'];
 const GUEST_PROGRAMS = ['test/setup/guest-programs.ts'];

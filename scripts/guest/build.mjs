@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 /**
- * @fileoverview `npm run guest`: builds hartvm's Linux guest — a riscv64 Linux 6.1 kernel `Image` and
+ * @fileoverview `npm run guest`: builds hartvm's Linux guest — a riscv64 Linux kernel `Image` (6.1 by
+ * default, or 6.12 with --linux 6.12) and
  * a busybox initramfs `rootfs.cpio` (with our /init and the test programs in programs/) — from
  * Debian packages only, into a cache directory outside the repository keyed by a content hash:
  *
  *   ${XDG_CACHE_HOME:-~/.cache}/hartvm/guest/<hash>/
  *
  * <hash> is the first 16 hex digits of a SHA-256 over every input: this script's text, the kernel
- * config fragment (linux.config), the busybox config overrides (busybox.config), the init script,
+ * version and config fragments (linux.config, and linux-6.12.config for 6.12), the busybox config overrides (busybox.config), the init script,
  * the test program sources, the versions of the Debian packages used and the busybox source
  * package. A complete directory (manifest.json present and matching) is reused without rebuilding.
  *
@@ -17,8 +18,10 @@
  * tree's usr/gen_init_cpio with a list file, so no root is needed). Builds are reproducible:
  * fixed timestamps, user and host names, file modes and owners.
  *
- * Usage: node scripts/guest/build.mjs [--print-dir] [--force] [--keep-build] [--jobs N] [--prune]
- *                                     [--update-float-expected]
+ * Usage: node scripts/guest/build.mjs [--linux 6.1|6.12] [--print-dir] [--force] [--keep-build] [--jobs N]
+ *                                     [--prune] [--update-float-expected]
+ *   --linux V     the kernel: 6.1 (linux-source-6.1, the default) or 6.12 (linux-source-6.12, with
+ *                 PARAVIRT_TIME_ACCOUNTING for SBI steal time); each has its own cache directory
  *   --print-dir   print only the cache directory on stdout (building first if needed; progress
  *                 goes to stderr), for other scripts
  *   --force       rebuild even if the cache directory is complete
@@ -48,8 +51,19 @@ const KERNEL_FRAGMENT = path.join(HERE, 'linux.config');
 const BUSYBOX_FRAGMENT = path.join(HERE, 'busybox.config');
 const INIT_SCRIPT = path.join(HERE, 'init');
 
-const KERNEL_TARBALL = '/usr/src/linux-source-6.1.tar.xz';
-const KERNEL_TOPDIR = 'linux-source-6.1';
+/**
+ * The kernels the guest can be built with: Debian's source package, its tarball and top directory,
+ * and the config fragments merged over tinyconfig, in order.
+ */
+const KERNELS = {
+  '6.1': { pkg: 'linux-source-6.1', fragments: [KERNEL_FRAGMENT] },
+  '6.12': { pkg: 'linux-source-6.12', fragments: [KERNEL_FRAGMENT, path.join(HERE, 'linux-6.12.config')] },
+};
+for (const [version, k] of Object.entries(KERNELS)) {
+  k.version = version;
+  k.tarball = `/usr/src/${k.pkg}.tar.xz`;
+  k.topdir = k.pkg;
+}
 const CROSS = 'riscv64-linux-gnu-';
 /** Test programs: name -> extra flags (all get COMMON_PROGRAM_FLAGS). Installed as /bin/<name>. */
 const PROGRAMS = { pthreads: [], atomics: [], float: ['-lm'] };
@@ -70,9 +84,8 @@ const BUILD_ENV = {
   KCONFIG_NOTIMESTAMP: '1',
 };
 
-/** Debian packages the build needs (installed with apt-get when missing). */
+/** Debian packages the build needs (installed with apt-get when missing), besides the kernel's source package. */
 const PACKAGES = [
-  'linux-source-6.1', // the kernel source tarball
   'gcc-riscv64-linux-gnu', 'binutils-riscv64-linux-gnu', 'libc6-dev-riscv64-cross', // cross toolchain
   'gcc', 'libc6-dev', 'make', 'bc', 'bison', 'flex', 'libssl-dev', 'xz-utils', // kernel host side
   'cpio', // to inspect rootfs.cpio (the build itself uses usr/gen_init_cpio)
@@ -87,11 +100,13 @@ const DEBIAN_SOURCES = '/etc/apt/sources.list.d/debian.sources';
 // Command line, logging, process helpers
 
 function parseArgs(argv) {
-  const opts = { printDir: false, force: false, keepBuild: false, updateFloatExpected: false, prune: false,
+  const opts = { linux: '6.1', printDir: false, force: false, keepBuild: false, updateFloatExpected: false, prune: false,
     jobs: Number(process.env.HARTVM_GUEST_JOBS) || (os.availableParallelism?.() ?? os.cpus().length) };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--print-dir') opts.printDir = true;
+    if (a === '--linux') opts.linux = argv[++i];
+    else if (a.startsWith('--linux=')) opts.linux = a.slice(8);
+    else if (a === '--print-dir') opts.printDir = true;
     else if (a === '--force') opts.force = true;
     else if (a === '--keep-build') opts.keepBuild = true;
     else if (a === '--prune') opts.prune = true;
@@ -105,6 +120,7 @@ function parseArgs(argv) {
     } else fail(`unknown option ${a} (try --help)`);
   }
   if (!Number.isInteger(opts.jobs) || opts.jobs < 1) fail('--jobs needs a positive integer');
+  if (!Object.hasOwn(KERNELS, opts.linux)) fail(`--linux ${opts.linux}: the guest kernel is one of ${Object.keys(KERNELS).join(', ')}`);
   return opts;
 }
 
@@ -212,9 +228,10 @@ function aptUpdate() {
   aptUpdated = true;
 }
 
-function ensurePackages() {
-  const have = installedVersions(PACKAGES);
-  const missing = PACKAGES.filter((p) => !have.has(p));
+function ensurePackages(kernel) {
+  const wanted = [kernel.pkg, ...PACKAGES];
+  const have = installedVersions(wanted);
+  const missing = wanted.filter((p) => !have.has(p));
   if (missing.length === 0) return;
   say(`installing Debian packages: ${missing.join(' ')}`);
   aptUpdate();
@@ -285,16 +302,17 @@ function ensureBusyboxSource(cacheRoot, info) {
 // ---------------------------------------------------------------------------------------------
 // Inputs and the content hash
 
-function packageVersions() {
-  const have = installedVersions(HASHED_PACKAGES);
-  return HASHED_PACKAGES.map((p) => `${p}=${have.get(p) ?? '(not installed)'}`);
+function packageVersions(kernel) {
+  const hashed = [kernel.pkg, ...HASHED_PACKAGES];
+  const have = installedVersions(hashed);
+  return hashed.map((p) => `${p}=${have.get(p) ?? '(not installed)'}`);
 }
 
 function programSources() {
   return readdirSync(PROGRAMS_DIR).filter((f) => !f.startsWith('.')).sort();
 }
 
-function computeHash(packages, busybox) {
+function computeHash(kernel, packages, busybox) {
   const h = createHash('sha256');
   const add = (name, data) => {
     const buf = Buffer.isBuffer(data) ? data : Buffer.from(data);
@@ -303,7 +321,8 @@ function computeHash(packages, busybox) {
   };
   add('build.mjs', readFileSync(SCRIPT));
   for (const part of ['cache-dir.mjs', 'kconfig.mjs']) add(part, readFileSync(path.join(HERE, part)));
-  add('linux.config', readFileSync(KERNEL_FRAGMENT));
+  add('linux', kernel.version);
+  for (const f of kernel.fragments) add(path.basename(f), readFileSync(f));
   add('busybox.config', readFileSync(BUSYBOX_FRAGMENT));
   add('init', readFileSync(INIT_SCRIPT));
   for (const f of programSources()) add(`programs/${f}`, readFileSync(path.join(PROGRAMS_DIR, f)));
@@ -316,36 +335,38 @@ function computeHash(packages, busybox) {
 // Build steps
 
 /** Unpacks the kernel tree into <build>/linux (Documentation and device trees left out). */
-async function unpackKernel(build, logs) {
+async function unpackKernel(kernel, build, logs) {
   const tree = path.join(build, 'linux');
   if (existsSync(path.join(tree, '.hartvm-unpacked'))) return tree;
   const log = path.join(logs, 'kernel.log');
   rmSync(tree, { recursive: true, force: true });
-  rmSync(path.join(build, KERNEL_TOPDIR), { recursive: true, force: true });
+  const top = kernel.topdir;
+  rmSync(path.join(build, top), { recursive: true, force: true });
   // Kconfig reads every architecture's Kconfig files and Documentation/Kconfig, so only the bulky
   // parts nothing reads go: documentation subdirectories and other architectures' device trees.
-  const excludes = [`${KERNEL_TOPDIR}/Documentation/*/*`, `${KERNEL_TOPDIR}/arch/[a-qs-z]*/boot/dts`];
+  const excludes = [`${top}/Documentation/*/*`, `${top}/arch/[a-qs-z]*/boot/dts`];
   await runLogged('kernel: unpack source', log, 'tar',
-    ['-xJf', KERNEL_TARBALL, '-C', build, ...excludes.map((e) => `--exclude=${e}`)]);
-  renameSync(path.join(build, KERNEL_TOPDIR), tree);
+    ['-xJf', kernel.tarball, '-C', build, ...excludes.map((e) => `--exclude=${e}`)]);
+  renameSync(path.join(build, top), tree);
   writeFileSync(path.join(tree, '.hartvm-unpacked'), '');
   return tree;
 }
 
-async function buildKernel(dir, build, logs, jobs) {
+async function buildKernel(kernel, dir, build, logs, jobs) {
   const log = path.join(logs, 'kernel.log');
-  const tree = await unpackKernel(build, logs);
+  const tree = await unpackKernel(kernel, build, logs);
   const make = (step, ...targets) => runLogged(step, log, 'make',
     ['-C', tree, 'ARCH=riscv', `CROSS_COMPILE=${CROSS}`, ...targets]);
   await make('kernel: make tinyconfig', 'tinyconfig');
-  await runLogged('kernel: merge config fragment', log, path.join(tree, 'scripts/kconfig/merge_config.sh'),
-    ['-m', '-O', tree, path.join(tree, '.config'), KERNEL_FRAGMENT], { cwd: tree, env: { ARCH: 'riscv', CROSS_COMPILE: CROSS } });
+  await runLogged('kernel: merge config fragments', log, path.join(tree, 'scripts/kconfig/merge_config.sh'),
+    ['-m', '-O', tree, path.join(tree, '.config'), ...kernel.fragments], { cwd: tree, env: { ARCH: 'riscv', CROSS_COMPILE: CROSS } });
   await make('kernel: make olddefconfig', 'olddefconfig');
   const finalConfig = readFileSync(path.join(tree, '.config'), 'utf8');
-  const bad = configMismatches(parseFragment(readFileSync(KERNEL_FRAGMENT, 'utf8')), finalConfig);
+  const wanted = kernel.fragments.map((f) => readFileSync(f, 'utf8')).join('\n');
+  const bad = configMismatches(parseFragment(wanted), finalConfig);
   if (bad.length) {
     writeFileSync(log, `\nconfig fragment options not in the final .config:\n  ${bad.join('\n  ')}\n`, { flag: 'a' });
-    throw new StepError('kernel: check config', log, `${bad.length} option(s) of linux.config did not take (unmet dependencies?): ${bad.join('; ')}`);
+    throw new StepError('kernel: check config', log, `${bad.length} option(s) of the config fragments did not take (unmet dependencies?): ${bad.join('; ')}`);
   }
   await make('kernel: make Image', `-j${jobs}`, 'Image');
   copyFileSync(path.join(tree, 'System.map'), path.join(dir, 'System.map'));
@@ -408,14 +429,14 @@ async function buildPrograms(dir, build, logs, opts) {
   }
 }
 
-async function buildInitramfs(dir, build, logs) {
+async function buildInitramfs(kernel, dir, build, logs) {
   const log = path.join(logs, 'initramfs.log');
   // usr/gen_init_cpio from the kernel tree (unpacked by the kernel step; extracted alone otherwise).
   let genSrc = path.join(build, 'linux', 'usr', 'gen_init_cpio.c');
   if (!existsSync(genSrc)) {
     await runLogged('initramfs: extract gen_init_cpio.c', log, 'tar',
-      ['-xJf', KERNEL_TARBALL, '-C', build, `${KERNEL_TOPDIR}/usr/gen_init_cpio.c`]);
-    genSrc = path.join(build, KERNEL_TOPDIR, 'usr', 'gen_init_cpio.c');
+      ['-xJf', kernel.tarball, '-C', build, `${kernel.topdir}/usr/gen_init_cpio.c`]);
+    genSrc = path.join(build, kernel.topdir, 'usr', 'gen_init_cpio.c');
   }
   const gen = path.join(build, 'gen_init_cpio');
   await runLogged('initramfs: build gen_init_cpio', log, 'gcc', ['-O2', '-o', gen, genSrc]);
@@ -461,10 +482,11 @@ async function main() {
   const cacheRoot = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'hartvm', 'guest');
   if (os.platform() !== 'linux') fail('the guest build needs a Debian (or Ubuntu) Linux host');
 
-  ensurePackages();
+  const kernel = KERNELS[opts.linux];
+  ensurePackages(kernel);
   const busyboxInfo = ensureBusyboxSourceKnown();
-  const packages = packageVersions();
-  const fullHash = computeHash(packages, busyboxInfo);
+  const packages = packageVersions(kernel);
+  const fullHash = computeHash(kernel, packages, busyboxInfo);
   const hash = fullHash.slice(0, 16);
   const dir = path.join(cacheRoot, hash);
 
@@ -506,10 +528,10 @@ async function main() {
     // Steps whose output already exists in this directory (an earlier, interrupted run with the
     // same inputs) are not redone.
     if (!existsSync(path.join(dir, 'Image'))) {
-      say(`building kernel: Linux 6.1 Image (about 2-6 min on 2 cores; ${path.join(logs, 'kernel.log')})...`);
+      say(`building kernel: Linux ${kernel.version} Image (about 2-10 min on 2 cores; ${path.join(logs, 'kernel.log')})...`);
       rmSync(path.join(logs, 'kernel.log'), { force: true });
       const t = Date.now();
-      await buildKernel(dir, build, logs, opts.jobs);
+      await buildKernel(kernel, dir, build, logs, opts.jobs);
       times.kernel = seconds(t);
       say(`kernel done in ${times.kernel} s`);
     }
@@ -530,7 +552,7 @@ async function main() {
     say('building initramfs rootfs.cpio...');
     rmSync(path.join(logs, 'initramfs.log'), { force: true });
     t = Date.now();
-    await buildInitramfs(dir, build, logs);
+    await buildInitramfs(kernel, dir, build, logs);
     times.initramfs = seconds(t);
   } catch (e) {
     if (!(e instanceof StepError)) throw e;
@@ -549,7 +571,7 @@ async function main() {
   const manifest = {
     hash: fullHash,
     dir,
-    kernel: { version: packages.find((p) => p.startsWith('linux-source-6.1=')), image: 'Image', config: 'kernel.config' },
+    kernel: { version: packages.find((p) => p.startsWith(`${kernel.pkg}=`)), image: 'Image', config: 'kernel.config' },
     initramfs: { file: 'rootfs.cpio', format: 'newc (uncompressed)', init: '/init', programs: Object.keys(PROGRAMS).map((p) => `/bin/${p}`) },
     busyboxSource: busyboxInfo.id,
     packages,

@@ -24,6 +24,8 @@ export interface VcpuAccounting {
   haltPollMisses: number;
   /** Halts that did not poll: no host CPU was free, or the adaptive window was closed. */
   haltPollSkips: number;
+  /** Halts with a timer due sooner than a timeslice while a vCPU waited: the token went to it at once. */
+  shortHalts: number;
   /** Pause-loop exits. */
   pleExits: number;
   /** Pause-loop exits that gave the token away for a fixed time (--ple-yield sleep). */
@@ -40,7 +42,7 @@ export interface VcpuAccounting {
 export function newAccounting(): VcpuAccounting {
   return {
     runningMs: 0, stealMs: 0, haltedMs: 0, yieldingMs: 0, stoppedMs: 0, otherMs: 0,
-    haltPollHits: 0, haltPollMisses: 0, haltPollSkips: 0, pleExits: 0, pleSleeps: 0,
+    haltPollHits: 0, haltPollMisses: 0, haltPollSkips: 0, shortHalts: 0, pleExits: 0, pleSleeps: 0,
     directedYields: 0, timesliceExpiries: 0, ipisSent: 0, ipisReceived: 0,
   };
 }
