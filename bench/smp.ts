@@ -25,11 +25,9 @@
  * Usage: npx tsx bench/smp.ts [--only scaling,ipi,overcommit,idle] [--jit on|off] [--iterations N] [--timeout S] [--acquisitions N] [--cs-work N] [--repeats N] [--overcommit-harts 2,8]
  */
 
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { argValue, printTable, root } from './common.ts';
+import { type TimedRun, argValue, buildBareMetal, haveTime, median, printTable, root, runHartvm } from './common.ts';
 
 const outDir = join(root, 'build', 'bench', 'smp');
 const srcDir = join(root, 'bench', 'guest', 'smp');
@@ -45,43 +43,12 @@ const overcommitTimeout = Number(argValue('timeout', '120'));
 
 /** Builds bench/guest/smp/NAME.S with -D defines; S-mode programs link at 0x8020_0000. */
 function build(name: string, defines: Record<string, number>, smode = false): string {
-  mkdirSync(outDir, { recursive: true });
-  const tag = Object.entries(defines).map(([k, v]) => `${k}${v}`).join('-');
-  const out = join(outDir, `${name}${tag ? `-${tag}` : ''}.elf`);
-  execFileSync('riscv64-unknown-elf-gcc', [
-    '-march=rv64imac_zicsr_zifencei', '-mabi=lp64', '-nostdlib', '-nostartfiles', '-static', '-mcmodel=medany',
-    '-Wl,--no-warn-rwx-segments',
-    ...Object.entries(defines).map(([k, v]) => `-D${k}=${v}`),
-    '-I', join(root, 'test', 'guest', 'include'),
-    '-T', join(root, 'test', 'guest', smode ? 'link-smode.ld' : 'link.ld'),
-    '-o', out, join(srcDir, `${name}.S`),
-  ], { stdio: 'inherit' });
-  return out;
+  return buildBareMetal(srcDir, outDir, name, defines, smode);
 }
 
-interface Run { status: number | null; stdout: string; stderr: string; wall: number; cpu?: number }
-
-const TIME = '/usr/bin/time';
-const haveTime = existsSync(TIME);
-
-/** Runs `hartvm run ARGS`; with /usr/bin/time, also the process's CPU seconds (user + sys, all threads). */
-function hartvm(args: string[], timeoutMs = 600_000): Run {
-  const cmd = [join(root, 'bin', 'hartvm.mjs'), 'run', '--jit', jit, ...args];
-  const t0 = performance.now();
-  const r = haveTime
-    ? spawnSync(TIME, ['-f', 'TIME %e %U %S', process.execPath, ...cmd], { encoding: 'utf8', timeout: timeoutMs })
-    : spawnSync(process.execPath, cmd, { encoding: 'utf8', timeout: timeoutMs });
-  const wall = (performance.now() - t0) / 1000;
-  let stderr = r.stderr ?? '';
-  let cpu: number | undefined;
-  const m = /TIME ([\d.]+) ([\d.]+) ([\d.]+)\s*$/.exec(stderr);
-  if (m) {
-    cpu = Number(m[2]) + Number(m[3]);
-    stderr = stderr.slice(0, m.index);
-  }
-  // /usr/bin/time reports the child's non-zero status with a "Command exited" line; keep the status.
-  stderr = stderr.replace(/Command exited with non-zero status \d+\n?/, '');
-  return { status: r.status, stdout: r.stdout ?? '', stderr, wall, cpu };
+/** Runs `hartvm run --jit <jit> ARGS`, timed. */
+function hartvm(args: string[], timeoutMs = 600_000): TimedRun {
+  return runHartvm(['--jit', jit, ...args], timeoutMs);
 }
 
 function stats(stderr: string): { hart: number; instret: number; seconds: number }[] {
@@ -166,7 +133,6 @@ if (only.includes('overcommit')) {
       }
     }
     table(rows);
-    const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     console.log(`median net s: --ple on ${median(nets.on).toFixed(2)}, --ple off ${median(nets.off).toFixed(2)}`);
     console.log(`median net(--ple off) / median net(--ple on) = ${(median(nets.off) / median(nets.on)).toFixed(2)}${timedOut ? ' (a run hit the timeout)' : ''}\n`);
   }

@@ -18,28 +18,33 @@ const BOOT_TIMEOUT_S = 240;
 
 let guestDir = '';
 
+/** The guest's cache directory for a kernel version (scripts/guest/build.mjs --linux), built on first use. */
+function buildGuest(linux: string): string {
+  // Builds the kernel, busybox and the test programs on first use (minutes), else reuses the cache.
+  const build = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'guest', 'build.mjs'), '--linux', linux, '--print-dir'], {
+    encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 1_500_000,
+  });
+  if (build.status !== 0) throw new Error(`the Linux ${linux} guest build failed:\n${build.stderr.slice(-4000)}`);
+  return build.stdout.trim().split('\n').at(-1)!;
+}
+
 /** Runs hartvm with the guest console's \r\n (the tty's newline translation) turned back into \n. */
 async function runGuest(args: string[]): Promise<RunResult> {
   const r = await hartvm(args, 290_000);
   return { ...r, stdout: r.stdout.replace(/\r\n/g, '\n') };
 }
 
-function boot(test: string, extra: string[] = []): string[] {
+function boot(test: string, extra: string[] = [], dir = guestDir): string[] {
   return [
     'run', '--memory', '256M', '--timeout', String(BOOT_TIMEOUT_S),
-    '--kernel', path.join(guestDir, 'Image'), '--initrd', path.join(guestDir, 'rootfs.cpio'),
+    '--kernel', path.join(dir, 'Image'), '--initrd', path.join(dir, 'rootfs.cpio'),
     '--append', `console=ttyS0 hartvm.test=${test}`, ...extra,
   ];
 }
 
 describe('Linux guest', () => {
   beforeAll(() => {
-    // Builds the kernel, busybox and the test programs on first use (minutes), else reuses the cache.
-    const build = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'guest', 'build.mjs'), '--print-dir'], {
-      encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 1_500_000,
-    });
-    if (build.status !== 0) throw new Error(`the guest build failed:\n${build.stderr.slice(-4000)}`);
-    guestDir = build.stdout.trim().split('\n').at(-1)!;
+    guestDir = buildGuest('6.1');
   }, 1_600_000);
 
   it.each([1, 2, 4])('boots to userspace on %i hart(s) and lists every hart in /proc/cpuinfo', { timeout: 300_000 }, async (harts) => {
@@ -110,6 +115,35 @@ describe('Linux guest', () => {
     expect(r.stdout, report).toContain('OpenSBI');
     expect(r.stdout, report).toContain('hartvm-init: up, 2 cpus');
     expect(r.stdout, report).toContain('hartvm-init: test cpuinfo done');
+    expect(r.code, report).toBe(0);
+  });
+});
+
+/** The /proc/stat "cpu" line's fields: user nice system idle iowait irq softirq steal (USER_HZ ticks). */
+function cpuTimes(line: string): number[] {
+  return line.trim().split(/\s+/).slice(1, 9).map(Number);
+}
+
+describe('Linux 6.12 guest', () => {
+  let dir = '';
+  beforeAll(() => {
+    dir = buildGuest('6.12');
+  }, 1_600_000);
+
+  // The scheduler and the STA record do not depend on the execution tier: one run, with the JIT.
+  it.skipIf(process.env.HARTVM_JIT === 'off')('reports the time its vCPUs wait for a host CPU as steal in /proc/stat (SBI STA)', { timeout: 300_000 }, async () => {
+    // 4 vCPUs, each running a busy loop, on 1 host CPU: each runs a quarter of the time.
+    const args = boot('steal', ['--smp', '4', '--host-cpus', '1'], dir);
+    const r = await runGuest(args);
+    const report = describeRun(args, r);
+    expect(r.stdout, report).toContain('riscv-pv: SBI STA extension detected');
+    const before = /^steal: before (cpu .*)$/m.exec(r.stdout);
+    const after = /^steal: after (cpu .*)$/m.exec(r.stdout);
+    expect(before && after, report).toBeTruthy();
+    const delta = cpuTimes(after![1]).map((t, i) => t - cpuTimes(before![1])[i]);
+    const steal = delta[7] / delta.reduce((a, b) => a + b, 0);
+    expect(steal, `${report}\nsteal share ${steal.toFixed(3)} of ${delta.join(' ')}`).toBeGreaterThan(0.6);
+    expect(steal, `${report}\nsteal share ${steal.toFixed(3)} of ${delta.join(' ')}`).toBeLessThan(0.9);
     expect(r.code, report).toBe(0);
   });
 });
