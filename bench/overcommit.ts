@@ -4,7 +4,8 @@
  *
  *   locks        bench/guest/smp/locks.S: every vCPU takes an LR/SC test-and-test-and-set lock, then
  *                a ticket lock, around a shared counter (--total acquisitions per lock, a warm-up
- *                round first); waiters nap in WFI for at most 10 µs. Throughput: acquisitions per
+ *                round first; --cs-work loop iterations inside the lock); waiters nap in WFI for at
+ *                most 10 µs. Throughput: acquisitions per
  *                second of guest time (mtime) over both timed phases.
  *   locktorture  Linux 6.1's own lock stress test (spin_lock, --duration s) in a test kernel
  *                (bench/locktorture-kernel.ts), booted without a root disk: the torture threads run,
@@ -22,7 +23,7 @@
  * (median throughput against vCPUs, one line per setting).
  *
  * Usage: npx tsx bench/overcommit.ts [--guests locks,locktorture] [--vcpus 2,4,8] [--host-cpus 1,2]
- *          [--settings off,sleep,directed,qemu] [--repeats N] [--duration S] [--total N] [--timeout S]
+ *          [--settings off,sleep,directed,qemu] [--repeats N] [--duration S] [--total N] [--cs-work N] [--timeout S]
  */
 
 import { spawnSync } from 'node:child_process';
@@ -46,6 +47,12 @@ const settings = list('settings', SETTINGS.join(',')) as Setting[];
 const repeats = Number(argValue('repeats', '1'));
 const duration = Number(argValue('duration', '15'));
 const total = Number(argValue('total', '20000'));
+/**
+ * Work inside the lock (loop iterations, a few µs): long enough that the lock is always contended, so
+ * every hand-over goes through a waiter's nap, as an OS lock under load does. With a short critical
+ * section QEMU's harts often take all their turns in one burst each, and the figure measures luck.
+ */
+const csWork = Number(argValue('cs-work', '1000'));
 const timeout = Number(argValue('timeout', '300'));
 for (const g of guests) if (!GUESTS.includes(g)) throw new Error(`--guests: unknown guest ${g} (${GUESTS.join(', ')})`);
 for (const s of settings) if (!SETTINGS.includes(s)) throw new Error(`--settings: unknown setting ${s} (${SETTINGS.join(', ')})`);
@@ -105,10 +112,10 @@ function runOne(guest: Guest, vcpus: number, hostCpus: number, setting: Setting,
 function main(): void {
   if (spawnSync(QEMU, ['--version']).status !== 0) throw new Error(`${QEMU} is not installed (apt-get install qemu-system-misc)`);
   console.log(`bench:overcommit on ${availableParallelism()} host cores (node ${process.version}); ${repeats} round(s); ` +
-    `locks: ${total} acquisitions per lock; locktorture: spin_lock for ${duration} s\n`);
+    `locks: ${total} acquisitions per lock, ${csWork} iterations inside; locktorture: spin_lock for ${duration} s\n`);
   const locksElf = new Map<number, string>();
   if (guests.includes('locks')) {
-    for (const v of vcpuCounts) locksElf.set(v, buildBareMetal(join(root, 'bench', 'guest', 'smp'), outDir, 'locks', { HARTS: v, TOTAL: total, CS_WORK: 50 }));
+    for (const v of vcpuCounts) locksElf.set(v, buildBareMetal(join(root, 'bench', 'guest', 'smp'), outDir, 'locks', { HARTS: v, TOTAL: total, CS_WORK: csWork }));
   }
   const kernel = guests.includes('locktorture') ? locktortureKernel() : '';
 
@@ -154,7 +161,7 @@ function main(): void {
   }
   writeFileSync(join(reports, 'overcommit.json'), `${JSON.stringify({
     host: { cores: availableParallelism(), node: process.version },
-    parameters: { guests, vcpus: vcpuCounts, hostCpus: hostCpuCounts, settings, repeats, durationSeconds: duration, acquisitions: total },
+    parameters: { guests, vcpus: vcpuCounts, hostCpus: hostCpuCounts, settings, repeats, durationSeconds: duration, acquisitions: total, csWork },
     units: UNIT,
     results,
   }, null, 2)}\n`);

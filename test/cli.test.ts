@@ -130,7 +130,7 @@ describe('hartvm run', () => {
       const run = new RegExp(`^hart ${hart}: \\d+ instructions in ([\\d.]+) s`, 'm').exec(r.stderr);
       const time = new RegExp(`^hart ${hart}: time: running ([\\d.]+) s, waiting for a host CPU \\(steal\\) ([\\d.]+) s, ` +
         'halted ([\\d.]+) s, yielding ([\\d.]+) s, stopped ([\\d.]+) s, other ([\\d.]+) s$', 'm').exec(r.stderr);
-      const scheduling = new RegExp(`^hart ${hart}: scheduling: halt polls \\d+ caught, \\d+ then slept, \\d+ skipped; ` +
+      const scheduling = new RegExp(`^hart ${hart}: scheduling: halt polls \\d+ caught, \\d+ then slept, \\d+ skipped, \\d+ short halts handed over; ` +
         'pause-loop exits \\d+: \\d+ directed yields, \\d+ sleeps; \\d+ timeslice expiries; IPIs \\d+ sent, \\d+ received$', 'm').exec(r.stderr);
       expect(run, describeRun(args, r)).not.toBeNull();
       expect(time, describeRun(args, r)).not.toBeNull();

@@ -16,7 +16,7 @@ export function statsLines(stats: HartStats[]): string[] {
     lines.push(`hart ${h.hart}: time: running ${s(a.runningMs)} s, waiting for a host CPU (steal) ${s(a.stealMs)} s, ` +
       `halted ${s(a.haltedMs)} s, yielding ${s(a.yieldingMs)} s, stopped ${s(a.stoppedMs)} s, other ${s(a.otherMs)} s`);
     lines.push(`hart ${h.hart}: scheduling: halt polls ${a.haltPollHits} caught, ${a.haltPollMisses} then slept, ` +
-      `${a.haltPollSkips} skipped; pause-loop exits ${a.pleExits}: ${a.directedYields} directed yields, ${a.pleSleeps} sleeps; ` +
+      `${a.haltPollSkips} skipped, ${a.shortHalts} short halts handed over; pause-loop exits ${a.pleExits}: ${a.directedYields} directed yields, ${a.pleSleeps} sleeps; ` +
       `${a.timesliceExpiries} timeslice expiries; IPIs ${a.ipisSent} sent, ${a.ipisReceived} received`);
     if (h.jit !== undefined) {
       const share = h.instret > 0 ? (100 * h.jit.instret) / h.instret : 0;
