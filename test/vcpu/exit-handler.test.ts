@@ -22,6 +22,7 @@ describe('handleExit', () => {
     ['SBI hart_stop publishes HSM STOPPED and waits for hart_start', Exit.HartStopped, VcpuState.Stopped, ['hartStopped']],
     ['a hart that cannot go on reports it and finishes', Exit.Fatal, VcpuState.Finished, ['fatal']],
     ['the machine stopping finishes the vCPU', Exit.Stop, VcpuState.Finished, []],
+    ['a timeslice that ran out goes on running (the run loop passes its token on first)', Exit.Preempted, VcpuState.Running, []],
   ];
   for (const [name, exit, state, calls] of cases) {
     it(name, () => {
