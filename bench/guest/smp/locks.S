@@ -11,6 +11,7 @@
  * prints "locks: tas T ticket T" (each phase's mtime ticks, 10 MHz) on the UART and ends the run
  * through the finisher (code 1 on a wrong count). Harts >= HARTS park.
  * Built by bench/overcommit.ts with -DHARTS= -DTOTAL= -DCS_WORK=. */
+#include "console.h"
 .option norvc
   .section .text.init, "ax", @progbits
   .globl _start
@@ -133,42 +134,7 @@ barrier:
 2:mv ra, t6
   ret
 
-puts:                         /* the string at a1 */
-  mv t6, ra
-1:lbu a0, 0(a1)
-  beqz a0, 2f
-  call putc
-  addi a1, a1, 1
-  j 1b
-2:mv ra, t6
-  ret
-
-putdec:                       /* a0 in decimal; uses a2..a4 */
-  mv t6, ra
-  mv a2, a0
-  li a3, 1                    /* largest power of 10 <= a2 */
-  li t0, 10
-1:mul t1, a3, t0
-  bgtu t1, a2, 2f
-  mv a3, t1
-  j 1b
-2:divu a0, a2, a3
-  remu a2, a2, a3
-  addi a0, a0, '0'
-  call putc
-  li t0, 10
-  divu a3, a3, t0
-  bnez a3, 2b
-  mv ra, t6
-  ret
-
-putc:
-  li t0, 0x10000000
-1:lbu t1, 5(t0)
-  andi t1, t1, 0x20
-  beqz t1, 1b
-  sb a0, 0(t0)
-  ret
+CONSOLE_ROUTINES
 
   .section .rodata
 msg_tas: .string "locks: tas "

@@ -4,6 +4,7 @@
  * done == HARTS, prints "scale: ticks T" (mtime from the barrier's release to the last hart done,
  * 10 MHz) on the UART and ends the run through the finisher. Harts >= HARTS park.
  * Built by bench/smp.ts with -DITER=... -DHARTS=... */
+#include "console.h"
 .option norvc
   .section .text.init, "ax", @progbits
   .globl _start
@@ -47,25 +48,10 @@ _start:
 3:li t0, 0x200bff8
   ld s9, 0(t0)
   sub s9, s9, s10
-  la s8, msg
-4:lbu a0, 0(s8)
-  beqz a0, 5f
-  call putc
-  addi s8, s8, 1
-  j 4b
-5:li s7, 1                  /* decimal: largest power of 10 <= s9 */
-  li t0, 10
-6:mul t1, s7, t0
-  bgtu t1, s9, 7f
-  mv s7, t1
-  j 6b
-7:divu a0, s9, s7
-  remu s9, s9, s7
-  addi a0, a0, '0'
-  call putc
-  li t0, 10
-  divu s7, s7, t0
-  bnez s7, 7b
+  la a1, msg
+  call puts
+  mv a0, s9
+  call putdec
   li a0, '\n'
   call putc
   li t0, 0x100000
@@ -74,13 +60,7 @@ _start:
 park:
   wfi
   j park
-putc:
-  li t0, 0x10000000
-1:lbu t1, 5(t0)
-  andi t1, t1, 0x20
-  beqz t1, 1b
-  sb a0, 0(t0)
-  ret
+CONSOLE_ROUTINES
   .section .rodata
 msg: .string "scale: ticks "
   .data
