@@ -10,11 +10,12 @@
  * is set, every taken branch and jump counts its target, and run() returns when one gets hot.
  */
 
-import { Control, Global, RAM_OFFSET, TLB_MASK } from '../memory/layout.ts';
+import { Control, Global, RAM_OFFSET, State, TLB_MASK } from '../memory/layout.ts';
 import { RAM_BASE } from '../memory/machine-map.ts';
 import { atomic } from './atomics.ts';
 import { compressedTable } from './compressed.ts';
 import { Exit } from './exit.ts';
+import { PAUSE } from './pause.ts';
 import { FpResult, Fpu, type FpHost } from './fpu.ts';
 import type { HartPlatform } from './hart-platform.ts';
 import { HartState } from './hart-state.ts';
@@ -31,18 +32,24 @@ export type { HartPlatform } from './hart-platform.ts';
 /** Instructions between checks for interrupts and the stop word: the "block" of the interpreter. */
 const CHUNK = 1024;
 
-/** PAUSE (Zihintpause): FENCE with pred = W, succ = 0. */
-const PAUSE = 0x0100000f;
 /** A backward branch shorter than this closes a "tight" loop for spin detection. */
 const SPIN_LOOP_BYTES = 64;
 const TWO32 = 4294967296;
 
 export class Hart extends HartState implements FpHost {
   /**
-   * Pause-loop exiting: after this many consecutive iterations of a tight loop with no store, or at
-   * any PAUSE, run() returns Exit.Yield. 0 turns it off.
+   * Pause-loop exiting: after this many consecutive iterations of a tight loop with no store, or
+   * this many PAUSEs since the vCPU's last spin ended (State.PauseCount), run() returns Exit.Yield.
+   * 0 turns it off. Compiled code reads the same value from the state block (State.PleWindow), so
+   * it is set for both here.
    */
-  pleSpinLimit = 0;
+  get pleSpinLimit(): number {
+    return this.state[State.PleWindow];
+  }
+
+  set pleSpinLimit(spins: number) {
+    this.state[State.PleWindow] = spins;
+  }
   /**
    * Branch-target counts for a tier above the interpreter: while set, every taken branch and jump
    * counts its target in profile.counts[targetSlot(pc)], and run() returns Exit.None as soon as a
@@ -368,7 +375,10 @@ export class Hart extends HartState implements FpHost {
                 // FENCE (and FENCE.TSO, PAUSE): one locked read-modify-write orders this thread's
                 // earlier stores before its later loads, like a full barrier on the host.
                 Atomics.or(this.mem, this.fenceWord, 0);
-                if (inst === PAUSE && pleLimit !== 0) { limit = 0; budget = 0; exit = Exit.Yield; }
+                if (inst === PAUSE && pleLimit !== 0 && ++this.state[State.PauseCount] >= pleLimit) {
+                  this.state[State.PauseCount] = 0;
+                  limit = 0; budget = 0; exit = Exit.Yield;
+                }
               } else if (f3 === 1) {
                 // FENCE.I: the interpreter decodes from RAM every time; a translation cache may be stale.
                 this.fenceIPending = true; limit = 0;

@@ -3,7 +3,7 @@
  * code runs, and entering S-mode at an address (the boot hart, and SBI HSM hart_start).
  */
 
-import { Control } from '../memory/layout.ts';
+import { Control, State } from '../memory/layout.ts';
 import { MEDELEG_WRITABLE, MIDELEG_WRITABLE, Mstatus, STCE_HI, Slot } from './csr-numbers.ts';
 import { Cause } from './trap-causes.ts';
 import { out, splitNumber } from './int64.ts';
@@ -11,7 +11,9 @@ import type { HartState } from './hart-state.ts';
 
 /** Sets the reset state: pc, privilege, a0 = hartid, a1 = the given value. */
 export function resetHart(h: HartState, pc: number, priv: number, a1: number): void {
+  const pleWindow = h.state[State.PleWindow]; // a setting of the vCPU, not architectural state
   h.state.fill(0);
+  h.state[State.PleWindow] = pleWindow;
   h.pc = pc;
   h.priv = priv;
   splitNumber(h.id); h.r[20] = out[0]; h.r[21] = out[1];

@@ -7,8 +7,6 @@
 
 /** Longest block, in instructions. */
 export const MAX_BLOCK_INSTRUCTIONS = 128;
-/** PAUSE (Zihintpause): left to the interpreter, which turns it into a pause-loop exit. */
-const PAUSE = 0x0100000f;
 
 export interface GuestInstruction {
   /** Guest virtual address (a signed 64-bit value as a number, as the interpreter keeps pc). */
@@ -69,7 +67,7 @@ export function translatable(inst: number): boolean {
       if (f7 === 0x20) return f3 === 0 || f3 === 5;
       if (f7 === 1) return f3 === 0 || f3 >= 4;
       return false;
-    case 0x0f: return f3 === 0 && inst !== PAUSE; // FENCE; FENCE.I goes to the interpreter
+    case 0x0f: return f3 === 0; // FENCE, FENCE.TSO, PAUSE; FENCE.I goes to the interpreter
     // F and D: compiled code calls the interpreter's FPU for them (see translator.ts emitFp).
     case 0x07: case 0x27: return f3 === 2 || f3 === 3;
     case 0x43: case 0x47: case 0x4b: case 0x4f: case 0x53: return true;

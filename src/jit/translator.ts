@@ -18,6 +18,7 @@ import { AtomicOp, Op, Type, type FuncType, type FunctionBody } from './wasm-wri
 import { type BlockCode, type GuestInstruction, branchOffset, jalOffset } from './block.ts';
 import { JitArea, State, TLB_MASK } from '../memory/layout.ts';
 import { Exit } from '../cpu/exit.ts';
+import { PAUSE } from '../cpu/pause.ts';
 
 /** Slots of the hart's helper table: the functions compiled code calls (runtime.ts puts them there). */
 export const enum Fn {
@@ -256,7 +257,10 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
         f.end();
         break;
       }
-      case 0x0f: f.fence(); break; // FENCE, FENCE.TSO: a full barrier on the host
+      case 0x0f: // FENCE, FENCE.TSO, PAUSE: a full barrier on the host
+        f.fence();
+        if (inst === PAUSE && ctx.pleSpins > 0) emitPauseCount(f, ctx.stateBase, () => exit(Exit.Yield, next, k + 1));
+        break;
       case 0x2f: emitAtomic(f, inst, k, pc, ctx, get, put, exit, regOffset); break;
       case 0x07: case 0x27: case 0x43: case 0x47: case 0x4b: case 0x4f: case 0x53: {
         // The FPU works on the state block: x[rs1] (an FP load or store's base, or an FCVT/FMV
@@ -309,7 +313,7 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
         }
         if (target === block.start) {
           f.get(L_COUNT).i32(n).op(Op.I32Add).set(L_COUNT);
-          if (spinCandidate) emitSpinCheck(f, rs1, rs2, ctx.pleSpins, () => exit(Exit.Yield, target, 0), get);
+          if (spinCandidate) emitSpinCheck(f, rs1, rs2, ctx.stateBase + State.PleWindow * 4, () => exit(Exit.Yield, target, 0), get);
           f.get(L_COUNT).get(L_BUDGET).op(Op.I32LtS).brIf(loopBack());
           exit(Exit.None, target, 0);
         } else {
@@ -425,16 +429,33 @@ function emitHostAddress(f: FunctionBody, hostTable: number): void {
 }
 
 /**
+ * PAUSE under pause-loop exiting, as the interpreter does it: one more in State.PauseCount, and the
+ * one that reaches the window (State.PleWindow) resets the count and leaves with a Yield.
+ */
+function emitPauseCount(f: FunctionBody, stateBase: number, leave: () => void): void {
+  const count = stateBase + State.PauseCount * 4;
+  f.i32(0);
+  f.i32(0).mem(Op.I32Load, 2, count).i32(1).op(Op.I32Add);
+  f.mem(Op.I32Store, 2, count);
+  f.i32(0).mem(Op.I32Load, 2, count).i32(0).mem(Op.I32Load, 2, stateBase + State.PleWindow * 4).op(Op.I32GeS);
+  f.begin(Op.If);
+  f.i32(0).i32(0).mem(Op.I32Store, 2, count);
+  leave();
+  f.end();
+}
+
+/**
  * Pause-loop exiting inside a spin loop: the branch operands equal to the last trip's count as one
- * more spin, and `limit` spins leave with a Yield. Any change starts the count again, as in the
+ * more spin, and as many spins as the window word at `windowAt` (State.PleWindow, which the vCPU
+ * adapts) leave with a Yield. Any change starts the count again, as in the
  * interpreter. Runs inside the taken-branch `if`.
  */
-function emitSpinCheck(f: FunctionBody, rs1: number, rs2: number, limit: number, leave: () => void, get: (r: number) => void): void {
+function emitSpinCheck(f: FunctionBody, rs1: number, rs2: number, windowAt: number, leave: () => void, get: (r: number) => void): void {
   get(rs1); f.get(L_SPIN_A).op(Op.I64Eq);
   get(rs2); f.get(L_SPIN_B).op(Op.I64Eq);
   f.op(Op.I32And);
   f.begin(Op.If);
-  f.get(L_SPINS).i32(1).op(Op.I32Add).tee(L_SPINS).i32(limit).op(Op.I32GeS);
+  f.get(L_SPINS).i32(1).op(Op.I32Add).tee(L_SPINS).i32(0).mem(Op.I32Load, 2, windowAt).op(Op.I32GeS);
   f.begin(Op.If);
   leave();
   f.end();

@@ -144,6 +144,13 @@ export const enum State {
   /** Retired instruction counter (lo/hi), Zicntr instret and the stats. */
   InstretLo = 136,
   InstretHi = 137,
+  /**
+   * Pause-loop exiting's current window: iterations of a spin loop before it exits (Exit.Yield).
+   * Compiled code reads it at each spin check; the run loop widens and narrows it (Hart.pleSpinLimit).
+   */
+  PleWindow = 138,
+  /** PAUSEs executed since the vCPU's last spin ended: a PAUSE loop exits when this reaches PleWindow. */
+  PauseCount = 139,
   /** CSR storage: CSR slot s (cpu/csr-numbers.ts Slot) lives at CSR + 2s as lo/hi. */
   CSR = 256,
 }

@@ -244,6 +244,7 @@ export class RunTokens {
     Atomics.store(this.mem, ctl + Control.Token, TokenState.Held);
   }
 
+  /** Queues the hart at `ctl` last. Call with the lock held. */
   private enqueue(ctl: number, hint: number): void {
     Atomics.store(this.mem, ctl + Control.TokenHint, hint);
     Atomics.store(this.mem, ctl + Control.TokenTicket, Atomics.add(this.mem, Global.TokenTicket, 1));

@@ -21,7 +21,7 @@ import { enterSupervisor } from '../cpu/reset.ts';
 import type { Jit } from '../jit/jit.ts';
 import { runWithJit } from '../jit/run-loop.ts';
 import type { HartsControl } from '../memory/harts-control.ts';
-import { Control, Global, HsmState } from '../memory/layout.ts';
+import { Control, Global, HsmState, State } from '../memory/layout.ts';
 import { TokenHint, clockMicros32, type RunTokens } from '../memory/run-tokens.ts';
 import { DirectedYield } from './directed-yield.ts';
 import { handleExit, type ExitActions } from './exit-handler.ts';
@@ -49,6 +49,10 @@ const CONTROL_POLL_MS = 10;
  * wake this often, which costs well under 1% of a core.
  */
 const MAX_SLEEP_MS = 50;
+/** How long a vCPU spins, in back-to-back pause-loop exits, before it yields its token. */
+const YIELD_AFTER_SPIN_MICROS = 50;
+/** How far a long spin widens the pause-loop window (KVM grows its ple_window the same way). */
+const PLE_WINDOW_GROWTH = 16;
 
 export interface VcpuParts {
   hart: Hart;
@@ -89,12 +93,17 @@ export class VcpuRunLoop {
   private readonly directed = new DirectedYield();
   /** Whether this vCPU holds a run token (mirrors its Control.Token word, which only it changes from Held). */
   private holding = false;
+  /** --ple-spins: the pause-loop window a spin starts with (0 with --ple off). */
+  private readonly pleSpins: number;
+  /** When the current run of back-to-back pause-loop exits began (performance.now()), or -1. */
+  private spinningSince = -1;
   /** Whether this vCPU counts itself among the live ones (RunTokens.setLive). */
   private live = false;
 
   constructor(private readonly parts: VcpuParts) {
     this.mem = parts.hart.mem;
     this.wakeWord = parts.hart.ctl + Control.Wake;
+    this.pleSpins = parts.hart.pleSpinLimit;
     const id = parts.hart.id;
     this.actions = {
       hartStopped: () => parts.harts.setHsmState(id, HsmState.Stopped),
@@ -109,6 +118,18 @@ export class VcpuRunLoop {
   resume(): void {
     this.paused = false;
     this.resumed?.();
+  }
+
+  /** A spin ended: pause-loop exiting's window back to --ple-spins, and its PAUSE count to 0. */
+  private resetPleWindow(): void {
+    this.parts.hart.pleSpinLimit = this.pleSpins;
+    this.parts.hart.state[State.PauseCount] = 0;
+  }
+
+  /** Doubles the pause-loop window, up to PLE_WINDOW_GROWTH times --ple-spins. */
+  private widenPleWindow(): void {
+    const hart = this.parts.hart;
+    hart.pleSpinLimit = Math.min(hart.pleSpinLimit * 2, this.pleSpins * PLE_WINDOW_GROWTH);
   }
 
   /** Runs from `state` until the machine stops. */
@@ -210,6 +231,10 @@ export class VcpuRunLoop {
           const steal = acct.stealMs;
           this.endTimesliceIfDue();
           if (this.takeToken(false)) state = handleExit(this.execute(), this.actions);
+          if (state !== VcpuState.Yielding && this.spinningSince >= 0) { // the spin is over
+            this.spinningSince = -1;
+            this.resetPleWindow();
+          }
           acct.runningMs += performance.now() - started - (acct.stealMs - steal);
           break;
         }
@@ -321,7 +346,18 @@ export class VcpuRunLoop {
   private yieldCpu(): VcpuState {
     const { tokens, hart } = this.parts;
     this.accounting.pleExits++;
-    if (!this.holding || tokens.waiters() === 0) return VcpuState.Running;
+    // A spin that has not yet lasted longer than a hand-over costs is more likely to end by itself
+    // (its lock holder runs) than by giving the core away. Until then, and whenever nobody waits for
+    // a token, the spinner goes on, with a window twice as wide: an exit that leads to nothing
+    // costs a trip out of compiled code, and a long spin would otherwise make thousands of them.
+    const now = performance.now();
+    if (this.spinningSince < 0) this.spinningSince = now;
+    if (!this.holding || tokens.waiters() === 0 || (now - this.spinningSince) * 1000 < YIELD_AFTER_SPIN_MICROS) {
+      this.widenPleWindow();
+      return VcpuState.Running;
+    }
+    this.spinningSince = -1;
+    this.resetPleWindow();
     if (this.parts.pleYield === 'directed') {
       if (tokens.handOver(hart.id, this.hint(true), (queued, hintOf) => this.directed.choose(queued, hintOf))) {
         this.holding = false;

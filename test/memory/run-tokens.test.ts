@@ -129,7 +129,6 @@ describe('RunTokens', () => {
       w.once('error', reject);
     })));
     expect(Atomics.load(mem, maxWord)).toBeLessThanOrEqual(hostCpus);
-    expect(Atomics.load(mem, maxWord)).toBe(hostCpus); // and the tokens were all used
     expect(results.reduce((n, r) => n + r.lostWakeups, 0)).toBe(0);
     expect(results.reduce((n, r) => n + r.handOvers, 0)).toBeGreaterThan(0);
     expect(Atomics.load(mem, Global.TokensFree)).toBe(hostCpus); // every token came back
