@@ -19,8 +19,8 @@
  * within a round so that a slow spell of the host hits them all; the tables give medians, and
  * hartvm/QEMU throughput ratios of the medians.
  *
- * Writes bench/reports/overcommit.json (every run) and bench/reports/overcommit-<guest>-<K>cpu.svg
- * (median throughput against vCPUs, one line per setting).
+ * Writes bench/reports/overcommit-<guest>.json (every run) and overcommit-<guest>-<K>cpu.svg
+ * (median throughput against vCPUs, one line per setting) for each guest it ran.
  *
  * Usage: npx tsx bench/overcommit.ts [--guests locks,locktorture] [--vcpus 2,4,8] [--host-cpus 1,2]
  *          [--settings off,sleep,directed,qemu] [--repeats N] [--duration S] [--total N] [--cs-work N] [--timeout S]
@@ -159,13 +159,15 @@ function main(): void {
       writeFileSync(join(reports, `overcommit-${guest}-${hostCpus}cpu.svg`), svg);
     }
   }
-  writeFileSync(join(reports, 'overcommit.json'), `${JSON.stringify({
-    host: { cores: availableParallelism(), node: process.version },
-    parameters: { guests, vcpus: vcpuCounts, hostCpus: hostCpuCounts, settings, repeats, durationSeconds: duration, acquisitions: total, csWork },
-    units: UNIT,
-    results,
-  }, null, 2)}\n`);
-  console.log(`wrote ${join('bench', 'reports', 'overcommit.json')} and the plots overcommit-<guest>-<K>cpu.svg beside it`);
+  for (const guest of guests) {
+    writeFileSync(join(reports, `overcommit-${guest}.json`), `${JSON.stringify({
+      host: { cores: availableParallelism(), node: process.version },
+      parameters: { guest, vcpus: vcpuCounts, hostCpus: hostCpuCounts, settings, repeats, durationSeconds: duration, acquisitions: total, csWork },
+      unit: UNIT[guest],
+      results: results.filter((r) => r.guest === guest),
+    }, null, 2)}\n`);
+  }
+  console.log('wrote bench/reports/overcommit-<guest>.json and the plots overcommit-<guest>-<K>cpu.svg beside them');
 }
 
 main();
