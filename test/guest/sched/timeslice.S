@@ -1,27 +1,31 @@
 /*
- * timeslice: hart 0 busy-waits for a flag that only hart 1 sets, in a loop that stores on every turn
- * (so pause-loop exiting never sees a spin); hart 1 sets the flag and parks. Run with 2 harts on
- * `--host-cpus 1` (test/scheduler.test.ts): hart 1 gets the run token only if hart 0's timeslice
- * ends while hart 1 waits for it. Without timeslices hart 0 would spin on alone until --timeout.
- * Check 1: the flag came, but hart 0's loop count is implausibly small (it never really spun).
+ * timeslice: two harts that each wait for the other in a loop that stores on every turn (so
+ * pause-loop exiting never sees a spin): hart 0 counts turns until hart 1 raises a flag; hart 1
+ * counts its own turns until hart 0 has made 1000, then raises the flag and parks. Run with 2 harts
+ * on `--host-cpus 1` (test/scheduler.test.ts): whichever hart gets the one run token first can only
+ * finish once the other has run, so the run ends only if a timeslice passes the token while the
+ * other waits. Without timeslices it would spin on alone until --timeout.
  */
 #include "smp.h"
 
 SMP_BEGIN
-  bnez s11, 2f
   la t1, flag
   la t2, turns
+  bnez s11, 2f
   li t3, 0
 1:addi t3, t3, 1
   sd t3, 0(t2)                /* a store every turn: not a spin loop to pause-loop exiting */
   lw t0, 0(t1)
   beqz t0, 1b
-  li a0, 1
-  li t0, 100
-  bltu t3, t0, smp_fail
   j smp_pass
-2:li t0, 1
-  la t1, flag
+2:la t4, own_turns
+  li t5, 0
+  li t6, 1000
+3:addi t5, t5, 1
+  sd t5, 0(t4)                /* likewise */
+  ld t0, 0(t2)
+  bltu t0, t6, 3b
+  li t0, 1
   sw t0, 0(t1)
   j smp_park
   .data
@@ -29,4 +33,6 @@ SMP_BEGIN
 flag: .word 0
   .balign 64
 turns: .dword 0
+  .balign 64
+own_turns: .dword 0
 SMP_END
