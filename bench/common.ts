@@ -19,9 +19,9 @@ export function printTable(rows: string[][]): void {
   for (const r of rows) console.log(r.map((cell, c) => cell.padStart(widths[c])).join('  '));
 }
 
-/** The project's Linux guest (kernel and initramfs), built first if needed; exits when the build fails. */
-export function linuxGuest(): { dir: string; kernel: string; initrd: string } {
-  const build = spawnSync(process.execPath, [join(root, 'scripts', 'guest', 'build.mjs'), '--print-dir'], {
+/** The project's Linux guest (kernel and initramfs; Linux 6.1 or 6.12), built first if needed; exits when the build fails. */
+export function linuxGuest(linux = '6.1'): { dir: string; kernel: string; initrd: string } {
+  const build = spawnSync(process.execPath, [join(root, 'scripts', 'guest', 'build.mjs'), '--linux', linux, '--print-dir'], {
     stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8',
   });
   if (build.status !== 0) process.exit(build.status ?? 1);

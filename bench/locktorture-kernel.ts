@@ -1,9 +1,10 @@
 /**
  * @fileoverview The locktorture test kernel for bench:overcommit: the project's Linux guest kernel
- * (scripts/guest/build.mjs, Debian's linux-source-6.1) with CONFIG_LOCK_TORTURE_TEST=y added, so
- * that booting it with `locktorture.*` parameters runs the kernel's own lock stress test and powers
- * off when it is done. Built once into ~/.cache/hartvm/locktorture/<hash of the guest's config>/
- * (about 5 min on 2 cores) and reused while the guest's kernel config stays the same.
+ * (scripts/guest/build.mjs: Debian's linux-source-6.1, or 6.12) with CONFIG_LOCK_TORTURE_TEST=y
+ * added, so that booting it with `locktorture.*` parameters runs the kernel's own lock stress test
+ * and powers off when it is done. Built once into ~/.cache/hartvm/locktorture/<hash of the guest's
+ * config>/ (about 5 min on 2 cores) and reused while the guest's kernel config stays the same.
+ * Linux 6.1's riscv spinlock is a ticket lock; 6.12's is a queued spinlock (qspinlock).
  */
 
 import { spawnSync } from 'node:child_process';
@@ -13,8 +14,6 @@ import { availableParallelism, homedir } from 'node:os';
 import { join } from 'node:path';
 import { linuxGuest } from './common.ts';
 
-const TARBALL = '/usr/src/linux-source-6.1.tar.xz';
-const TOPDIR = 'linux-source-6.1';
 const CROSS = 'riscv64-linux-gnu-';
 
 function run(cmd: string, args: string[], cwd?: string): void {
@@ -25,9 +24,11 @@ function run(cmd: string, args: string[], cwd?: string): void {
   }
 }
 
-/** The path of the locktorture kernel Image, built first if needed (progress on stderr). */
-export function locktortureKernel(): string {
-  const guest = linuxGuest(); // installs the toolchain and kernel source, and gives the base config
+/** The path of the locktorture kernel Image for Linux `linux` (6.1 or 6.12), built first if needed (progress on stderr). */
+export function locktortureKernel(linux = '6.1'): string {
+  const guest = linuxGuest(linux); // installs the toolchain and kernel source, and gives the base config
+  const TOPDIR = `linux-source-${linux}`;
+  const TARBALL = `/usr/src/${TOPDIR}.tar.xz`;
   const config = readFileSync(join(guest.dir, 'kernel.config'));
   const hash = createHash('sha256').update(config).update('LOCK_TORTURE_TEST=y').digest('hex').slice(0, 16);
   const cacheRoot = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'hartvm', 'locktorture');

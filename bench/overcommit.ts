@@ -7,7 +7,7 @@
  *                round first; --cs-work loop iterations inside the lock); waiters nap in WFI for at
  *                most 10 µs. Throughput: acquisitions per
  *                second of guest time (mtime) over both timed phases.
- *   locktorture  Linux 6.1's own lock stress test (spin_lock, --duration s) in a test kernel
+ *   locktorture  Linux's own lock stress test (spin_lock, --duration s; Linux 6.1, or --linux 6.12) in a test kernel
  *                (bench/locktorture-kernel.ts), booted without a root disk: the torture threads run,
  *                then the kernel powers off. Throughput: the last "Writes: Total" over the duration,
  *                in million lock writes per second.
@@ -20,10 +20,11 @@
  * hartvm/QEMU throughput ratios of the medians.
  *
  * Writes bench/reports/overcommit-<guest>.json (every run) and overcommit-<guest>-<K>cpu.svg
- * (median throughput against vCPUs, one line per setting) for each guest it ran.
+ * (median throughput against vCPUs, one line per setting) for each guest it ran (locktorture on
+ * Linux 6.12 as overcommit-locktorture-6.12*).
  *
  * Usage: npx tsx bench/overcommit.ts [--guests locks,locktorture] [--vcpus 2,4,8] [--host-cpus 1,2]
- *          [--settings off,sleep,directed,qemu] [--repeats N] [--duration S] [--total N] [--cs-work N] [--timeout S]
+ *          [--settings off,sleep,directed,qemu] [--repeats N] [--duration S] [--total N] [--cs-work N] [--timeout S] [--linux 6.1|6.12]
  */
 
 import { spawnSync } from 'node:child_process';
@@ -54,6 +55,8 @@ const total = Number(argValue('total', '20000'));
  */
 const csWork = Number(argValue('cs-work', '1000'));
 const timeout = Number(argValue('timeout', '300'));
+/** The kernel locktorture runs in: 6.1 (a ticket spinlock) or 6.12 (a queued spinlock). */
+const linux = argValue('linux', '6.1');
 for (const g of guests) if (!GUESTS.includes(g)) throw new Error(`--guests: unknown guest ${g} (${GUESTS.join(', ')})`);
 for (const s of settings) if (!SETTINGS.includes(s)) throw new Error(`--settings: unknown setting ${s} (${SETTINGS.join(', ')})`);
 
@@ -109,15 +112,20 @@ function runOne(guest: Guest, vcpus: number, hostCpus: number, setting: Setting,
   return { ...locktortureThroughput(run), run };
 }
 
+/** The guest's name in report files: locktorture on another kernel than 6.1 gets its version. */
+function reportName(guest: Guest): string {
+  return guest === 'locktorture' && linux !== '6.1' ? `locktorture-${linux}` : guest;
+}
+
 function main(): void {
   if (spawnSync(QEMU, ['--version']).status !== 0) throw new Error(`${QEMU} is not installed (apt-get install qemu-system-misc)`);
   console.log(`bench:overcommit on ${availableParallelism()} host cores (node ${process.version}); ${repeats} round(s); ` +
-    `locks: ${total} acquisitions per lock, ${csWork} iterations inside; locktorture: spin_lock for ${duration} s\n`);
+    `locks: ${total} acquisitions per lock, ${csWork} iterations inside; locktorture: spin_lock for ${duration} s on Linux ${linux}\n`);
   const locksElf = new Map<number, string>();
   if (guests.includes('locks')) {
     for (const v of vcpuCounts) locksElf.set(v, buildBareMetal(join(root, 'bench', 'guest', 'smp'), outDir, 'locks', { HARTS: v, TOTAL: total, CS_WORK: csWork }));
   }
-  const kernel = guests.includes('locktorture') ? locktortureKernel() : '';
+  const kernel = guests.includes('locktorture') ? locktortureKernel(linux) : '';
 
   const results: Result[] = [];
   for (const guest of guests) {
@@ -156,13 +164,13 @@ function main(): void {
         xLabel: 'vCPUs', yLabel: UNIT[guest], xs: vcpuCounts,
         series: settings.map((s) => ({ name: LABEL[s], ys: vcpuCounts.map((v) => medianOf(guest, v, hostCpus, s)) })),
       });
-      writeFileSync(join(reports, `overcommit-${guest}-${hostCpus}cpu.svg`), svg);
+      writeFileSync(join(reports, `overcommit-${reportName(guest)}-${hostCpus}cpu.svg`), svg);
     }
   }
   for (const guest of guests) {
-    writeFileSync(join(reports, `overcommit-${guest}.json`), `${JSON.stringify({
+    writeFileSync(join(reports, `overcommit-${reportName(guest)}.json`), `${JSON.stringify({
       host: { cores: availableParallelism(), node: process.version },
-      parameters: { guest, vcpus: vcpuCounts, hostCpus: hostCpuCounts, settings, repeats, durationSeconds: duration, acquisitions: total, csWork },
+      parameters: { guest, linux, vcpus: vcpuCounts, hostCpus: hostCpuCounts, settings, repeats, durationSeconds: duration, acquisitions: total, csWork },
       unit: UNIT[guest],
       results: results.filter((r) => r.guest === guest),
     }, null, 2)}\n`);
