@@ -27,8 +27,8 @@ function run(cmd: string, args: string[], cwd?: string): void {
 /** The path of the locktorture kernel Image for Linux `linux` (6.1 or 6.12), built first if needed (progress on stderr). */
 export function locktortureKernel(linux = '6.1'): string {
   const guest = linuxGuest(linux); // installs the toolchain and kernel source, and gives the base config
-  const TOPDIR = `linux-source-${linux}`;
-  const TARBALL = `/usr/src/${TOPDIR}.tar.xz`;
+  const topdir = `linux-source-${linux}`;
+  const tarball = `/usr/src/${topdir}.tar.xz`;
   const config = readFileSync(join(guest.dir, 'kernel.config'));
   const hash = createHash('sha256').update(config).update('LOCK_TORTURE_TEST=y').digest('hex').slice(0, 16);
   const cacheRoot = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'hartvm', 'locktorture');
@@ -39,8 +39,8 @@ export function locktortureKernel(linux = '6.1'): string {
   rmSync(build, { recursive: true, force: true });
   mkdirSync(build, { recursive: true });
   console.error(`locktorture kernel: building into ${dir} (about 5 min on 2 cores)...`);
-  run('tar', ['-xJf', TARBALL, '-C', build, `--exclude=${TOPDIR}/Documentation/*/*`, `--exclude=${TOPDIR}/arch/[a-qs-z]*/boot/dts`]);
-  const tree = join(build, TOPDIR);
+  run('tar', ['-xJf', tarball, '-C', build, `--exclude=${topdir}/Documentation/*/*`, `--exclude=${topdir}/arch/[a-qs-z]*/boot/dts`]);
+  const tree = join(build, topdir);
   copyFileSync(join(guest.dir, 'kernel.config'), join(tree, '.config'));
   run(join(tree, 'scripts', 'config'), ['--file', join(tree, '.config'), '-e', 'LOCK_TORTURE_TEST']);
   const make = ['ARCH=riscv', `CROSS_COMPILE=${CROSS}`];
