@@ -7,8 +7,8 @@
 import { Global } from './layout.ts';
 import { TIMER_TICKS_PER_MS } from './machine-map.ts';
 
-
-function hostNowMs(): number {
+/** Host time in ms on a clock every thread of the process shares (timeOrigin + now). */
+export function hostNowMs(): number {
   return performance.timeOrigin + performance.now();
 }
 

@@ -26,6 +26,7 @@
  * Held/Waiting word a waiter sleeps on is read without it.
  */
 
+import { hostNowMs } from './clock.ts';
 import { Control, Global, controlWordBase } from './layout.ts';
 
 export const enum TokenState {
@@ -49,7 +50,7 @@ const TWO32 = 4294967296;
 
 /** Microseconds of a clock every thread of the process shares, modulo 2^32 (differences stay right across a wrap). */
 export function clockMicros32(): number {
-  return Math.floor((performance.timeOrigin + performance.now()) * 1000) % TWO32 | 0;
+  return Math.floor(hostNowMs() * 1000) % TWO32 | 0;
 }
 
 export class RunTokens {
@@ -155,7 +156,8 @@ export class RunTokens {
   /**
    * `hart`, a holder, gives its token to a queued vCPU and queues itself with `hint`. `choose` picks
    * the one from the queued harts in FIFO order, given each one's TokenHint (its default is the
-   * first); it may return -1 to keep the token. False when nobody is queued or nobody was chosen: the caller goes on running.
+   * first); it may return -1 to keep the token. False when nobody is queued or nobody was chosen:
+   * the caller goes on running.
    */
   handOver(hart: number, hint: number, choose?: (queued: number[], hintOf: (hart: number) => number) => number): boolean {
     if (Atomics.load(this.mem, Global.TokenWaiters) === 0) return false;
