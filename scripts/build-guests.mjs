@@ -52,12 +52,24 @@ const COMMON_FLAGS = [
  * QEMU's default OpenSBI fw_jump both jump there). */
 const DEFAULT_LINK_SCRIPT = 'test/guest/link.ld';
 const LINK_SCRIPTS = { 'smp-s': 'test/guest/link-smode.ld' };
+/** Link flags instead of a linker script, by top-level directory. no-link-script/ is linked as
+ * programs ported from QEMU often are: GNU ld's default script with only the text address given,
+ * which puts the ELF headers in the first segment, a page below RAM. */
+const LINK_WITHOUT_SCRIPT = { 'no-link-script': ['-Wl,-Ttext=0x80000000'] };
 /** ISA, ABI and extra flags by top-level directory, replacing the defaults' -march/-mabi: the F and
  * D programs need hard float. fp-c/ gets FMAs only where its source writes them and needs no libm,
  * so that its host-compiled twin (float.expected) computes the same. */
 const DIR_FLAGS = {
   fp: { march: 'rv64gc', mabi: 'lp64d', extra: [] },
   'fp-c': { march: 'rv64gc', mabi: 'lp64d', extra: ['-ffp-contract=off', '-fno-math-errno', '-frounding-math'] },
+  // The bit-manipulation programs spell out the extensions they test (GCC 12 knows all but Zicond).
+  bitmanip: { march: 'rv64imac_zicsr_zifencei_zba_zbb_zbc_zbs_zbkb_zbkx', mabi: 'lp64', extra: [] },
+  'bitmanip-c': { march: 'rv64imac_zba_zbb_zbc_zbs_zbkb_zbkx', mabi: 'lp64', extra: [] },
+};
+/** -march by program (path under test/guest), replacing its directory's: a program that tests an
+ * optional extension its directory's other programs must not be assembled with. */
+const PROGRAM_MARCH = {
+  'fp/zfhmin.S': 'rv64gc_zfhmin',
 };
 /** Assembly test programs: the harness needs Zicsr and Zifencei spelled out (GCC 12, ISA 20191213). */
 const ASM_FLAGS = ['-march=rv64imac_zicsr_zifencei', ...COMMON_FLAGS];
@@ -112,10 +124,12 @@ function planFor(src, runtime, qemu) {
   const sources = isC ? [src, ...runtime] : [src];
   const defs = qemu ? ['-DQEMU_DEVIATIONS'] : [];
   const top = rel.split(path.sep)[0];
-  const linkScript = LINK_SCRIPTS[top] ?? DEFAULT_LINK_SCRIPT;
+  const linkFlags = LINK_WITHOUT_SCRIPT[top] ?? ['-T', LINK_SCRIPTS[top] ?? DEFAULT_LINK_SCRIPT];
   const base = isC ? C_FLAGS : ASM_FLAGS;
   const dir = DIR_FLAGS[top];
-  const flags = [...(dir ? withDirFlags(base, dir) : base), '-T', linkScript, ...defs];
+  const march = PROGRAM_MARCH[rel.split(path.sep).join('/')];
+  const isa = (dir ? withDirFlags(base, dir) : base).map((f) => (march && f.startsWith('-march=') ? `-march=${march}` : f));
+  const flags = [...isa, ...linkFlags, ...defs];
   // Objects get fixed names (not gcc's random /tmp names, which would land in the symbol table),
   // so the same inputs always give a byte-identical ELF.
   const objDir = path.join(outRoot, '.obj', rel.replace(/\.(S|c)$/, ''));

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { BUILD, describeRun, hartvm } from './helpers/hartvm-cli.ts';
+import { makeElf } from './loader/make-elf.ts';
 
 const cli = (name: string): string => path.join(BUILD, 'cli', `${name}.elf`);
 const scratch = mkdtempSync(path.join(tmpdir(), 'hartvm-cli-'));
@@ -98,6 +99,10 @@ describe('hartvm run', () => {
     [['--host-cpus', '0'], /--host-cpus 0/],
     [['--ple', 'sometimes'], /ple/],
     [['--frobnicate'], /Unknown argument/],
+    [['--cpu', 'rv32'], /unknown CPU model "rv32"/],
+    [['--cpu', 'rv64,zbq=off'], /unknown extension "zbq"/],
+    [['--cpu', 'rv64,zba=maybe'], /zba must be on or off/],
+    [['--cpu', 'rv64,c=off'], /c is part of hartvm's RV64GC base and cannot be switched off/],
   ])('refuses bad options %j with exit status 2', async (extra, message) => {
     const args = ['run', '--bios', 'none', ...extra, cli('hello')];
     const r = await hartvm(args, 60_000);
@@ -146,9 +151,84 @@ describe('hartvm run', () => {
   it('documents every option in --help', async () => {
     const r = await hartvm(['run', '--help'], 60_000);
     expect(r.code).toBe(0);
-    for (const option of ['--bios', '--memory', '--smp', '--timeout', '--stats', '--trace', '--kernel', '--append', '--ple', '--host-cpus', '--timeslice', '--ple-yield']) {
+    for (const option of ['--bios', '--memory', '--smp', '--timeout', '--stats', '--trace', '--kernel', '--append', '--ple', '--host-cpus', '--timeslice', '--ple-yield', '--cpu', '--verbose']) {
       expect(r.stdout).toContain(option);
     }
+  });
+});
+
+describe('hartvm run on an ELF linked with -Ttext=0x80000000 and no linker script', () => {
+  // GNU ld puts the ELF headers in the first segment, at 0x7ffff000: below RAM. QEMU -bios none runs it.
+  const elf = path.join(BUILD, 'no-link-script', 'headers-below-ram.elf');
+
+  beforeAll(() => {
+    const buildError = inject('guestBuildError');
+    if (buildError) throw new Error(`building the guest programs failed:\n${buildError}`);
+  });
+
+  it('runs it as QEMU does, leaving out the headers below RAM', async () => {
+    const args = ['run', '--bios', 'none', elf];
+    const r = await hartvm(args, 60_000);
+    expect(r.stdout, describeRun(args, r)).toBe('loaded the part in RAM\n');
+    expect(r.code, describeRun(args, r)).toBe(0);
+    expect(r.stderr, describeRun(args, r)).toBe('');
+  });
+
+  it('says what it left out with --verbose', async () => {
+    const args = ['run', '--bios', 'none', '--verbose', elf];
+    const r = await hartvm(args, 60_000);
+    expect(r.code, describeRun(args, r)).toBe(0);
+    expect(r.stderr).toMatch(/^hartvm: .*headers-below-ram\.elf: skipped 0x7ffff000\.\.0x80000000 of segment 0, below guest RAM .*ELF headers/);
+  });
+
+  it('refuses it with exit status 2, naming the section, when a section lies below RAM', async () => {
+    const file = path.join(scratch, 'text-below-ram.elf');
+    writeFileSync(file, makeElf({
+      entry: 0x7fff_f800n,
+      segments: [{ paddr: 0x7fff_f000n, data: Uint8Array.from([0x13, 0, 0, 0]), headers: 0x800 }],
+      sections: [{ name: '.text', addr: 0x7fff_f800n, size: 4n }],
+    }));
+    const args = ['run', '--bios', 'none', file];
+    const r = await hartvm(args, 60_000);
+    expect(r.code, describeRun(args, r)).toBe(2);
+    expect(r.stderr).toMatch(/^hartvm: .*text-below-ram\.elf: section \.text at 0x7ffff800\.\.0x7ffff804 lies outside guest RAM 0x80000000\.\./);
+    expectNoStackTrace(r.stderr);
+  });
+});
+
+describe('hartvm run --cpu', () => {
+  // zb-edges tests Zba (tests 1-19), then Zbb: ANDN, ORN and XNOR (20-23, which Zbkb has too), CLZ
+  // (test 24) and on; then Zbc, Zbs, Zbkb and Zbkx.
+  const elf = path.join(BUILD, 'bitmanip', 'zb-edges.elf');
+
+  it('runs the bit-manipulation program with every extension on by default, and with rv64 alone', async () => {
+    for (const extra of [[], ['--cpu', 'rv64'], ['--cpu', 'rv64,zba=on,zbb=true']]) {
+      const args = ['run', '--bios', 'none', ...extra, elf];
+      const r = await hartvm(args, 60_000);
+      expect(r.code, describeRun(args, r)).toBe(0);
+    }
+  });
+
+  it.each([
+    ['zba', 1],
+    ['zbb', 24],
+  ])('makes %s instructions illegal when it is switched off: the guest fails at test %i', async (ext, firstTest) => {
+    const args = ['run', '--bios', 'none', '--cpu', `rv64,${ext}=off`, elf];
+    const r = await hartvm(args, 60_000);
+    expect(r.code, describeRun(args, r)).toBe(firstTest);
+    expect(r.stdout).toMatch(new RegExp(`unexpected trap cause=0x0*2 .* test=0x0*${firstTest.toString(16)}\\n`));
+  });
+
+  it('leaves an extension out of the device tree when it is switched off', async () => {
+    const dtb = path.join(scratch, 'no-zbb.dtb');
+    const args = ['dtb', '--cpu', 'rv64,zbb=off,svpbmt=off', '-o', dtb];
+    const r = await hartvm(args, 60_000);
+    expect(r.code, describeRun(args, r)).toBe(0);
+    const text = readFileSync(dtb).toString('latin1');
+    expect(text).toContain('rv64imafdc_zicbom');
+    expect(text).toContain('_zba_zbc_');
+    expect(text).not.toContain('zbb');
+    expect(text).not.toContain('svpbmt');
   });
 });
 

@@ -1,10 +1,10 @@
 /**
  * @fileoverview The ISA conformance suite: runs hartvm's own bare-metal guest programs
  * (test/guest, built by test/setup/guest-programs.ts) on the emulator through the CLI, as a user would:
- *   - build/guest/isa/*.elf and build/guest/fp/*.elf in one `hartvm batch` (each ends through the
+ *   - build/guest/isa/*.elf, build/guest/fp/*.elf and build/guest/bitmanip/*.elf in one `hartvm batch` (each ends through the
  *     sifive_test finisher);
  *   - build/guest/htif/*.elf with `hartvm run` (HTIF tohost: exit 0 for htif-pass, 3 for htif-fail);
- *   - build/guest/c/*.elf and build/guest/fp-c/*.elf with `hartvm run`, stdout compared with
+ *   - build/guest/c/*.elf, build/guest/fp-c/*.elf and build/guest/bitmanip-c/*.elf with `hartvm run`, stdout compared with
  *     test/guest/<dir>/<name>.expected (recorded on QEMU 7.2; fp-c's also equals the host's result).
  * Every program passes on `qemu-system-riscv64 -machine virt -bios none` (see test/guest/README.md).
  */
@@ -20,9 +20,9 @@ describe('ISA conformance (guest programs)', () => {
     if (!existsSync(BIN)) throw new Error(`${path.relative(ROOT, BIN)} does not exist yet`);
   });
 
-  const isa = [...elfsIn('isa'), ...elfsIn('fp')];
+  const isa = [...elfsIn('isa'), ...elfsIn('fp'), ...elfsIn('bitmanip')];
   const htif = elfsIn('htif');
-  const cprogs = [...elfsIn('c'), ...elfsIn('fp-c')];
+  const cprogs = [...elfsIn('c'), ...elfsIn('fp-c'), ...elfsIn('bitmanip-c')];
 
   it('has programs to run', () => {
     expect(isa.length).toBeGreaterThanOrEqual(12);

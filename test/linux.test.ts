@@ -54,7 +54,10 @@ describe('Linux guest', () => {
     expect(r.stdout, report).toContain(`hartvm-init: up, ${harts} cpus`);
     const processors = r.stdout.match(/^processor\s*:\s*\d+/gm) ?? [];
     expect(processors.map((p) => Number(p.split(':')[1])), report).toEqual([...Array(harts).keys()]);
-    expect(r.stdout, report).toContain('isa\t\t: rv64imafdc');
+    // Linux 6.1 names the multi-letter extensions it knows of those in the device tree, and uses
+    // them: Svpbmt's memory types in its page tables, Zicbom for cache maintenance.
+    const isas = r.stdout.match(/^isa\s*: [^\r\n]*/gm) ?? [];
+    expect(isas, report).toEqual(Array(harts).fill('isa\t\t: rv64imafdc_sstc_svinval_svpbmt_zicbom_zihintpause'));
     expect(r.stdout, report).toContain('hartvm-init: test cpuinfo done');
     expect(r.code, report).toBe(0); // powered off through SBI SRST
   });
@@ -129,6 +132,20 @@ describe('Linux 6.12 guest', () => {
   beforeAll(() => {
     dir = buildGuest('6.12');
   }, 1_600_000);
+
+  it('boots on 2 harts with the RVA22 extensions in its device tree and lists them in /proc/cpuinfo', { timeout: 300_000 }, async () => {
+    // 6.12 patches itself to use Zbb (string functions), Zicboz (clear_page) and Svpbmt once it
+    // sees them, so the boot itself runs them.
+    const args = boot('cpuinfo', ['--smp', '2'], dir);
+    const r = await runGuest(args);
+    const report = describeRun(args, r);
+    const isa = 'rv64imafdc_zicbom_zicboz_zicond_zicsr_zifencei_zihintntl_zihintpause_zfhmin_zca_zcd_zba_zbb_zbc_' +
+      'zbkb_zbkx_zbs_sstc_svinval_svnapot_svpbmt';
+    expect(r.stdout.match(/^isa\s*: [^\r\n]*/gm), report).toEqual(Array(2).fill(`isa\t\t: ${isa}`));
+    expect(r.stdout.match(/^hart isa\s*: [^\r\n]*/gm), report).toEqual(Array(2).fill(`hart isa\t: ${isa}`));
+    expect(r.stdout, report).toContain('hartvm-init: test cpuinfo done');
+    expect(r.code, report).toBe(0);
+  });
 
   // The scheduler and the STA record do not depend on the execution tier: one run, with the JIT.
   it.skipIf(process.env.HARTVM_JIT === 'off')('reports the time its vCPUs wait for a host CPU as steal in /proc/stat (SBI STA)', { timeout: 300_000 }, async () => {

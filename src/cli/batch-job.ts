@@ -14,6 +14,8 @@ export interface BatchJob {
   memoryBytes: number;
   timeoutSeconds?: number;
   jit: boolean;
+  /** The optional ISA extensions (--cpu). */
+  extensions: number;
 }
 
 export interface BatchJobResult {
@@ -33,6 +35,7 @@ export async function runBatchJob(job: BatchJob): Promise<BatchJobResult> {
       timeoutSeconds: job.timeoutSeconds,
       trace: false,
       jit: job.jit,
+      extensions: job.extensions,
     }, { output: () => {} });
     const status = result.reason === StopReason.Timeout ? 124 : result.exitCode;
     return { passed: result.reason === StopReason.Pass, status, message: result.message };

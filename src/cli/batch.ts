@@ -16,6 +16,8 @@ export interface BatchOptions {
   memoryBytes: number;
   timeoutSeconds?: number;
   jit: boolean;
+  /** The optional ISA extensions (--cpu). */
+  extensions: number;
   jobs: number;
 }
 
@@ -41,6 +43,7 @@ export async function runBatch(options: BatchOptions, io: CliIo): Promise<number
     await Promise.all(options.files.map(async (file, i) => {
       const job: BatchJob = {
         file, bios: options.bios, memoryBytes: options.memoryBytes, timeoutSeconds: options.timeoutSeconds, jit: options.jit,
+        extensions: options.extensions,
       };
       results[i] = await pool.run(job) as BatchJobResult;
       printReady();

@@ -7,12 +7,13 @@ import { writeFile } from 'node:fs/promises';
 import { buildMachineDtb } from '../fdt/machine-dt.ts';
 
 import { FdtError } from '../fdt/writer.ts';
-import { HART_ISA } from '../memory/machine-map.ts';
 
 export interface DtbCommandOptions {
   harts: number;
   memoryBytes: number;
   bootargs?: string;
+  /** The optional ISA extensions (--cpu); all when not given. */
+  extensions?: number;
   /** A file path, or '-' for stdout. */
   output: string;
 }
@@ -33,7 +34,7 @@ export async function runDtbCommand(opts: DtbCommandOptions, io: DtbCommandIo): 
       harts: opts.harts,
       memoryBytes: opts.memoryBytes,
       bootargs: opts.bootargs,
-      isa: HART_ISA,
+      extensions: opts.extensions,
     });
   } catch (err) {
     if (!(err instanceof FdtError)) throw err;

@@ -8,6 +8,7 @@ import yargs, { type Argv } from 'yargs';
 import { startMachine, type MachineHandle } from '../machine/machine.ts';
 import { HostConsole } from './host-console.ts';
 import { parseDriveSpec, type DriveSpec } from '../machine/drive-spec.ts';
+import { CPU_MODEL, parseCpuSpec } from '../machine/cpu-spec.ts';
 import { ConfigError, DEFAULT_JIT, DEFAULT_PLE, DEFAULT_TIMESLICE_MS, parseBios, type MachineConfig } from '../machine/config.ts';
 import { parseMemorySize } from '../memory/size.ts';
 import { LoaderError } from '../loader/errors.ts';
@@ -37,6 +38,7 @@ const machineOptions = {
   bios: { type: 'string', default: 'builtin', describe: 'Firmware: builtin (the VMM is the SBI), none (bare metal in M-mode at the ELF entry), or an M-mode firmware FILE' },
   memory: { alias: 'm', type: 'string', default: '128M', describe: 'Guest RAM size, with K/M/G suffix' },
   timeout: { type: 'number', describe: 'Stop the guest after SECONDS (exit status 124)' },
+  cpu: { type: 'string', default: CPU_MODEL, describe: 'CPU model and extension switches, as QEMU spells them: rv64[,EXT=on|off...] (every optional extension is on by default; e.g. rv64,zba=off,zbb=off)' },
   jit: {
     choices: ['on', 'off'],
     describe: 'Translate hot guest code to WebAssembly (off: interpret everything) [default: on, or HARTVM_JIT when set]',
@@ -49,6 +51,7 @@ const runOptions = {
   smp: { type: 'number', default: 1, describe: 'Number of harts (vCPUs), each on its own worker thread' },
   stats: { type: 'boolean', default: false, describe: 'Print instructions retired and MIPS per hart at exit' },
   trace: { type: 'boolean', default: false, describe: 'Print every instruction address to stderr (very slow)' },
+  verbose: { type: 'boolean', default: false, describe: 'Say what loading did that QEMU does silently, such as the parts of an ELF outside RAM it left out' },
   append: { type: 'string', describe: 'Kernel command line (device tree bootargs)' },
   initrd: { type: 'string', describe: 'Initial ramdisk FILE for the kernel (a cpio archive)' },
   drive: { type: 'string', describe: 'A disk for the guest, as virtio-blk: file=IMG[,readonly=on] (repeatable)' },
@@ -63,6 +66,14 @@ const runOptions = {
 function memoryOf(text: string): number {
   try {
     return parseMemorySize(text);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+function extensionsOf(text: string): number {
+  try {
+    return parseCpuSpec(text);
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
@@ -106,8 +117,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
           yield: args['ple-yield'] as 'directed' | 'sleep', sleepMicros: args['ple-sleep-us'] as number,
         },
         jit: ((args.jit as string | undefined) ?? jitDefault()) === 'on',
+        extensions: extensionsOf(args.cpu as string),
       };
-      status = await runOne(config, args.stats as boolean, io);
+      status = await runOne(config, { stats: args.stats as boolean, verbose: args.verbose as boolean }, io);
     })
     .command('batch <files..>', 'Run many programs, each in its own fresh single-hart VM, on a pool', (y) => y
       .positional('files', { type: 'string', array: true, describe: 'Guest programs' })
@@ -125,6 +137,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         memoryBytes: memoryOf(args.memory as string),
         timeoutSeconds: args.timeout as number | undefined,
         jit: ((args.jit as string | undefined) ?? jitDefault()) === 'on',
+        extensions: extensionsOf(args.cpu as string),
         jobs,
       }, io);
     })
@@ -132,6 +145,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       .options({
         smp: { type: 'number', default: 1, describe: 'Number of harts' },
         memory: machineOptions.memory,
+        cpu: machineOptions.cpu,
         append: { type: 'string', describe: 'Kernel command line (bootargs)' },
         output: { alias: 'o', type: 'string', demandOption: true, describe: "Output file ('-' for stdout)" },
       })
@@ -143,6 +157,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       }
       status = await runDtbCommand({
         harts, memoryBytes: memoryOf(args.memory as string), bootargs: args.append as string | undefined,
+        extensions: extensionsOf(args.cpu as string),
         output: args.output as string,
       }, io);
     })
@@ -170,7 +185,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-async function runOne(config: MachineConfig, stats: boolean, io: CliIo): Promise<number> {
+async function runOne(config: MachineConfig, report: { stats: boolean; verbose: boolean }, io: CliIo): Promise<number> {
   let machine: MachineHandle | undefined;
   let quit = false;
   const console = io.stdin ? new HostConsole(io.stdin, (text) => io.stderr(text), () => { quit = true; machine?.stop(); }) : undefined;
@@ -178,6 +193,7 @@ async function runOne(config: MachineConfig, stats: boolean, io: CliIo): Promise
   try {
     for (;;) {
       machine = startMachine(config, { output: (bytes) => io.stdout(bytes), input: console?.guestInput });
+      if (report.verbose && result === undefined) for (const note of machine.bootNotes) io.stderr(`hartvm: ${note}\n`);
       result = await machine.finished;
       // A guest reset (SBI SRST reboot, finisher 0x7777) starts the machine afresh, as QEMU's
       // system reset does; --timeout, if any, applies to each boot.
@@ -188,6 +204,6 @@ async function runOne(config: MachineConfig, stats: boolean, io: CliIo): Promise
     console?.close();
   }
   if (result.message !== undefined && result.reason !== StopReason.Fail) io.stderr(`hartvm: ${result.message}\n`);
-  if (stats) for (const line of statsLines(result.stats)) io.stderr(`${line}\n`);
+  if (report.stats) for (const line of statsLines(result.stats)) io.stderr(`${line}\n`);
   return result.reason === StopReason.Timeout ? EXIT_TIMEOUT : result.exitCode;
 }

@@ -106,7 +106,8 @@ export function atomic(h: HartState, inst: number): boolean {
   return true;
 }
 
-function isAmoFunct(f5: number): boolean {
+/** Whether funct5 names an instruction of the A extension (LR, SC or an AMO). */
+export function isAmoFunct(f5: number): boolean {
   switch (f5) {
     case 0x00: case 0x01: case 0x02: case 0x03: case 0x04: case 0x08: case 0x0c:
     case 0x10: case 0x14: case 0x18: case 0x1c: return true;

@@ -15,6 +15,8 @@ export const enum CsrNum {
   Mhpmevent3 = 0x323, Mhpmevent31 = 0x33f,
   Mscratch = 0x340, Mepc = 0x341, Mcause = 0x342, Mtval = 0x343, Mip = 0x344,
   Pmpcfg0 = 0x3a0, Pmpcfg15 = 0x3af, Pmpaddr0 = 0x3b0, Pmpaddr63 = 0x3ef,
+  /** Sdtrig's trigger module (triggers.ts), 0x7a0..0x7a5 in this order. */
+  Tselect = 0x7a0, Tdata1 = 0x7a1, Tdata2 = 0x7a2, Tdata3 = 0x7a3, Tinfo = 0x7a4, Tcontrol = 0x7a5,
   Mcycle = 0xb00, Minstret = 0xb02, Mhpmcounter3 = 0xb03, Mhpmcounter31 = 0xb1f,
   Cycle = 0xc00, Time = 0xc01, Instret = 0xc02, Hpmcounter3 = 0xc03, Hpmcounter31 = 0xc1f,
   Mvendorid = 0xf11, Marchid = 0xf12, Mimpid = 0xf13, Mhartid = 0xf14, Mconfigptr = 0xf15,
@@ -29,10 +31,32 @@ export const enum Slot {
   Pmpcfg0 = 32,
   /** pmpaddr0..63: 64 slots. */
   Pmpaddr0 = 40,
+  /**
+   * Sdtrig (triggers.ts): tselect, tcontrol, then tdata1 of each trigger (triggers.ts TRIGGERS = 4
+   * slots), then tdata2 of each.
+   */
+  Tselect = 112, Tcontrol = 113, Tdata1 = 114, Tdata2 = 118,
 }
 
 /** menvcfg.STCE (bit 63, in the high word): Sstc's stimecmp is enabled. */
 export const STCE_HI = 0x8000_0000 | 0;
+/** menvcfg.PBMTE (bit 62, in the high word): Svpbmt's page-based memory types are enabled. */
+export const PBMTE_HI = 0x4000_0000;
+
+/**
+ * The low word of menvcfg and senvcfg (privileged spec, "Machine/Supervisor Environment
+ * Configuration Register"): FIOM, and the Zicbom/Zicboz enables for the less privileged modes.
+ */
+export const enum Envcfg {
+  FIOM = 1 << 0,
+  /** CBIE (2 bits): 00 CBO.INVAL is illegal, 01 it flushes, 11 it invalidates; 10 is reserved. */
+  CBIE = 3 << 4,
+  CBIE_SHIFT = 4,
+  /** CBO.CLEAN and CBO.FLUSH are allowed. */
+  CBCFE = 1 << 6,
+  /** CBO.ZERO is allowed. */
+  CBZE = 1 << 7,
+}
 /** Exceptions that may be delegated: all but ecall from M (11) and the reserved causes. */
 export const MEDELEG_WRITABLE = 0xb3ff;
 /** Only the supervisor interrupts (SSIP, STIP, SEIP) can be delegated to S-mode. */

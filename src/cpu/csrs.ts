@@ -8,10 +8,12 @@
 import { Control } from '../memory/layout.ts';
 import { IrqBit } from '../memory/irq-bits.ts';
 import { MISA_EXTENSIONS, MISA_MXL_HI } from '../memory/machine-map.ts';
-import { CsrNum, MEDELEG_WRITABLE, MIDELEG_WRITABLE, Mstatus, STCE_HI, Slot } from './csr-numbers.ts';
+import { CsrNum, Envcfg, MEDELEG_WRITABLE, MIDELEG_WRITABLE, Mstatus, PBMTE_HI, STCE_HI, Slot } from './csr-numbers.ts';
+import { Ext } from '../memory/extensions.ts';
 import { readMip } from './interrupts.ts';
 import { out, splitNumber } from './int64.ts';
 import { SatpMode } from './mmu.ts';
+import { triggerCsrRead, triggerCsrWrite } from './triggers.ts';
 import type { HartState } from './hart-state.ts';
 
 const TWO32 = 4294967296;
@@ -118,6 +120,7 @@ export function csrRead(h: HartState, n: number): boolean {
   if (n >= CsrNum.Hpmcounter3 && n <= CsrNum.Hpmcounter31) {
     return counterAllowed(h, n - CsrNum.Cycle) ? value(0, 0) : false;
   }
+  if (n >= CsrNum.Tselect && n <= CsrNum.Tcontrol) return triggerCsrRead(h, n);
   return false;
 }
 
@@ -152,7 +155,7 @@ export function csrWrite(h: HartState, n: number, lo: number, hi: number): void 
     }
     case CsrNum.Stvec: writeTvec(h, Slot.Stvec, lo, hi); return;
     case CsrNum.Scounteren: h.setSlot(Slot.Scounteren, lo, 0); return;
-    case CsrNum.Senvcfg: h.setSlot(Slot.Senvcfg, lo & 1, 0); return; // FIOM only
+    case CsrNum.Senvcfg: h.setSlot(Slot.Senvcfg, envcfgLow(h, Slot.Senvcfg, lo), 0); return;
     case CsrNum.Sscratch: h.setSlot(Slot.Sscratch, lo, hi); return;
     case CsrNum.Sepc: h.setSlot(Slot.Sepc, lo & ~1, hi); return;
     case CsrNum.Scause: h.setSlot(Slot.Scause, lo, hi); return;
@@ -179,7 +182,13 @@ export function csrWrite(h: HartState, n: number, lo: number, hi: number): void 
     case CsrNum.Mie: h.setSlot(Slot.Mie, lo & MIE_WRITABLE, 0); return;
     case CsrNum.Mtvec: writeTvec(h, Slot.Mtvec, lo, hi); return;
     case CsrNum.Mcounteren: h.setSlot(Slot.Mcounteren, lo, 0); return;
-    case CsrNum.Menvcfg: h.setSlot(Slot.Menvcfg, lo & 1, hi & STCE_HI); return; // FIOM, STCE
+    case CsrNum.Menvcfg: {
+      const pbmte = (h.extensions & Ext.Svpbmt) !== 0 ? PBMTE_HI : 0;
+      h.setSlot(Slot.Menvcfg, envcfgLow(h, Slot.Menvcfg, lo), hi & (STCE_HI | pbmte));
+      h.mmu.pbmte = (hi & pbmte) !== 0;
+      h.mmu.flush(); // PBMTE changes which PTEs are valid
+      return;
+    }
     case CsrNum.Mcountinhibit: h.setSlot(Slot.Mcountinhibit, lo & ~2, 0); return;
     case CsrNum.Mscratch: h.setSlot(Slot.Mscratch, lo, hi); return;
     case CsrNum.Mepc: h.setSlot(Slot.Mepc, lo & ~1, hi); return;
@@ -200,7 +209,23 @@ export function csrWrite(h: HartState, n: number, lo: number, hi: number): void 
     h.setSlot(Slot.Pmpcfg0 + ((n - CsrNum.Pmpcfg0) >> 1), lo, hi);
   } else if (n >= CsrNum.Pmpaddr0 && n <= CsrNum.Pmpaddr63) {
     h.setSlot(Slot.Pmpaddr0 + (n - CsrNum.Pmpaddr0), lo, hi & 0x3fffff); // 54 bits
+  } else if (n >= CsrNum.Tselect && n <= CsrNum.Tcontrol) {
+    triggerCsrWrite(h, n, lo, hi);
   }
+}
+
+/**
+ * The writable low word of menvcfg or senvcfg: FIOM, and the cache-block enables of the extensions
+ * the hart has. CBIE is WARL: the reserved value 10 leaves the field as it was.
+ */
+function envcfgLow(h: HartState, s: Slot, lo: number): number {
+  let writable = Envcfg.FIOM;
+  if ((h.extensions & Ext.Zicbom) !== 0) {
+    writable |= Envcfg.CBCFE;
+    if ((lo & Envcfg.CBIE) >>> Envcfg.CBIE_SHIFT !== 2) writable |= Envcfg.CBIE;
+  }
+  if ((h.extensions & Ext.Zicboz) !== 0) writable |= Envcfg.CBZE;
+  return (h.csr[s * 2] & ~writable) | (lo & writable);
 }
 
 /**

@@ -1,16 +1,18 @@
 /**
- * @fileoverview The F and D extensions: decode and execute of every single- and double-precision
- * instruction (LOAD-FP, STORE-FP, the four fused multiply-adds, OP-FP) and the fflags/frm/fcsr
- * CSRs, over a host that provides the register files and memory access.
+ * @fileoverview The F and D extensions, and Zfhmin: decode and execute of every single- and
+ * double-precision instruction (LOAD-FP, STORE-FP, the four fused multiply-adds, OP-FP), of
+ * Zfhmin's half-precision loads, stores, moves and conversions when the hart has that extension,
+ * and the fflags/frm/fcsr CSRs, over a host that provides the register files and memory access.
  *
  * Register conventions (RISC-V unprivileged spec, F and D chapters):
  * - f registers hold raw 64-bit patterns. A binary32 value must be NaN-boxed (upper 32 bits all
- *   ones); an operand that is not reads as the canonical NaN. Every binary32 result is boxed.
- * - Any NaN an arithmetic instruction produces is the canonical NaN (0x7fc00000 or
+ *   ones), a binary16 value likewise (upper 48 bits all ones); an operand that is not reads as the
+ *   canonical NaN. Every binary32 and binary16 result is boxed.
+ * - Any NaN an arithmetic instruction produces is the canonical NaN (0x7e00, 0x7fc00000 or
  *   0x7ff8000000000000). Moves, loads, stores and sign injection copy bits untouched.
  * - Flags accrue into fflags; nothing traps on an FP exception.
  * The arithmetic itself (exact in every rounding mode) lives in fp/: single.ts, double.ts,
- * convert.ts, on the rounding core in round.ts.
+ * convert.ts, half.ts (the binary16 format), on the rounding core in round.ts.
  */
 
 import { out } from './int64.ts';
@@ -20,13 +22,17 @@ import { Fmt, roundToSingle } from './fp/round.ts';
 import { addS, divS, fmaS, mulS, sqrtS } from './fp/single.ts';
 import { addD, divD, fmaD, mulD, sqrtD } from './fp/double.ts';
 import { fromInt, toInt } from './fp/convert.ts';
+import { CANON_H, hBits, hOf, isNaNH, isSNaNH, roundToHalf } from './fp/half.ts';
+import { Ext } from '../memory/extensions.ts';
 
 export interface FpHost {
   readonly r: Int32Array;   // x registers: x[n] = lo r[2n], hi r[2n+1]; x0 must never be written
   readonly f: Int32Array;   // f registers as raw 64-bit patterns: f[n] = lo f[2n], hi f[2n+1]
+  /** The optional extensions the hart has (memory/extensions.ts Ext bits): Zfhmin's encodings are illegal without it. */
+  readonly extensions: number;
   /** Marks mstatus.FS Dirty (call whenever an f register or fflags/frm changes). */
   setFsDirty(): void;
-  /** Load via the MMU (translation, MMIO, misaligned all handled). f3: 2 = 32-bit, 3 = 64-bit. Result in `out` from int64.ts (out[0] lo, out[1] hi; for f3=2 the value is sign-extended, use out[0]). false = a fault was already raised. */
+  /** Load via the MMU (translation, MMIO, misaligned all handled). f3: 1 = 16-bit, 2 = 32-bit, 3 = 64-bit. Result in `out` from int64.ts (out[0] lo, out[1] hi; for f3=1 and 2 the value is sign-extended, use out[0]). false = a fault was already raised. */
   loadSlow(lo: number, hi: number, f3: number): boolean;
   /** Store via the MMU; false = a fault was already raised. */
   storeSlow(lo: number, hi: number, f3: number, vlo: number, vhi: number): boolean;
@@ -83,11 +89,28 @@ export class Fpu {
     return -1;
   }
 
+  /** Whether the hart has Zfhmin (read at each use: the VMM sets the hart's extensions after construction). */
+  private hasZfhmin(): boolean {
+    return (this.host.extensions & Ext.Zfhmin) !== 0;
+  }
+
   // ---- register access ----------------------------------------------------------------------
 
   /** The binary32 bits of f[n]: the low word if NaN-boxed, else the canonical NaN. */
   private sBitsOf(n: number): number {
     return this.f[2 * n + 1] === -1 ? this.f[2 * n] : CANON_S;
+  }
+
+  /** The binary16 bits of f[n]: the low half-word if NaN-boxed (upper 48 bits ones), else the canonical NaN. */
+  private hBitsOf(n: number): number {
+    const lo = this.f[2 * n];
+    return this.f[2 * n + 1] === -1 && (lo >>> 16) === 0xffff ? lo & 0xffff : CANON_H;
+  }
+
+  /** Writes the binary16 pattern `bits`, NaN-boxed. */
+  private writeH(n: number, bits: number): void {
+    this.f[2 * n] = bits | 0xffff0000;
+    this.f[2 * n + 1] = -1;
   }
 
   private writeS(n: number, v: number): void {
@@ -117,29 +140,30 @@ export class Fpu {
 
   private load(inst: number): FpResult {
     const f3 = (inst >> 12) & 7;
-    if (f3 !== 2 && f3 !== 3) return FpResult.Illegal;
+    if (f3 !== 2 && f3 !== 3 && !(f3 === 1 && this.hasZfhmin())) return FpResult.Illegal;
     const rs1 = (inst >> 15) & 31, rd = (inst >> 7) & 31;
     const imm = inst >> 20;
     const alo = this.r[2 * rs1];
     const lo = (alo + imm) | 0;
     const hi = (this.r[2 * rs1 + 1] + (imm >> 31) + ((lo >>> 0) < (alo >>> 0) ? 1 : 0)) | 0;
     if (!this.host.loadSlow(lo, hi, f3)) return FpResult.Faulted;
-    this.f[2 * rd] = out[0];
-    this.f[2 * rd + 1] = f3 === 2 ? -1 : out[1];
+    // FLW and FLH NaN-box what they load; FLD takes all 64 bits.
+    this.f[2 * rd] = f3 === 1 ? out[0] | 0xffff0000 : out[0];
+    this.f[2 * rd + 1] = f3 === 3 ? out[1] : -1;
     this.host.setFsDirty();
     return FpResult.Ok;
   }
 
   private store(inst: number): FpResult {
     const f3 = (inst >> 12) & 7;
-    if (f3 !== 2 && f3 !== 3) return FpResult.Illegal;
+    if (f3 !== 2 && f3 !== 3 && !(f3 === 1 && this.hasZfhmin())) return FpResult.Illegal;
     const rs1 = (inst >> 15) & 31, rs2 = (inst >> 20) & 31;
     const imm = ((inst >> 25) << 5) | ((inst >> 7) & 31);
     const alo = this.r[2 * rs1];
     const lo = (alo + imm) | 0;
     const hi = (this.r[2 * rs1 + 1] + (imm >> 31) + ((lo >>> 0) < (alo >>> 0) ? 1 : 0)) | 0;
-    // FSW stores the low 32 bits as they are, boxed or not.
-    const vlo = this.f[2 * rs2], vhi = f3 === 2 ? vlo >> 31 : this.f[2 * rs2 + 1];
+    // FSW and FSH store the low 32 or 16 bits as they are, boxed or not.
+    const vlo = this.f[2 * rs2], vhi = f3 === 3 ? this.f[2 * rs2 + 1] : vlo >> 31;
     return this.host.storeSlow(lo, hi, f3, vlo, vhi) ? FpResult.Ok : FpResult.Faulted;
   }
 
@@ -275,6 +299,7 @@ export class Fpu {
       }
       // -- conversions between the formats --
       case 0x20: { // FCVT.S.D
+        if (rs2 === 2) return this.fromHalf(Fmt.S, f3, rd, rs1);
         const rm = this.rounding(f3);
         if (rm < 0 || rs2 !== 1) return FpResult.Illegal;
         const lo = f[2 * rs1], hi = f[2 * rs1 + 1];
@@ -285,10 +310,26 @@ export class Fpu {
         return this.finish(true);
       }
       case 0x21: { // FCVT.D.S: exact
+        if (rs2 === 2) return this.fromHalf(Fmt.D, f3, rd, rs1);
         if (this.rounding(f3) < 0 || rs2 !== 0) return FpResult.Illegal;
         const b = this.sBitsOf(rs1);
         if (isSNaNS(b)) acc.flags |= Flag.NV;
         this.writeD(rd, isNaNS(b) ? NaN : sOf(b));
+        return this.finish(true);
+      }
+      case 0x22: { // FCVT.H.S, FCVT.H.D (Zfhmin)
+        const rm = this.rounding(f3);
+        if (rm < 0 || rs2 > 1 || !this.hasZfhmin()) return FpResult.Illegal;
+        let x: number, nan: boolean, snan: boolean;
+        if (rs2 === 0) {
+          const b = this.sBitsOf(rs1);
+          x = sOf(b); nan = isNaNS(b); snan = isSNaNS(b);
+        } else {
+          const lo = f[2 * rs1], hi = f[2 * rs1 + 1];
+          x = dOf(lo, hi); nan = isNaND(lo, hi); snan = isSNaND(lo, hi);
+        }
+        if (snan) acc.flags |= Flag.NV;
+        this.writeH(rd, nan ? CANON_H : hBits(roundToHalf(x, rm)));
         return this.finish(true);
       }
       // -- comparisons --
@@ -343,6 +384,18 @@ export class Fpu {
         }
         return FpResult.Ok;
       }
+      // -- binary16 moves (Zfhmin): FMV.X.H sign-extends the raw low half-word; FMV.H.X boxes --
+      case 0x72: {
+        if (rs2 !== 0 || f3 !== 0 || !this.hasZfhmin()) return FpResult.Illegal; // f3 = 1 is Zfh's FCLASS.H
+        const v = (f[2 * rs1] << 16) >> 16;
+        this.writeX(rd, v, v >> 31);
+        return FpResult.Ok;
+      }
+      case 0x7a: {
+        if (rs2 !== 0 || f3 !== 0 || !this.hasZfhmin()) return FpResult.Illegal;
+        this.writeH(rd, this.r[2 * rs1] & 0xffff);
+        return this.finish(true);
+      }
       // -- moves from integer registers --
       case 0x78: case 0x79: {
         if (rs2 !== 0 || f3 !== 0) return FpResult.Illegal;
@@ -353,6 +406,20 @@ export class Fpu {
       default:
         return FpResult.Illegal;
     }
+  }
+
+  /**
+   * FCVT.S.H / FCVT.D.H (Zfhmin): exact, as every binary16 value is a binary32 and a binary64 value;
+   * a signalling NaN raises NV, and any NaN gives the destination's canonical NaN. The rm field is
+   * checked like FCVT.D.S's although nothing rounds.
+   */
+  private fromHalf(fmt: Fmt, f3: number, rd: number, rs1: number): FpResult {
+    if (this.rounding(f3) < 0 || !this.hasZfhmin()) return FpResult.Illegal;
+    const h = this.hBitsOf(rs1);
+    if (isSNaNH(h)) acc.flags |= Flag.NV;
+    const v = isNaNH(h) ? NaN : hOf(h);
+    if (fmt === Fmt.S) this.writeS(rd, v); else this.writeD(rd, v);
+    return this.finish(true);
   }
 
   /** FMIN (max false) / FMAX (max true) of two non-NaN values: true to pick a. -0 < +0. */

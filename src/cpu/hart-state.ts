@@ -10,6 +10,7 @@ import {
   CSR_SLOTS, Control, State, STATE_BYTES, controlWordBase, stateByteBase,
 } from '../memory/layout.ts';
 import { CodePages } from '../memory/code-pages.ts';
+import { ALL_EXTENSIONS, Ext } from '../memory/extensions.ts';
 import { Mstatus, Slot } from './csr-numbers.ts';
 import { Exit } from './exit.ts';
 import type { Fpu } from './fpu.ts';
@@ -55,6 +56,20 @@ export class HartState {
   /** A word of this hart's own for FENCE's locked operation (no sharing, so no contention). */
   readonly fenceWord: number;
 
+  /**
+   * The optional extensions this hart implements (memory/extensions.ts Ext bits, from --cpu): an
+   * instruction or CSR of one that is off is illegal.
+   */
+  get extensions(): number {
+    return this.extensionMask;
+  }
+
+  set extensions(mask: number) {
+    this.extensionMask = mask;
+    this.mmu.svnapot = (mask & Ext.Svnapot) !== 0;
+  }
+
+  private extensionMask = 0;
   pc = 0;
   priv = 3;
   /** TLB context tags (mmu.ts contextTag) for data accesses and for fetches; see updateContext(). */
@@ -81,6 +96,12 @@ export class HartState {
    * translations (the JIT) must drop stale ones before the next fetch, and clears the flag.
    */
   fenceIPending = false;
+  /**
+   * Some Sdtrig trigger is set to fire on something (triggers.ts keeps it up to date): the
+   * interpreter then checks every instruction against the triggers first, and the JIT stays out of
+   * compiled code, which does not check them.
+   */
+  triggersArmed = false;
   /** Non-empty when the hart cannot continue (its trap vector is not executable). */
   fatalMessage = '';
   /** The builtin SBI, when the machine runs with --bios builtin. */
@@ -109,6 +130,7 @@ export class HartState {
     const tohostPage = platform.tohost < 0 ? -1 : platform.tohost - (platform.tohost % 4096);
     this.codePages = new CodePages(buf, ramBytes);
     this.mmu = new Mmu(this.mem, ramBytes, tohostPage, id, this.codePages);
+    this.extensions = ALL_EXTENSIONS; // and so what the MMU knows of them
   }
 
   /** Sets a synchronous exception for raise() to take. */

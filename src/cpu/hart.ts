@@ -13,6 +13,8 @@
 import { Control, Global, RAM_OFFSET, State, TLB_MASK } from '../memory/layout.ts';
 import { RAM_BASE } from '../memory/machine-map.ts';
 import { atomic } from './atomics.ts';
+import { bitmanip } from './bitmanip.ts';
+import { cacheBlockOperation } from './cache-block.ts';
 import { compressedTable } from './compressed.ts';
 import { Exit } from './exit.ts';
 import { PAUSE } from './pause.ts';
@@ -26,6 +28,7 @@ import { system } from './system.ts';
 import { targetSlot, type TargetProfile } from './target-profile.ts';
 import { Access, Cause } from './trap-causes.ts';
 import { raise, raiseUnreachableTarget, takeInterrupt } from './traps.ts';
+import { triggerFires } from './triggers.ts';
 
 export type { HartPlatform } from './hart-platform.ts';
 
@@ -101,7 +104,11 @@ export class Hart extends HartState implements FpHost {
       const event = this.checkEvents();
       if (event !== -1) { exit = event; break; }
       pc = this.pc; fBase = NaN; dTag = this.dataTag;
-      const n = budget < CHUNK ? budget : CHUNK;
+      let n = budget < CHUNK ? budget : CHUNK;
+      if (this.triggersArmed) { // Sdtrig: one instruction per turn, checked against the triggers first
+        if (triggerFires(this, pc)) { pc = raise(this, pc); budget--; continue; }
+        n = 1;
+      }
       budget -= n;
       // The block ends when `limit` instructions have retired; a trap retires nothing but still
       // uses up one step of the block, so a storm of faults cannot keep the loop from checking in.
@@ -139,7 +146,10 @@ export class Hart extends HartState implements FpHost {
               switch (f3) {
                 case 0: lo = (alo + imm) | 0; hi = (ahi + (imm >> 31) + ((lo >>> 0) < (alo >>> 0) ? 1 : 0)) | 0; break;
                 case 1: {
-                  if ((inst >>> 26) !== 0) { this.illegalInstruction(pc, inst, ilen); break trap; }
+                  if ((inst >>> 26) !== 0) {
+                    if (!bitmanip(this.extensions, r, inst)) { this.illegalInstruction(pc, inst, ilen); break trap; }
+                    lo = out[0]; hi = out[1]; break;
+                  }
                   const s = imm & 63;
                   if (s === 0) { lo = alo; hi = ahi; } else if (s < 32) { hi = (ahi << s) | (alo >>> (32 - s)); lo = alo << s; } else { hi = alo << (s - 32); lo = 0; }
                   break;
@@ -154,6 +164,8 @@ export class Hart extends HartState implements FpHost {
                     if (s === 0) { lo = alo; hi = ahi; } else if (s < 32) { lo = (alo >>> s) | (ahi << (32 - s)); hi = ahi >>> s; } else { lo = ahi >>> (s - 32); hi = 0; }
                   } else if (f6 === 0x10) {
                     if (s === 0) { lo = alo; hi = ahi; } else if (s < 32) { lo = (alo >>> s) | (ahi << (32 - s)); hi = ahi >> s; } else { lo = ahi >> (s - 32); hi = ahi >> 31; }
+                  } else if (bitmanip(this.extensions, r, inst)) {
+                    lo = out[0]; hi = out[1];
                   } else { this.illegalInstruction(pc, inst, ilen); break trap; }
                   break;
                 }
@@ -204,6 +216,8 @@ export class Hart extends HartState implements FpHost {
                   case 6: div64(true, true, alo, ahi, blo, bhi); break;
                   default: div64(false, true, alo, ahi, blo, bhi); break;
                 }
+                lo = out[0]; hi = out[1];
+              } else if (bitmanip(this.extensions, r, inst)) {
                 lo = out[0]; hi = out[1];
               } else { this.illegalInstruction(pc, inst, ilen); break trap; }
               if (rd2 !== 0) { r[rd2] = lo; r[rd2 + 1] = hi; }
@@ -313,7 +327,12 @@ export class Hart extends HartState implements FpHost {
                   case 7: div32(false, true, a, b); v = out[0]; break;
                   default: this.illegalInstruction(pc, inst, ilen); break trap;
                 }
-              } else { this.illegalInstruction(pc, inst, ilen); break trap; }
+              } else { // Zba, Zbb, Zbkb: 64-bit results
+                if (!bitmanip(this.extensions, r, inst)) { this.illegalInstruction(pc, inst, ilen); break trap; }
+                if (rd2 !== 0) { r[rd2] = out[0]; r[rd2 + 1] = out[1]; }
+                pc += ilen;
+                break;
+              }
               if (rd2 !== 0) { r[rd2] = v; r[rd2 + 1] = v >> 31; }
               pc += ilen;
               break;
@@ -327,7 +346,12 @@ export class Hart extends HartState implements FpHost {
               else if (f3 === 1 && f7 === 0) v = a << s;
               else if (f3 === 5 && f7 === 0) v = a >>> s;
               else if (f3 === 5 && f7 === 0x20) v = a >> s;
-              else { this.illegalInstruction(pc, inst, ilen); break trap; }
+              else { // Zba, Zbb, Zbkb: 64-bit results
+                if (!bitmanip(this.extensions, r, inst)) { this.illegalInstruction(pc, inst, ilen); break trap; }
+                if (rd2 !== 0) { r[rd2] = out[0]; r[rd2 + 1] = out[1]; }
+                pc += ilen;
+                break;
+              }
               v |= 0;
               if (rd2 !== 0) { r[rd2] = v; r[rd2 + 1] = v >> 31; }
               pc += ilen;
@@ -382,6 +406,10 @@ export class Hart extends HartState implements FpHost {
               } else if (f3 === 1) {
                 // FENCE.I: the interpreter decodes from RAM every time; a translation cache may be stale.
                 this.fenceIPending = true; limit = 0;
+              } else if (f3 === 2) {
+                this.instret = base + icount;
+                if (!cacheBlockOperation(this, inst)) break trap;
+                if (this.endBlock) { this.endBlock = false; limit = 0; }
               } else {
                 this.illegalInstruction(pc, inst, ilen); break trap;
               }

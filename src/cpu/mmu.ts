@@ -32,6 +32,22 @@ const enum Pte {
   D = 1 << 7,
 }
 
+/**
+ * A PTE's bits 63..54 (its high word shifted right by 22): N (Svnapot), PBMT (Svpbmt) and seven
+ * reserved bits, which must be zero.
+ */
+const enum PteTop {
+  Reserved = 0x7f,
+  PbmtShift = 7,
+  /** PBMT value 3 is reserved. */
+  PbmtReserved = 3,
+  N = 1 << 9,
+}
+
+/** Svnapot's one size: a 64 KiB page, a level-0 leaf whose PPN ends in 0b1000 (16 pages). */
+const NAPOT_PAGES = 16;
+const NAPOT_PPN_SUFFIX = 8;
+
 export const enum SatpMode {
   Bare = 0,
   Sv39 = 8,
@@ -75,6 +91,10 @@ export class Mmu {
   private mode: SatpMode = SatpMode.Bare;
   private rootPpn = 0;
   private readonly ramEnd: number;
+  /** menvcfg.PBMTE: PTEs may carry Svpbmt memory types (set with menvcfg). */
+  pbmte = false;
+  /** The hart has Svnapot: a leaf PTE with N set maps a 64 KiB naturally aligned page. */
+  svnapot = false;
   /**
    * Virtual page numbers (of the low 48 address bits) spanned by every superpage translate() has
    * used since the last full flush: entries cached from a superpage are per 4 KiB page, and a fence
@@ -162,25 +182,32 @@ export class Mmu {
         const idx = this.hostOf(ptePa) >>> 2;
         const pteLo = Atomics.load(this.mem, idx);
         const pteHi = this.mem[idx + 1];
-        // Bits 54..63 (reserved, PBMT, N) must be zero: no Svpbmt or Svnapot here.
-        if ((pteLo & Pte.V) === 0 || (pteLo & (Pte.R | Pte.W)) === Pte.W || (pteHi >>> 22) !== 0) {
+        const pteTop = pteHi >>> 22; // N, PBMT, reserved
+        if ((pteLo & Pte.V) === 0 || (pteLo & (Pte.R | Pte.W)) === Pte.W || (pteTop !== 0 && !this.validTop(pteTop))) {
           this.faultCause = pageFaultCause(access); return -1;
         }
-        const ppn = (pteHi & 0x3fffff) * 4194304 + (pteLo >>> 10);
+        let ppn = (pteHi & 0x3fffff) * 4194304 + (pteLo >>> 10);
         if ((pteLo & (Pte.R | Pte.X)) === 0) { // pointer to the next level
-          if (level === 0) { this.faultCause = pageFaultCause(access); return -1; }
+          // A non-leaf PTE's N and PBMT are reserved.
+          if (level === 0 || pteTop !== 0) { this.faultCause = pageFaultCause(access); return -1; }
           table = ppn * PAGE;
           continue;
         }
         if (!this.permits(pteLo, access, priv, mstatus)) { this.faultCause = pageFaultCause(access); return -1; }
-        const span = 2 ** (9 * level); // pages covered by this leaf
+        let span = 2 ** (9 * level); // pages covered by this leaf
+        if ((pteTop & PteTop.N) !== 0) {
+          // Svnapot: only 64 KiB pages exist, as level-0 leaves; the low PPN bits come from the address.
+          if (level !== 0 || ppn % NAPOT_PAGES !== NAPOT_PPN_SUFFIX) { this.faultCause = pageFaultCause(access); return -1; }
+          span = NAPOT_PAGES;
+          ppn -= NAPOT_PPN_SUFFIX;
+        }
         if (ppn % span !== 0) { this.faultCause = pageFaultCause(access); return -1; } // misaligned superpage
         const want = Pte.A | (access === Access.Store ? Pte.D : 0);
         if ((pteLo & want) !== want) {
           // Hardware A/D update, atomic with respect to the PTE we checked (privileged spec 12.3.2 step 7).
           if (Atomics.compareExchange(this.mem, idx, pteLo, pteLo | want) !== pteLo) break;
         }
-        if (level > 0) {
+        if (span > 1) {
           const first = Math.floor(va / (span * PAGE)) * span;
           if (first < this.superpagesLow) this.superpagesLow = first;
           if (first + span > this.superpagesHigh) this.superpagesHigh = first + span;
@@ -189,6 +216,14 @@ export class Mmu {
       }
       // Only the A/D race above breaks out of the level loop: walk again.
     }
+  }
+
+  /** Whether a PTE's bits 63..54 (`top`, not zero) are legal here: N and PBMT only with their extensions. */
+  private validTop(top: number): boolean {
+    if ((top & PteTop.Reserved) !== 0) return false;
+    const pbmt = (top >>> PteTop.PbmtShift) & 3;
+    if (pbmt !== 0 && (!this.pbmte || pbmt === PteTop.PbmtReserved)) return false;
+    return (top & PteTop.N) === 0 || this.svnapot;
   }
 
   private permits(pte: number, access: Access, priv: number, mstatus: number): boolean {

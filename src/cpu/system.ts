@@ -1,11 +1,12 @@
 /**
  * @fileoverview The SYSTEM opcode: ECALL (to the builtin SBI when there is one), EBREAK, MRET, SRET,
- * WFI, SFENCE.VMA and the Zicsr instructions, with the privilege and mstatus checks that make them
- * illegal (TSR, TW, TVM). What a SYSTEM instruction asks of the hart's owner (sleep, stop) is left in
+ * WFI, SFENCE.VMA, Svinval's SINVAL.VMA, SFENCE.W.INVAL and SFENCE.INVAL.IR, and the Zicsr
+ * instructions, with the privilege and mstatus checks that make them illegal (TSR, TW, TVM). What a SYSTEM instruction asks of the hart's owner (sleep, stop) is left in
  * h.pendingExit.
  */
 
 import { CsrNum, Mstatus, Slot } from './csr-numbers.ts';
+import { Ext } from '../memory/extensions.ts';
 import { csrRead, csrWrite } from './csrs.ts';
 import { Exit } from './exit.ts';
 import { interruptWaiting } from './interrupts.ts';
@@ -37,14 +38,23 @@ export function system(h: HartState, inst: number, pc: number, ilen: number): nu
         if (h.priv === 0 || (h.priv === 1 && (status & Mstatus.TW) !== 0)) break;
         if (!interruptWaiting(h)) h.pendingExit = Exit.Wfi;
         return pc + ilen;
-      default:
-        if ((inst & 0xfe007fff) === 0x12000073) { // SFENCE.VMA
+      case 0x18000073: // SFENCE.W.INVAL (Svinval): orders earlier stores before later SINVAL.VMAs
+      case 0x18100073: // SFENCE.INVAL.IR (Svinval): orders SINVAL.VMAs before later accesses
+        // SINVAL.VMA takes effect at once here, so there is nothing to order.
+        if (h.priv === 0 || (h.extensions & Ext.Svinval) === 0) break;
+        return pc + ilen;
+      default: {
+        // SFENCE.VMA, and Svinval's SINVAL.VMA, which this hart does just as eagerly.
+        const fence = (inst & 0xfe007fff) === 0x12000073;
+        const sinval = (inst & 0xfe007fff) === 0x16000073 && (h.extensions & Ext.Svinval) !== 0;
+        if (fence || sinval) {
           if (h.priv === 0 || (h.priv === 1 && (status & Mstatus.TVM) !== 0)) break;
           const rs1 = (inst >> 15) & 31;
           if (rs1 === 0) h.mmu.flush();
           else h.mmu.flushPage(h.r[rs1 * 2], h.r[rs1 * 2 + 1]);
           return pc + ilen;
         }
+      }
     }
     h.exception(Cause.IllegalInstruction, inst, 0);
     return pc;

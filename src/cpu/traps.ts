@@ -7,6 +7,7 @@
 import { Mstatus, Slot } from './csr-numbers.ts';
 import { SatpMode } from './mmu.ts';
 import { Cause } from './trap-causes.ts';
+import { tcontrolOnMret, tcontrolOnTrapToM } from './triggers.ts';
 import { out, splitNumber } from './int64.ts';
 import type { HartState } from './hart-state.ts';
 
@@ -69,6 +70,7 @@ function enterTrap(h: HartState, cause: number, interrupt: boolean, tvalLo: numb
     csr[Slot.Mtval * 2] = tvalLo; csr[Slot.Mtval * 2 + 1] = tvalHi;
     status = (status & ~(Mstatus.MPIE | Mstatus.MPP | Mstatus.MIE)) |
       ((status & Mstatus.MIE) !== 0 ? Mstatus.MPIE : 0) | (h.priv << Mstatus.MPP_SHIFT);
+    tcontrolOnTrapToM(csr);
     h.priv = 3;
     tvecSlot = Slot.Mtvec;
   }
@@ -87,6 +89,7 @@ export function trapReturn(h: HartState, fromM: boolean): number {
   if (fromM) {
     h.priv = (status & Mstatus.MPP) >>> Mstatus.MPP_SHIFT;
     status = (status & ~(Mstatus.MIE | Mstatus.MPP)) | Mstatus.MPIE | ((status & Mstatus.MPIE) !== 0 ? Mstatus.MIE : 0);
+    tcontrolOnMret(csr);
     epcSlot = Slot.Mepc;
   } else {
     h.priv = (status & Mstatus.SPP) !== 0 ? 1 : 0;

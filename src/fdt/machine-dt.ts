@@ -6,10 +6,11 @@
 
 import { MAX_HARTS } from '../memory/layout.ts';
 import {
-  CLINT_BASE, CLINT_SIZE, FINISHER_BASE, FINISHER_SIZE, FinisherCode, HART_ISA, PLIC_BASE, PLIC_SIZE, PLIC_SOURCES,
+  CLINT_BASE, CLINT_SIZE, FINISHER_BASE, FINISHER_SIZE, FinisherCode, PLIC_BASE, PLIC_SIZE, PLIC_SOURCES,
   RAM_BASE, RTC_BASE, RTC_IRQ, RTC_SIZE, TIMEBASE_HZ, UART_BASE, UART_CLOCK_HZ, UART_IRQ, UART_SIZE, VIRTIO_IRQ_FIRST,
-  VIRTIO_SIZE, VIRTIO_SLOTS, virtioSlotBase,
+  VIRTIO_SIZE, VIRTIO_SLOTS, hartIsa, virtioSlotBase,
 } from '../memory/machine-map.ts';
+import { ALL_EXTENSIONS, CACHE_BLOCK_BYTES, Ext } from '../memory/extensions.ts';
 import { FdtError, FdtWriter } from './writer.ts';
 
 /**
@@ -34,7 +35,12 @@ export interface MachineDtOptions {
   bootargs?: string;
   /** Guest physical range of the initrd: /chosen linux,initrd-start and linux,initrd-end (end exclusive). */
   initrd?: { start: bigint; end: bigint };
-  /** riscv,isa string; the machine's own (machine-map.ts HART_ISA) when not given. */
+  /**
+   * The optional ISA extensions (memory/extensions.ts Ext bits; all when not given): they make
+   * riscv,isa (machine-map.ts hartIsa) and the cache-block sizes of Zicbom and Zicboz.
+   */
+  extensions?: number;
+  /** riscv,isa string, to describe another machine's harts; hartIsa(extensions) when not given. */
   isa?: string;
   /** virtio-mmio slots described, 0..VIRTIO_SLOTS; 8 (all, like QEMU) when not given. */
   virtioSlots?: number;
@@ -134,7 +140,8 @@ function validate(o: MachineDtOptions): string[] {
 export function buildMachineDtb(o: MachineDtOptions): Uint8Array {
   const problems = validate(o);
   if (problems.length > 0) throw new FdtError('bad-value', `machine device tree: ${problems.join('; ')}`);
-  const isaString = o.isa ?? HART_ISA;
+  const extensions = o.extensions ?? ALL_EXTENSIONS;
+  const isaString = o.isa ?? hartIsa(extensions);
   const isa = splitIsa(isaString);
   const slots = o.virtioSlots ?? VIRTIO_SLOTS;
 
@@ -184,6 +191,10 @@ export function buildMachineDtb(o: MachineDtOptions): Uint8Array {
     w.propString('riscv,isa', isaString);
     w.propString('riscv,isa-base', isa.base);
     w.propStrings('riscv,isa-extensions', isa.extensions);
+    // Linux uses Zicbom and Zicboz only with their block sizes given (it disables them otherwise).
+    if ((extensions & Ext.Zicbom) !== 0) w.propU32('riscv,cbom-block-size', CACHE_BLOCK_BYTES);
+    if ((extensions & Ext.Zicboz) !== 0) w.propU32('riscv,cboz-block-size', CACHE_BLOCK_BYTES);
+    if ((extensions & Ext.Zicbop) !== 0) w.propU32('riscv,cbop-block-size', CACHE_BLOCK_BYTES);
     // The MMU implements Sv39 and Sv48; the kernel still probes by writing satp.
     w.propString('mmu-type', 'riscv,sv48');
     w.beginNode('interrupt-controller');

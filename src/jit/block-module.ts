@@ -8,7 +8,8 @@
  */
 
 import { FunctionBody, Type, buildModule, type Import } from './wasm-writer.ts';
-import { BLOCK_MODULE_TYPES, Fn, translateBlock, type TranslateContext } from './translator.ts';
+import { translateBlock, type TranslateContext } from './translator.ts';
+import { BLOCK_MODULE_TYPES, Fn } from './helper-table.ts';
 import type { BlockCode } from './block.ts';
 
 const IMPORTS: Import[] = [

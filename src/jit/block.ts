@@ -5,6 +5,8 @@
  * end, or at MAX_BLOCK_INSTRUCTIONS; other branches leave it through side exits.
  */
 
+import { decodeBitmanip, NOT_BITMANIP } from '../cpu/bitmanip.ts';
+
 /** Longest block, in instructions. */
 export const MAX_BLOCK_INSTRUCTIONS = 128;
 
@@ -37,36 +39,22 @@ export function endsBlock(inst: number, pc: number, start: number): boolean {
 }
 
 /**
- * Whether the JIT translates this (32-bit or expanded) instruction. Everything else, including every
+ * Whether the JIT translates this (32-bit or expanded) instruction on a hart with these optional
+ * extensions (memory/extensions.ts). Everything else, including every
  * reserved encoding, is left to the interpreter, which raises what the specification says.
  */
-export function translatable(inst: number): boolean {
+export function translatable(inst: number, extensions: number): boolean {
   const f3 = (inst >>> 12) & 7;
   const f7 = inst >>> 25;
   switch (inst & 0x7f) {
+    case 0x13: case 0x33: case 0x1b: case 0x3b:
+      return integerTranslatable(inst, f3, f7) || decodeBitmanip(inst, extensions) !== NOT_BITMANIP;
     case 0x37: case 0x17: return true; // LUI, AUIPC
     case 0x6f: return jalOffset(inst) !== 0; // `j .` stays with the interpreter, which sees it as an idle loop
     case 0x67: return f3 === 0;
     case 0x63: return f3 !== 2 && f3 !== 3;
     case 0x03: return f3 !== 7;
     case 0x23: return f3 < 4;
-    case 0x13:
-      if (f3 === 1) return (inst >>> 26) === 0;
-      if (f3 === 5) return (inst >>> 26) === 0 || (inst >>> 26) === 0x10;
-      return true;
-    case 0x1b:
-      if (f3 === 0) return true;
-      if (f3 === 1) return f7 === 0;
-      if (f3 === 5) return f7 === 0 || f7 === 0x20;
-      return false;
-    case 0x33:
-      if (f7 === 0 || f7 === 1) return true;
-      return f7 === 0x20 && (f3 === 0 || f3 === 5);
-    case 0x3b:
-      if (f7 === 0) return f3 === 0 || f3 === 1 || f3 === 5;
-      if (f7 === 0x20) return f3 === 0 || f3 === 5;
-      if (f7 === 1) return f3 === 0 || f3 >= 4;
-      return false;
     case 0x0f: return f3 === 0; // FENCE, FENCE.TSO, PAUSE; FENCE.I goes to the interpreter
     // F and D: compiled code calls the interpreter's FPU for them (see translator.ts emitFp).
     case 0x07: case 0x27: return f3 === 2 || f3 === 3;
@@ -81,6 +69,29 @@ export function translatable(inst: number): boolean {
   }
 }
 
+/** RV64I's and M's OP-IMM, OP, OP-IMM-32 and OP-32 encodings. */
+function integerTranslatable(inst: number, f3: number, f7: number): boolean {
+  switch (inst & 0x7f) {
+    case 0x13:
+      if (f3 === 1) return (inst >>> 26) === 0;
+      if (f3 === 5) return (inst >>> 26) === 0 || (inst >>> 26) === 0x10;
+      return true;
+    case 0x1b:
+      if (f3 === 0) return true;
+      if (f3 === 1) return f7 === 0;
+      if (f3 === 5) return f7 === 0 || f7 === 0x20;
+      return false;
+    case 0x33:
+      if (f7 === 0 || f7 === 1) return true;
+      return f7 === 0x20 && (f3 === 0 || f3 === 5);
+    default: // 0x3b
+      if (f7 === 0) return f3 === 0 || f3 === 1 || f3 === 5;
+      if (f7 === 0x20) return f3 === 0 || f3 === 5;
+      if (f7 === 1) return f3 === 0 || f3 >= 4;
+      return false;
+  }
+}
+
 export function jalOffset(inst: number): number {
   return ((inst >> 31) << 20) | (inst & 0xff000) | (((inst >>> 20) & 1) << 11) | (((inst >>> 21) & 0x3ff) << 1);
 }
@@ -91,10 +102,13 @@ export function branchOffset(inst: number): number {
 
 /**
  * Reads the block starting at `pc`, whose page begins at buffer byte offset `pageHost`, from the
- * 16-bit view of the buffer. `expand` maps a compressed parcel to its 32-bit form (0: reserved).
+ * 16-bit view of the buffer. `expand` maps a compressed parcel to its 32-bit form (0: reserved);
+ * `extensions` are the hart's (an instruction of one it lacks is the interpreter's to refuse).
  * Returns an empty block when the first instruction is not translatable.
  */
-export function readBlock(u16: Uint16Array, pageHost: number, pc: number, expand: Int32Array | Uint32Array): BlockCode {
+export function readBlock(
+  u16: Uint16Array, pageHost: number, pc: number, expand: Int32Array | Uint32Array, extensions: number,
+): BlockCode {
   const insts: GuestInstruction[] = [];
   const startOff = pc - Math.floor(pc / 4096) * 4096;
   let off = startOff;
@@ -110,7 +124,7 @@ export function readBlock(u16: Uint16Array, pageHost: number, pc: number, expand
       len = 2;
       if (inst === 0) break;
     }
-    if (!translatable(inst)) break;
+    if (!translatable(inst, extensions)) break;
     insts.push({ pc: pc + (off - startOff), inst, len });
     off += len;
     if (endsBlock(inst, pc + (off - len - startOff), pc)) break;

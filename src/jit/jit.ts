@@ -20,7 +20,7 @@
  * when its code buffer fills), and translation starts again from what is hot now.
  */
 
-import { Fn } from './translator.ts';
+import { Fn } from './helper-table.ts';
 import { compileBlocks, type CompileJob, type CompileResult } from './block-module.ts';
 import { branchOffset, jalOffset, readBlock, type BlockCode } from './block.ts';
 import { buildRuntimeModule } from './runtime.ts';
@@ -305,14 +305,14 @@ export class Jit {
     const pageHost = RAM_OFFSET + (pa - RAM_BASE) - (pa % 4096);
     if (h >= 0 && this.deferred[h] === 0) {
       // A first look, unmarked: nothing is kept from it.
-      const look = readBlock(host.u16, pageHost, pc, host.expand);
+      const look = readBlock(host.u16, pageHost, pc, host.expand, host.extensions);
       if (look.insts.length === 0) return Queued.Never;
       if (!loopsToStart(look)) { this.deferred[h] = 1; return Queued.Later; }
     }
     // Mark before reading, so that a write from now on is noticed (code-pages.ts).
     const pageLeft = 4096 - (pa % 4096);
     const generation = host.codePages.markCode(pa, Math.min(pageLeft, 4 * 128));
-    const code = readBlock(host.u16, pageHost, pc, host.expand);
+    const code = readBlock(host.u16, pageHost, pc, host.expand, host.extensions);
     if (code.insts.length === 0) return Queued.Never;
     if (this.pending.length === 0) this.firstQueuedAt = performance.now();
     this.pending.push({ code, fetchTag: host.fetchTag, pa, generation });

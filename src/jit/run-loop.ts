@@ -31,6 +31,16 @@ export function runWithJit(hart: Hart, jit: Jit, budget: number): Exit {
       Atomics.store(hart.mem, hart.ctl + Control.CodeWritten, 0);
       jit.invalidateStale();
     }
+    // Compiled code does not check Sdtrig triggers: while one is armed the interpreter runs alone,
+    // a slice at a time so that compiled code takes over again soon after the last is disarmed.
+    if (hart.triggersArmed) {
+      const before = hart.instret;
+      const exit = hart.run(budget < JIT_SLICE ? budget : JIT_SLICE);
+      budget -= Math.max(1, hart.instret - before);
+      if (exit !== Exit.None) return exit;
+      checkEvents = false;
+      continue;
+    }
     const slice = budget < JIT_SLICE ? budget : JIT_SLICE;
     const pc = hart.pc;
     const retired = jit.enter(pc | 0, Math.floor(pc / TWO32) | 0, slice);

@@ -20,10 +20,12 @@
 
 import { FunctionBody, Op, Type, buildModule, type FuncType, type Import } from './wasm-writer.ts';
 import { JitArea, LOOKUP_ENTRIES, State, TLB_MASK } from '../memory/layout.ts';
-import { Fn } from './translator.ts';
+import { Fn } from './helper-table.ts';
 
-/** The wasm helpers, in table slot order (translator.ts Fn.MulHU onwards). */
+/** The M-extension helpers, in table slot order (helper-table.ts Fn.MulHU onwards). */
 const HELPERS = ['mulhu', 'mulh', 'mulhsu', 'div64s', 'div64u', 'rem64s', 'rem64u', 'div32s', 'div32u', 'rem32s', 'rem32u'] as const;
+/** The Zbc and Zbkx helpers, in table slot order (Fn.Clmul onwards). */
+const BITMANIP_HELPERS = ['clmul', 'clmulh', 'clmulr', 'xperm4', 'xperm8'] as const;
 /** The interpreter's slow paths, imported from JavaScript in this order: function indexes 0-3. */
 const SLOW_PATHS = ['loadSlow', 'storeSlow', 'atomicSlow', 'fp'] as const;
 
@@ -155,7 +157,45 @@ export function buildRuntimeModule(stateBase: number, jitArea: number, tableSize
       f.op(Op.Else).get(0).get(1).op(wide ? Op.I64RemU : Op.I32RemU).end();
     });
   }
-  // The helper table (table 1), in translator.ts Fn order: loadSlow, storeSlow, the M helpers, atomicSlow, fp.
-  const slots = [0, 1, ...HELPERS.map(index), 2, 3];
+  // Carry-less multiply: XOR of a shifted by each set bit's position of b. clmul keeps bits 63..0
+  // of the 128-bit product (a << i), clmulh bits 127..64 (a >> (64 - i), for i from 1), clmulr bits
+  // 126..63 (a >> (63 - i)). Locals: 2 product, 3 i.
+  const clmul = (shiftLeft: boolean, top: number, first: number) => (f: FunctionBody): void => {
+    f.locals(2, Type.I64);
+    f.i64(first).set(3);
+    f.begin(Op.Loop);
+    f.get(1).get(3).op(Op.I64ShrU).op(Op.I32WrapI64).i32(1).op(Op.I32And);
+    f.begin(Op.If);
+    f.get(2).get(0);
+    if (shiftLeft) f.get(3).op(Op.I64Shl); else f.i64(top).get(3).op(Op.I64Sub).op(Op.I64ShrU);
+    f.op(Op.I64Xor).set(2);
+    f.end();
+    f.get(3).i64(1).op(Op.I64Add).tee(3).i64(64).op(Op.I64LtU).brIf(0);
+    f.end();
+    f.get(2);
+  };
+  helper('clmul', 1, clmul(true, 0, 0));
+  helper('clmulh', 1, clmul(false, 64, 1));
+  helper('clmulr', 1, clmul(false, 63, 0));
+  // Crossbar permutation: element i of the result is element b[i] of a, or 0 when b[i] is past
+  // a's last element. Elements are 2^log bits. Locals: 2 result, 3 bit position, 4 index.
+  const xperm = (log: number) => (f: FunctionBody): void => {
+    const bits = 1 << log, mask = (1 << bits) - 1, count = 64 >> log;
+    f.locals(3, Type.I64);
+    f.begin(Op.Loop);
+    f.get(1).get(3).op(Op.I64ShrU).i64(mask).op(Op.I64And).tee(4).i64(count).op(Op.I64LtU);
+    f.begin(Op.If);
+    f.get(2).get(0).get(4).i64(log).op(Op.I64Shl).op(Op.I64ShrU).i64(mask).op(Op.I64And);
+    f.get(3).op(Op.I64Shl).op(Op.I64Or).set(2);
+    f.end();
+    f.get(3).i64(bits).op(Op.I64Add).tee(3).i64(64).op(Op.I64LtU).brIf(0);
+    f.end();
+    f.get(2);
+  };
+  helper('xperm4', 1, xperm(2));
+  helper('xperm8', 1, xperm(3));
+  // The helper table (table 1), in helper-table.ts Fn order: loadSlow, storeSlow, the M helpers,
+  // atomicSlow, fp, the bit-manipulation helpers.
+  const slots = [0, 1, ...HELPERS.map(index), 2, 3, ...BITMANIP_HELPERS.map(index)];
   return buildModule({ types, imports, functions, exports, elements: [{ table: 1, offset: 0, funcs: slots }] });
 }

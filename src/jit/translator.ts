@@ -14,58 +14,15 @@
  * exit.
  */
 
-import { AtomicOp, Op, Type, type FuncType, type FunctionBody } from './wasm-writer.ts';
+import { AtomicOp, Op, Type, type FunctionBody } from './wasm-writer.ts';
+import { Fn, callHelper } from './helper-table.ts';
+import { decodeBitmanip, NOT_BITMANIP } from '../cpu/bitmanip.ts';
+import { ALL_EXTENSIONS } from '../memory/extensions.ts';
+import { emitBitmanip } from './translate-bitmanip.ts';
 import { type BlockCode, type GuestInstruction, branchOffset, jalOffset } from './block.ts';
 import { JitArea, State, TLB_MASK } from '../memory/layout.ts';
 import { Exit } from '../cpu/exit.ts';
 import { PAUSE } from '../cpu/pause.ts';
-
-/** Slots of the hart's helper table: the functions compiled code calls (runtime.ts puts them there). */
-export const enum Fn {
-  LoadSlow = 0,
-  StoreSlow = 1,
-  MulHU = 2,
-  MulH = 3,
-  MulHSU = 4,
-  Div64S = 5,
-  Div64U = 6,
-  Rem64S = 7,
-  Rem64U = 8,
-  Div32S = 9,
-  Div32U = 10,
-  Rem32S = 11,
-  Rem32U = 12,
-  /** LR/SC/AMO slow path: the interpreter's atomic(inst), on registers in the state block. */
-  AtomicSlow = 13,
-  /** An F/D instruction on the interpreter's FPU: 1 done, 0 trapped, 2 leave it to the interpreter. */
-  Fp = 14,
-  /** How many there are. */
-  Count = 15,
-}
-
-/** The function types of a block module: a block, then the signatures of the Fn helpers. */
-export const BLOCK_MODULE_TYPES: FuncType[] = [
-  { params: [Type.I32], results: [Type.I32] }, // a block: (budget) -> retired
-  { params: [Type.I32, Type.I32, Type.I32], results: [Type.I32] }, // loadSlow
-  { params: [Type.I32, Type.I32, Type.I32, Type.I32, Type.I32], results: [Type.I32] }, // storeSlow
-  { params: [Type.I64, Type.I64], results: [Type.I64] }, // 64-bit M helpers
-  { params: [Type.I32, Type.I32], results: [Type.I32] }, // 32-bit M helpers
-  { params: [Type.I32], results: [Type.I32] }, // atomicSlow, fp
-];
-
-/** The type (index in BLOCK_MODULE_TYPES) of the function in table slot `fn`. */
-function helperType(fn: Fn): number {
-  if (fn === Fn.LoadSlow) return 1;
-  if (fn === Fn.StoreSlow) return 2;
-  if (fn <= Fn.Rem64U) return 3;
-  if (fn <= Fn.Rem32U) return 4;
-  return 5;
-}
-
-/** Calls the helper in slot `fn` of the helper table (table 0 of a block module) with the arguments on the stack. */
-function callHelper(f: FunctionBody, fn: Fn): FunctionBody {
-  return f.i32(fn).callIndirect(helperType(fn));
-}
 
 /** Global indexes every block module imports. */
 export const enum Glob {
@@ -99,6 +56,12 @@ export interface TranslateContext {
 }
 
 interface RegUse { read: Set<number>; written: Set<number> }
+
+/** OP-IMM, OP, OP-IMM-32, OP-32: where the bit-manipulation extensions live. */
+function isIntegerOpcode(inst: number): boolean {
+  const op = inst & 0x7f;
+  return op === 0x13 || op === 0x33 || op === 0x1b || op === 0x3b;
+}
 
 function regUse(insts: GuestInstruction[]): RegUse {
   const read = new Set<number>(), written = new Set<number>();
@@ -154,6 +117,8 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
   const spinCandidate = selfLoop && ctx.pleSpins > 0 &&
     insts.some((i) => (i.inst & 0x7f) === 0x03 || (i.inst & 0x7f) === 0x2f) && !insts.some((i) => (i.inst & 0x7f) === 0x23);
 
+  const bitmanipContext = { get, callHelper: (fn: Fn): void => { callHelper(f, fn); }, tmp: L_TMP };
+
   f.begin(Op.Block); // the shared exit path follows its end
   f.begin(Op.Loop); // a `br` to it restarts the block
   for (let k = 0; k < n; k++) {
@@ -162,6 +127,13 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
     const f3 = (inst >>> 12) & 7, f7 = inst >>> 25;
     const imm = inst >> 20;
     const next = pc + len;
+    // The block reader let in only the bit-manipulation instructions of extensions the hart has.
+    const bitOp = isIntegerOpcode(inst) ? decodeBitmanip(inst, ALL_EXTENSIONS) : NOT_BITMANIP;
+    if (bitOp !== NOT_BITMANIP) {
+      emitBitmanip(f, bitOp, inst, bitmanipContext);
+      put(rd);
+      continue;
+    }
     switch (inst & 0x7f) {
       case 0x37: f.i64(inst & -4096); put(rd); break; // LUI
       case 0x17: f.i64(pc + (inst & -4096)); put(rd); break; // AUIPC

@@ -1,4 +1,7 @@
-/** @fileoverview ELF64 parser for RISC-V executables: the loadable segments, the entry point and the symbol table. */
+/**
+ * @fileoverview ELF64 parser for RISC-V executables: the loadable segments, the entry point, the
+ * section headers and the symbol table.
+ */
 
 import { LoaderError } from './errors.ts';
 
@@ -8,7 +11,28 @@ export interface ElfSegment {
   vaddr: bigint;
   /** A view into the file's bytes (p_filesz long), not a copy. */
   fileBytes: Uint8Array;
+  /** Where fileBytes start in the file (p_offset): says whether a segment holds the ELF headers. */
+  fileOffset: number;
   memsz: bigint;
+}
+
+/** One section header: what the linker put where, so the loader can tell code and data from padding. */
+export interface ElfSection {
+  /** From the section name string table; `section N` when the file gives no readable name. */
+  name: string;
+  /** sh_type (SHT_NOBITS = 8 for .bss). */
+  type: number;
+  /** sh_flags (SHF_ALLOC = 0x2: occupies memory when the program runs). */
+  flags: bigint;
+  /** sh_addr: a virtual address, as p_vaddr is. */
+  addr: bigint;
+  size: bigint;
+}
+
+/** A byte range [start, end) of the file. */
+export interface FileRange {
+  start: number;
+  end: number;
 }
 
 export interface ElfImage {
@@ -17,6 +41,10 @@ export interface ElfImage {
   segments: ElfSegment[];
   /** Defined object, function and untyped symbols from .symtab, by name (empty if stripped). */
   symbols: Map<string, bigint>;
+  /** Every section header but the null one at index 0; undefined when the file has no section header table. */
+  sections?: ElfSection[];
+  /** The ELF header and the program header table, which linkers may put inside the first segment. */
+  headers: FileRange[];
 }
 
 // Field offsets and constants from the ELF-64 Object File Format (version 1.5) and the System V gABI.
@@ -42,6 +70,7 @@ const enum Ehdr {
   Phnum = 56,
   Shentsize = 58,
   Shnum = 60,
+  Shstrndx = 62,
   Size = 64,
 }
 const ET_REL = 1;
@@ -64,7 +93,10 @@ const PT_LOAD = 1;
 const PN_XNUM = 0xffff;
 
 const enum Shdr {
+  Name = 0,
   Type = 4,
+  Flags = 8,
+  Addr = 16,
   Offset = 24,
   Size = 32,
   Link = 40,
@@ -74,6 +106,8 @@ const enum Shdr {
 }
 const SHT_SYMTAB = 2;
 const SHT_STRTAB = 3;
+/** e_shstrndx value meaning "the real index is in section 0's sh_link". */
+const SHN_XINDEX = 0xffff;
 
 const enum Sym {
   Name = 0,
@@ -124,9 +158,13 @@ export function parseElf(bytes: Uint8Array, name: string): ElfImage {
 }
 
 /** A file byte range resolved to safe JS numbers. */
-interface Span {
-  start: number;
-  end: number;
+type Span = FileRange;
+
+/** Where the section header table lies and how its entries are spaced. */
+interface SectionTable {
+  table: Span;
+  count: number;
+  stride: number;
 }
 
 class ElfReader {
@@ -142,9 +180,11 @@ class ElfReader {
   parse(): ElfImage {
     this.checkIdent();
     const entry = this.u64(Ehdr.Entry);
-    const segments = this.loadSegments();
-    const symbols = this.symbols();
-    return { entry, segments, symbols };
+    const { segments, programHeaders } = this.loadSegments();
+    const sectionTable = this.sectionTable();
+    const symbols = sectionTable === undefined ? new Map<string, bigint>() : this.symbols(sectionTable);
+    const sections = sectionTable === undefined ? undefined : this.sections(sectionTable);
+    return { entry, segments, symbols, sections, headers: [{ start: 0, end: Ehdr.Size }, programHeaders] };
   }
 
   /** e_ident and the type and machine: is this a file we can run at all? */
@@ -204,7 +244,7 @@ class ElfReader {
   }
 
   /** The PT_LOAD segments. ET_DYN images are taken as linked (at p_paddr), as QEMU does with -bios none. */
-  private loadSegments(): ElfSegment[] {
+  private loadSegments(): { segments: ElfSegment[]; programHeaders: Span } {
     let count = this.u16(Ehdr.Phnum);
     if (count === PN_XNUM) count = this.section0Field(Shdr.Info, 'e_phnum');
     const stride = this.u16(Ehdr.Phentsize);
@@ -232,12 +272,13 @@ class ElfReader {
         paddr,
         vaddr: this.u64(at + Phdr.Vaddr),
         fileBytes: this.bytes.subarray(data.start, data.end),
+        fileOffset: data.start,
         memsz,
       });
     }
     if (segments.length === 0) throw this.nothingToLoad();
     this.checkNoOverlap(segments);
-    return segments;
+    return { segments, programHeaders: table };
   }
 
   /** Overlapping segments would make the image depend on load order: no linker writes them. */
@@ -253,19 +294,65 @@ class ElfReader {
     }
   }
 
-  /** Defined symbols from the first SHT_SYMTAB section, if the file has one. */
-  private symbols(): Map<string, bigint> {
-    const symbols = new Map<string, bigint>();
+  /** The section header table, or undefined when there is none (a stripped or hand-made image). */
+  private sectionTable(): SectionTable | undefined {
     const shoff = this.u64(Ehdr.Shoff);
-    if (shoff === 0n) return symbols; // no section header table: a stripped or hand-made image
+    if (shoff === 0n) return undefined;
     let count = this.u16(Ehdr.Shnum);
     if (count === 0) count = this.section0Field(Shdr.Size, 'e_shnum');
-    if (count === 0) return symbols;
+    if (count === 0) return undefined;
     const stride = this.u16(Ehdr.Shentsize);
     if (stride < Shdr.Bytes) {
       throw this.corrupt(`section header entries are ${stride} bytes, less than the ${Shdr.Bytes} of ELF64`);
     }
     const table = this.span(shoff, BigInt(count) * BigInt(stride), 'the section header table');
+    return { table, count, stride };
+  }
+
+  /**
+   * Every section but the null one. Names only serve messages, so a missing or damaged name table
+   * gives `section N` names instead of refusing a file that loads as well without them.
+   */
+  private sections({ table, count, stride }: SectionTable): ElfSection[] {
+    const header = (index: number): number => table.start + index * stride;
+    let namesIndex = this.u16(Ehdr.Shstrndx);
+    if (namesIndex === SHN_XINDEX) namesIndex = this.u32(header(0) + Shdr.Link);
+    const names = this.nameTable(namesIndex < count ? header(namesIndex) : undefined);
+    const sections: ElfSection[] = [];
+    for (let i = 1; i < count; i++) {
+      const at = header(i);
+      sections.push({
+        name: this.sectionName(names, this.u32(at + Shdr.Name)) ?? `section ${i}`,
+        type: this.u32(at + Shdr.Type),
+        flags: this.u64(at + Shdr.Flags),
+        addr: this.u64(at + Shdr.Addr),
+        size: this.u64(at + Shdr.Size),
+      });
+    }
+    return sections;
+  }
+
+  /** The section name string table's bytes, if the header given is a string table wholly in the file. */
+  private nameTable(header: number | undefined): Span | undefined {
+    if (header === undefined || this.u32(header + Shdr.Type) !== SHT_STRTAB) return undefined;
+    const offset = this.u64(header + Shdr.Offset);
+    const size = this.u64(header + Shdr.Size);
+    const length = BigInt(this.bytes.length);
+    if (offset > length || size > length - offset) return undefined;
+    return { start: Number(offset), end: Number(offset + size) };
+  }
+
+  private sectionName(names: Span | undefined, offset: number): string | undefined {
+    if (names === undefined || offset === 0 || offset >= names.end - names.start) return undefined;
+    const start = names.start + offset;
+    const nul = this.bytes.indexOf(0, start);
+    if (nul < 0 || nul >= names.end || nul === start) return undefined;
+    return new TextDecoder('utf-8').decode(this.bytes.subarray(start, nul));
+  }
+
+  /** Defined symbols from the first SHT_SYMTAB section, if the file has one. */
+  private symbols({ table, count, stride }: SectionTable): Map<string, bigint> {
+    const symbols = new Map<string, bigint>();
     const header = (index: number): number => table.start + index * stride;
 
     let symtab = -1;

@@ -1,9 +1,9 @@
 /** @fileoverview Loading a kernel, firmware or test program (ELF or raw binary) from a file into guest RAM. */
 
 import { readFileSync, statSync } from 'node:fs';
-import { formatMemorySize } from '../memory/size.ts';
 import { isElf, parseElf, type ElfImage } from './elf.ts';
 import { LoaderError } from './errors.ts';
+import { outOfRamError, placeInRam, type SkippedPart } from './ram-placement.ts';
 
 /** Where an image landed in guest physical memory, and the HTIF mailboxes it declares. */
 export interface LoadedImage {
@@ -16,6 +16,8 @@ export interface LoadedImage {
   lowest: bigint;
   /** One past the highest guest physical address written (exclusive). */
   highest: bigint;
+  /** ELF segment parts outside RAM that were left out, holding only headers or padding (ram-placement.ts). */
+  skipped: SkippedPart[];
 }
 
 /** Reads a whole image file, turning the file system's errors into LoaderErrors that name the path. */
@@ -59,9 +61,10 @@ function fileError(path: string, error: unknown): LoaderError {
 
 /**
  * Copies an image into guest RAM. An ELF file has each PT_LOAD segment placed at its physical
- * address (p_paddr, as QEMU does for -bios none) with its .bss zeroed; anything else is a raw binary
- * copied to rawLoadAddress, which is also its entry point. Nothing is written unless every part of
- * the image fits in [ramBase, ramBase + ram.length).
+ * address (p_paddr, as QEMU does for -bios none) with its .bss zeroed, less any part outside RAM that
+ * holds only headers or padding (ram-placement.ts); anything else is a raw binary copied to
+ * rawLoadAddress, which is also its entry point. Nothing is written unless every part of the image
+ * that is needed fits in [ramBase, ramBase + ram.length).
  */
 export function loadIntoRam(
   bytes: Uint8Array,
@@ -70,37 +73,26 @@ export function loadIntoRam(
   ramBase: bigint,
   rawLoadAddress: bigint,
 ): LoadedImage {
-  const ramEnd = ramBase + BigInt(ram.length);
-  const checkFits = (start: bigint, length: bigint, what: string): void => {
-    if (start >= ramBase && start + length <= ramEnd) return;
-    const hint =
-      start >= ramBase
-        ? `give the guest more memory with --memory (at least ${formatMemorySize(roundUpToMiB(start + length - ramBase))})`
-        : `it must be linked to run in RAM, at or above ${hex(ramBase)}`;
-    throw new LoaderError(
-      'out-of-ram',
-      `${name}: ${what} at ${hex(start)}..${hex(start + length)} lies outside guest RAM ` +
-        `${hex(ramBase)}..${hex(ramEnd)} (${formatMemorySize(ram.length)}); ${hint}`,
-    );
-  };
+  const window = { base: ramBase, end: ramBase + BigInt(ram.length) };
 
   if (!isElf(bytes)) {
-    checkFits(rawLoadAddress, BigInt(bytes.length), 'the raw image');
+    const end = rawLoadAddress + BigInt(bytes.length);
+    if (rawLoadAddress < window.base || end > window.end) throw outOfRamError(name, 'the raw image', rawLoadAddress, end, window);
     ram.set(bytes, Number(rawLoadAddress - ramBase));
-    return { entry: rawLoadAddress, lowest: rawLoadAddress, highest: rawLoadAddress + BigInt(bytes.length) };
+    return { entry: rawLoadAddress, lowest: rawLoadAddress, highest: end, skipped: [] };
   }
 
   const image = parseElf(bytes, name);
-  image.segments.forEach((segment, i) => checkFits(segment.paddr, segment.memsz, `segment ${i}`));
-  let lowest = image.segments[0].paddr;
+  const { parts, skipped } = placeInRam(image, name, window);
+  let lowest = parts[0].paddr;
   let highest = lowest;
-  for (const segment of image.segments) {
-    const offset = Number(segment.paddr - ramBase);
-    ram.set(segment.fileBytes, offset);
+  for (const part of parts) {
+    const offset = Number(part.paddr - ramBase);
+    ram.set(part.fileBytes, offset);
     // RAM may be reused (reset, batch jobs), so .bss is zeroed explicitly rather than assumed fresh.
-    ram.fill(0, offset + segment.fileBytes.length, offset + Number(segment.memsz));
-    if (segment.paddr < lowest) lowest = segment.paddr;
-    if (segment.paddr + segment.memsz > highest) highest = segment.paddr + segment.memsz;
+    ram.fill(0, offset + part.fileBytes.length, offset + Number(part.memsz));
+    if (part.paddr < lowest) lowest = part.paddr;
+    if (part.paddr + part.memsz > highest) highest = part.paddr + part.memsz;
   }
   return {
     entry: image.entry,
@@ -108,6 +100,7 @@ export function loadIntoRam(
     fromhost: physicalSymbol(image, 'fromhost'),
     lowest,
     highest,
+    skipped,
   };
 }
 
@@ -125,13 +118,4 @@ function physicalSymbol(image: ElfImage, symbol: string): bigint | undefined {
     }
   }
   return value;
-}
-
-function roundUpToMiB(bytes: bigint): number {
-  const mib = 1n << 20n;
-  return Number(((bytes + mib - 1n) / mib) * mib);
-}
-
-function hex(value: bigint): string {
-  return `0x${value.toString(16)}`;
 }

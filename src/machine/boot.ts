@@ -15,8 +15,9 @@ import { loadIntoRam, readKernelFile, type LoadedImage } from '../loader/image.t
 import { parseLinuxImage } from '../loader/linux-image.ts';
 import { isElf, parseElf, type ElfImage } from '../loader/elf.ts';
 import { LoaderError } from '../loader/errors.ts';
+import { describeSkipped } from '../loader/ram-placement.ts';
 import { ConfigError, type MachineConfig } from './config.ts';
-import { RAM_BASE, HART_ISA } from '../memory/machine-map.ts';
+import { RAM_BASE } from '../memory/machine-map.ts';
 
 /** S-mode kernels load here by default: where OpenSBI's fw_jump jumps on QEMU virt. */
 const KERNEL_OFFSET = 0x20_0000n;
@@ -35,6 +36,8 @@ export interface BootPlan {
   a1: number;
   tohost?: number;
   fromhost?: number;
+  /** What the loader did that QEMU does silently (ELF header parts outside RAM it skipped), one line each. */
+  notes: string[];
 }
 
 interface Region { start: bigint; end: bigint; what: string }
@@ -50,23 +53,32 @@ export function prepareBoot(config: MachineConfig, ram: Uint8Array): BootPlan {
     }
     used.push({ start, end, what });
   };
+  const notes: string[] = [];
+  const ramWindow = { base, end: base + BigInt(ram.length) };
+  const noteSkipped = (image: LoadedImage, path: string): void => {
+    for (const part of image.skipped) notes.push(describeSkipped(path, part, ramWindow));
+  };
 
   let entry: LoadedImage;
   let tohost: LoadedImage | undefined;
   if (config.bios.kind === 'file') {
     const firmware = loadIntoRam(readKernelFile(config.bios.path), config.bios.path, ram, base, base);
     claim(firmware.lowest, firmware.highest, `the firmware ${config.bios.path}`);
+    noteSkipped(firmware, config.bios.path);
     const kernel = loadKernel(config.kernel, ram, base);
     claim(kernel.lowest, kernel.highest, `the kernel ${config.kernel}`);
+    noteSkipped(kernel, config.kernel);
     entry = firmware;
   } else if (config.bios.kind === 'builtin') {
     const kernel = loadKernel(config.kernel, ram, base);
     claim(kernel.lowest, kernel.highest, `the kernel ${config.kernel}`);
+    noteSkipped(kernel, config.kernel);
     entry = kernel;
     tohost = kernel;
   } else {
     const program = loadIntoRam(readKernelFile(config.kernel), config.kernel, ram, base, base);
     claim(program.lowest, program.highest, `the program ${config.kernel}`);
+    noteSkipped(program, config.kernel);
     entry = program;
     tohost = program;
   }
@@ -85,7 +97,7 @@ export function prepareBoot(config: MachineConfig, ram: Uint8Array): BootPlan {
     initrd = { start, end };
   }
 
-  const dtb = buildMachineDtb({ harts: config.harts, memoryBytes: ram.length, isa: HART_ISA, bootargs: config.append, initrd });
+  const dtb = buildMachineDtb({ harts: config.harts, memoryBytes: ram.length, extensions: config.extensions, bootargs: config.append, initrd });
   const dtbOffset = ((ram.length > 4 * DTB_TOP_GAP ? ram.length - DTB_TOP_GAP : ram.length) - dtb.length) & ~7;
   let a1 = 0;
   if (dtbOffset >= 0) {
@@ -106,6 +118,7 @@ export function prepareBoot(config: MachineConfig, ram: Uint8Array): BootPlan {
     a1,
     tohost: tohost?.tohost === undefined ? undefined : Number(tohost.tohost),
     fromhost: tohost?.fromhost === undefined ? undefined : Number(tohost.fromhost),
+    notes,
   };
 }
 
@@ -153,7 +166,7 @@ function loadVmlinux(elf: ElfImage, path: string, ram: Uint8Array, base: bigint,
     ram.set(segment.fileBytes, offset);
     if (at + segment.memsz > highest) highest = at + segment.memsz;
   }
-  return { entry: start + (elf.entry - lowest), lowest: start, highest };
+  return { entry: start + (elf.entry - lowest), lowest: start, highest, skipped: [] };
 }
 
 /**

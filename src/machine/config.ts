@@ -46,6 +46,11 @@ export interface MachineConfig {
   ple?: PleConfig;
   /** Translate hot guest code to WebAssembly (--jit on); defaults to DEFAULT_JIT. */
   jit?: boolean;
+  /**
+   * The optional ISA extensions the harts implement (--cpu; memory/extensions.ts Ext bits);
+   * ALL_EXTENSIONS when not given.
+   */
+  extensions?: number;
 }
 
 export const DEFAULT_JIT = true;

@@ -11,6 +11,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Control, Global, HsmState, RAM_OFFSET, State, StopReason, controlWordBase, createSharedMemory, requestStop, stateByteBase } from '../memory/layout.ts';
 import { MachineClock } from '../memory/clock.ts';
+import { ALL_EXTENSIONS } from '../memory/extensions.ts';
 import { RunTokens } from '../memory/run-tokens.ts';
 import { MailboxServer } from '../vmm/mailbox-server.ts';
 import { CompilePool } from '../vmm/compile-pool.ts';
@@ -99,6 +100,8 @@ export interface MachineHandle {
   stats(): Promise<{ hart: number; instret: number; micros: number; paused: boolean; accounting: VcpuAccounting }[]>;
   /** Stops the machine (exit status 0 unless the guest had already stopped it). */
   stop(): void;
+  /** What loading the images did that QEMU does silently, one line each (the CLI prints them with --verbose). */
+  readonly bootNotes: readonly string[];
 }
 
 export function startMachine(config: MachineConfig, io: MachineIo): MachineHandle {
@@ -205,6 +208,7 @@ export function startMachine(config: MachineConfig, io: MachineIo): MachineHandl
       ple: config.ple ?? DEFAULT_PLE,
       timesliceMicros: (config.timesliceMs ?? DEFAULT_TIMESLICE_MS) * 1000,
       jit: config.jit ?? DEFAULT_JIT,
+      extensions: config.extensions ?? ALL_EXTENSIONS,
       compilePort,
     };
     const worker = new Worker(VCPU_WORKER, {
@@ -272,6 +276,7 @@ export function startMachine(config: MachineConfig, io: MachineIo): MachineHandl
     registers: (hart) => readRegisters(buffer, hart),
     stats: async () => Promise.all(controls.map(async (c, hart) => ({ hart, ...(await controlCall(hart, () => c.stats())) }))),
     stop: () => { requestStop(mem, harts, StopReason.Host, 0); },
+    bootNotes: boot.notes,
   };
 }
 

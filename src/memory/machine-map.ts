@@ -12,6 +12,8 @@
  *   0x0c00_0000  PLIC
  */
 
+import { ALL_EXTENSIONS, multiLetterExtensions } from './extensions.ts';
+
 /** Guest physical address where RAM starts. */
 export const RAM_BASE = 0x8000_0000;
 
@@ -63,17 +65,22 @@ export const TIMEBASE_HZ = 10_000_000;
 export const TIMER_TICKS_PER_MS = TIMEBASE_HZ / 1000;
 
 /**
- * The ISA: RV64 with these single-letter extensions (in canonical order) and these multi-letter
- * ones. The device tree's riscv,isa and riscv,isa-extensions and the misa CSR come from these lists.
+ * The ISA: RV64 with these single-letter extensions (in canonical order), the multi-letter ones of
+ * extensions.ts (the base set always, the optional ones as --cpu leaves them). The device tree's
+ * riscv,isa and riscv,isa-extensions and the misa CSR come from these lists.
  */
 export const ISA_XLEN = 64;
 export const ISA_LETTERS = ['i', 'm', 'a', 'f', 'd', 'c'] as const;
-export const ISA_MULTI_LETTER = ['zicsr', 'zifencei', 'zihintpause', 'sstc'] as const;
 /** The privilege modes besides M, which misa lists as extensions S and U. */
 export const PRIVILEGE_MODES = ['s', 'u'] as const;
 
-/** riscv,isa as the device tree gives it: 'rv64imafdc_zicsr_zifencei_zihintpause_sstc'. */
-export const HART_ISA = `rv${ISA_XLEN}${ISA_LETTERS.join('')}_${ISA_MULTI_LETTER.join('_')}`;
+/** riscv,isa for a hart with the optional extensions in `extensions` (extensions.ts Ext bits). */
+export function hartIsa(extensions: number): string {
+  return `rv${ISA_XLEN}${ISA_LETTERS.join('')}_${multiLetterExtensions(extensions).join('_')}`;
+}
+
+/** riscv,isa with every optional extension on (the default). */
+export const HART_ISA = hartIsa(ALL_EXTENSIONS);
 
 /** misa's extension bits (bit 0 = A ... bit 25 = Z): the letters and the privilege modes. */
 export const MISA_EXTENSIONS = [...ISA_LETTERS, ...PRIVILEGE_MODES]

@@ -44,6 +44,8 @@ export interface VcpuInit {
   timesliceMicros: number;
   /** Run hot code compiled to WebAssembly. */
   jit: boolean;
+  /** The optional ISA extensions the hart implements (memory/extensions.ts Ext bits). */
+  extensions: number;
   /** This hart's channel to the machine's JIT compile pool (vmm/compile-pool.ts), when it has one. */
   compilePort?: MessagePort;
 }
@@ -69,6 +71,7 @@ export async function runVcpu(init: VcpuInit): Promise<void> {
   const ctl = controlWordBase(init.hart);
   const platform = new VcpuPlatform(mem, init.hart, init.harts, new MachineClock(buffer), init.tohost, init.fromhost);
   const hart = new Hart(init.memory, init.hart, init.ramBytes, platform);
+  hart.extensions = init.extensions;
   const harts = new HartsControl(mem, init.harts);
   hart.pleSpinLimit = init.ple.enabled ? init.ple.spins : 0;
   let jit: Jit | undefined;

@@ -17,6 +17,8 @@ class FakeHost implements FpHost {
   readonly r = new Int32Array(64);
   readonly f = new Int32Array(64);
   readonly mem = new DataView(new ArrayBuffer(65536));
+  /** No optional extension: Zfhmin's encodings stay illegal here (test/cpu/zfhmin.test.ts has them). */
+  readonly extensions = 0;
   dirty = 0;
   setFsDirty(): void { this.dirty++; }
   loadSlow(lo: number, hi: number, f3: number): boolean {

@@ -187,7 +187,11 @@ describe.skipIf(!HAS_DTC)(`the machine tree decompiled by dtc${HAS_DTC ? '' : ' 
           const cpu = `/cpus/cpu@${h.toString(16)}`;
           expect(prop(tree, cpu, 'riscv,isa')).toBe(JSON.stringify(HART_ISA));
           expect(prop(tree, cpu, 'riscv,isa-base')).toBe('"rv64i"');
-          expect(prop(tree, cpu, 'riscv,isa-extensions')).toBe('"i\\0m\\0a\\0f\\0d\\0c\\0zicsr\\0zifencei\\0zihintpause\\0sstc"');
+          expect(prop(tree, cpu, 'riscv,isa-extensions')).toBe(`"${[
+            'i', 'm', 'a', 'f', 'd', 'c', 'zicbom', 'zicbop', 'zicboz', 'zicond', 'zicsr', 'zifencei', 'zihintntl',
+            'zihintpause', 'zfhmin', 'zba', 'zbb', 'zbc', 'zbkb', 'zbkx', 'zbs', 'sdtrig', 'sstc', 'svinval', 'svnapot',
+            'svpbmt'].join('\\0')}"`);
+          for (const block of ['cbom', 'cbop', 'cboz']) expect(cellsOf(prop(tree, cpu, `riscv,${block}-block-size`))).toEqual([64]);
           expect(cellsOf(prop(tree, cpu, 'reg'))).toEqual([h]);
           expect(prop(tree, cpu, 'status')).toBe('"okay"');
           expect(prop(tree, cpu, 'device_type')).toBe('"cpu"');
@@ -256,7 +260,8 @@ describe.skipIf(!HAS_DTC)(`the machine tree decompiled by dtc${HAS_DTC ? '' : ' 
     const byTarget = new Set(['interrupt-parent', 'regmap', 'cpu']);
     const ourPhandles = phandles(ours);
     const qemuPhandles = phandles(qemu);
-    const ourOnly = new Set(['riscv,isa-base', 'riscv,isa-extensions']);
+    // The newer ISA binding, and the cache-block sizes of Zicbom, Zicbop and Zicboz (not in QEMU 7.2).
+    const ourOnly = new Set(['riscv,isa-base', 'riscv,isa-extensions', 'riscv,cbom-block-size', 'riscv,cbop-block-size', 'riscv,cboz-block-size']);
     for (const path of qemuPaths) {
       const q = qemu.get(path)!;
       const o = ours.get(path)!;

@@ -21,6 +21,17 @@ describe('JIT differential mode on random programs', () => {
   }
 });
 
+describe('JIT differential mode on random programs with bit manipulation and Zicond', () => {
+  for (let seed = 201; seed <= 212; seed++) {
+    it(`seed ${seed}`, () => {
+      const result = runLockstep(randomProgramElf(`bitmanip-${seed}`), 200_000);
+      expect(result.mismatch).toBe('');
+      expect(result.finished).toBe(true);
+      expect(result.translated / result.instret).toBeGreaterThan(0.8);
+    });
+  }
+});
+
 /** A compile pool stand-in: compiles each batch only after `delay` looks, as a busy pool thread would. */
 class LateCompiler implements BlockCompiler {
   private readonly queue: { job: CompileJob; due: number }[] = [];

@@ -36,6 +36,15 @@ const LOADS: [string, number][] = [['lb', 1], ['lh', 2], ['lw', 4], ['ld', 8], [
 const STORES: [string, number][] = [['sb', 1], ['sh', 2], ['sw', 4], ['sd', 8]];
 const BRANCHES = ['beq', 'bne', 'blt', 'bge', 'bltu', 'bgeu'];
 const AMOS = ['amoswap', 'amoadd', 'amoxor', 'amoand', 'amoor', 'amomin', 'amomaxu'];
+/** Bit manipulation (Zba, Zbb, Zbc, Zbs, Zbkb, Zbkx) and Zicond, for the programs with `bitmanip`. */
+const B_R_OPS = ['add.uw', 'sh1add', 'sh2add', 'sh3add', 'sh1add.uw', 'sh2add.uw', 'sh3add.uw', 'andn', 'orn', 'xnor',
+  'max', 'maxu', 'min', 'minu', 'rol', 'ror', 'rolw', 'rorw', 'clmul', 'clmulh', 'clmulr', 'bclr', 'bext', 'binv', 'bset',
+  'pack', 'packh', 'packw', 'xperm4', 'xperm8'];
+const B_UNARY_OPS = ['clz', 'ctz', 'cpop', 'clzw', 'ctzw', 'cpopw', 'sext.b', 'sext.h', 'zext.h', 'orc.b', 'rev8', 'brev8'];
+const B_SHIFT_OPS: [string, number][] = [['slli.uw', 64], ['rori', 64], ['roriw', 32], ['bclri', 64], ['bexti', 64], ['binvi', 64], ['bseti', 64]];
+/** CZERO.EQZ and CZERO.NEZ as GCC 12 (which predates Zicond) can assemble them: OP, funct7 7. */
+const ZICOND_FUNCT3 = [5, 7];
+
 const SPECIAL = ['0', '1', '-1', '0x8000000000000000', '0x7fffffffffffffff', '0xffffffff80000000', '0x80000000',
   '0x7fffffff', '0xffffffff', '2', '-2', '0x100000000'];
 
@@ -49,6 +58,8 @@ export interface RandomProgramOptions {
   branches: boolean;
   /** Whether the body has F and D instructions too. */
   fp?: boolean;
+  /** Whether the body has bit-manipulation and Zicond instructions too. */
+  bitmanip?: boolean;
 }
 
 const FP_OPS = ['fadd.d', 'fsub.d', 'fmul.d', 'fdiv.d', 'fmin.d', 'fmax.d', 'fadd.s', 'fmul.s', 'fsgnjn.d'];
@@ -68,7 +79,13 @@ export function randomProgram(o: RandomProgramOptions): string {
   let label = 0;
   for (let i = 0; i < o.length; i++) {
     const k = rnd();
-    if (k < 0.35) lines.push(`  ${pick(R_OPS)} ${reg()}, ${reg()}, ${reg()}`);
+    if (o.bitmanip && rnd() < 0.5) {
+      const j = rnd();
+      if (j < 0.55) lines.push(`  ${pick(B_R_OPS)} ${reg()}, ${reg()}, ${reg()}`);
+      else if (j < 0.75) lines.push(`  ${pick(B_UNARY_OPS)} ${reg()}, ${reg()}`);
+      else if (j < 0.9) { const [op, w] = pick(B_SHIFT_OPS); lines.push(`  ${op} ${reg()}, ${reg()}, ${Math.floor(rnd() * w)}`); }
+      else lines.push(`  .insn r 0x33, ${pick(ZICOND_FUNCT3)}, 7, ${reg()}, ${reg()}, ${reg()}`);
+    } else if (k < 0.35) lines.push(`  ${pick(R_OPS)} ${reg()}, ${reg()}, ${reg()}`);
     else if (k < 0.5) lines.push(`  ${pick(I_OPS)} ${reg()}, ${reg()}, ${Math.floor(rnd() * 4096) - 2048}`);
     else if (k < 0.6) { const [op, w] = pick(SHIFT_OPS); lines.push(`  ${op} ${reg()}, ${reg()}, ${Math.floor(rnd() * w)}`); }
     else if (k < 0.65) lines.push(`  ${pick(['lui', 'auipc'])} ${reg()}, ${Math.floor(rnd() * 0x100000)}`);
@@ -128,6 +145,9 @@ for (let seed = 1; seed <= 32; seed++) {
   const fp = seed % 4 === 0; // every fourth has F and D instructions too
   RANDOM_PROGRAMS[`seed-${seed}`] = { seed, length: branches ? 60 : 40, loops: 20, branches, fp };
 }
+for (let seed = 201; seed <= 212; seed++) {
+  RANDOM_PROGRAMS[`bitmanip-${seed}`] = { seed, length: 80, loops: 20, branches: seed % 2 === 0, bitmanip: true };
+}
 for (const seed of [101, 102, 103]) {
   RANDOM_PROGRAMS[`late-${seed}`] = { seed, length: 50, loops: 30_000, branches: true, fp: false };
 }
@@ -151,7 +171,8 @@ export function buildRandomProgram(name: string, dir = path.join(ROOT, 'build', 
   mkdirSync(path.dirname(source), { recursive: true });
   const elf = path.join(dir, `${name}.elf`);
   writeFileSync(source, randomProgram(o));
-  execFileSync('riscv64-unknown-elf-gcc', [o.fp ? '-march=rv64imafdc_zicsr' : '-march=rv64imac', '-mabi=lp64', '-nostdlib', '-nostartfiles', '-static',
+  const march = o.fp ? 'rv64imafdc_zicsr' : o.bitmanip ? 'rv64imac_zba_zbb_zbc_zbs_zbkb_zbkx' : 'rv64imac';
+  execFileSync('riscv64-unknown-elf-gcc', [`-march=${march}`, '-mabi=lp64', '-nostdlib', '-nostartfiles', '-static',
     '-mcmodel=medany', '-s', '-Wl,-n', '-Wl,--build-id=none', '-Wl,--no-warn-rwx-segments', '-T', path.join(ROOT, 'test', 'guest', 'link.ld'), '-o', elf, source]);
   return elf;
 }

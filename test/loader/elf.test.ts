@@ -104,6 +104,42 @@ describe('parseElf', () => {
     const image = parseElf(makeElf({ segments: [{ paddr: 0x8000_0000n, data: text }] }), 'stripped.elf');
     expect(image.symbols.size).toBe(0);
     expect(image.segments).toHaveLength(1);
+    expect(image.sections).toBeUndefined();
+  });
+
+  it('reads the section headers, with their names, flags, addresses and sizes', () => {
+    const bytes = makeElf({
+      segments: [{ paddr: 0x8000_0000n, data: text, memsz: 0x100n }],
+      sections: [
+        { name: '.text', addr: 0x8000_0000n, size: 8n },
+        { name: '.bss', addr: 0x8000_0010n, size: 0xf0n, type: 8, flags: 0x3n },
+      ],
+    });
+    const { sections } = parseElf(bytes, 'x');
+    expect(sections?.slice(0, 2)).toEqual([
+      { name: '.text', type: 1, flags: 0x6n, addr: 0x8000_0000n, size: 8n },
+      { name: '.bss', type: 8, flags: 0x3n, addr: 0x8000_0010n, size: 0xf0n },
+    ]);
+    expect(sections?.slice(2).map((s) => s.name)).toEqual(['.symtab', '.strtab', '.shstrtab']);
+  });
+
+  it('names sections by number when the section name table is missing', () => {
+    const bytes = makeElf({ segments: [{ paddr: 0x8000_0000n, data: text }], sections: [{ name: '.text', addr: 0x8000_0000n, size: 8n }] });
+    const noNames = patched(bytes, (v) => v.setUint16(62 /* e_shstrndx */, 0, true));
+    expect(parseElf(noNames, 'x').sections?.[0].name).toBe('section 1');
+  });
+
+  it('gives where the ELF header and the program header table lie in the file', () => {
+    const bytes = makeElf({ segments: [{ paddr: 0x8000_0000n, data: text }, { paddr: 0x8000_1000n, data }] });
+    expect(parseElf(bytes, 'x').headers).toEqual([{ start: 0, end: 64 }, { start: 64, end: 64 + 2 * 56 }]);
+  });
+
+  it('gives each segment its file offset, 0 when it holds the headers', () => {
+    const bytes = makeElf({ segments: [{ paddr: 0x7fff_f000n, data: text, headers: 0x1000 }] });
+    const [segment] = parseElf(bytes, 'x').segments;
+    expect(segment.fileOffset).toBe(0);
+    expect(segment.fileBytes.length).toBe(0x1000 + text.length);
+    expect([...segment.fileBytes.subarray(0x1000)]).toEqual([...text]);
   });
 
   it('keeps vaddr and paddr apart when they differ', () => {

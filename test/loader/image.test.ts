@@ -77,7 +77,9 @@ describe('loadIntoRam', () => {
       ],
     });
     const loaded = loadIntoRam(elf, 'prog.elf', ram, RAM_BASE, 0x8020_0000n);
-    expect(loaded).toEqual({ entry: 0x8000_0004n, lowest: 0x8000_0000n, highest: 0x8000_2010n, tohost: undefined, fromhost: undefined });
+    expect(loaded).toEqual({
+      entry: 0x8000_0004n, lowest: 0x8000_0000n, highest: 0x8000_2010n, tohost: undefined, fromhost: undefined, skipped: [],
+    });
     expect([...ram.subarray(0, 8)]).toEqual([...code]);
     expect(ram[8]).toBe(0xaa); // nothing outside the segments is touched
     expect([...ram.subarray(0x2000, 0x2010)]).toEqual([7, 8, ...new Array(14).fill(0)]);
@@ -110,7 +112,7 @@ describe('loadIntoRam', () => {
   it('loads a non-ELF file as a raw binary at the raw load address', () => {
     const ram = new Uint8Array(RAM_BYTES);
     const loaded = loadIntoRam(code, 'Image', ram, RAM_BASE, 0x8002_0000n);
-    expect(loaded).toEqual({ entry: 0x8002_0000n, lowest: 0x8002_0000n, highest: 0x8002_0008n });
+    expect(loaded).toEqual({ entry: 0x8002_0000n, lowest: 0x8002_0000n, highest: 0x8002_0008n, skipped: [] });
     expect([...ram.subarray(0x2_0000, 0x2_0008)]).toEqual([...code]);
   });
 

@@ -1,4 +1,4 @@
-/** @fileoverview Test helper: writes minimal ELF64 RISC-V executables with given segments and symbols. */
+/** @fileoverview Test helper: writes minimal ELF64 RISC-V executables with given segments, sections and symbols. */
 
 export interface TestSegment {
   paddr: bigint;
@@ -9,6 +9,23 @@ export interface TestSegment {
   memsz?: bigint;
   /** p_type; defaults to PT_LOAD (1). */
   type?: number;
+  /**
+   * The segment starts at file offset 0 and holds the file's first `headers` bytes (ELF header,
+   * program headers, zero padding) before `data`, as GNU ld lays out a segment when no linker
+   * script says otherwise; paddr is then the headers' address. First segment only.
+   */
+  headers?: number;
+}
+
+export interface TestSection {
+  name: string;
+  /** sh_addr: a virtual address. */
+  addr: bigint;
+  size: bigint;
+  /** SHT_*; defaults to SHT_PROGBITS (1). */
+  type?: number;
+  /** SHF_*; defaults to SHF_ALLOC | SHF_EXECINSTR (0x6). */
+  flags?: bigint;
 }
 
 export interface TestSymbol {
@@ -25,8 +42,13 @@ export interface TestSymbol {
 export interface TestElf {
   entry?: bigint;
   segments: TestSegment[];
-  /** With no symbols (undefined) the file has no section header table at all, like a stripped image. */
+  /**
+   * With neither symbols nor sections (both undefined) the file has no section header table at all,
+   * like a stripped image.
+   */
   symbols?: TestSymbol[];
+  /** Sections before .symtab, .strtab and .shstrtab in the section header table. */
+  sections?: TestSection[];
   /** e_type; defaults to ET_EXEC (2). */
   type?: number;
 }
@@ -44,6 +66,10 @@ const SYM = 24;
 export function makeElf(spec: TestElf): Uint8Array {
   const parts: { offset: number; bytes: Uint8Array }[] = [];
   let size = EHDR + spec.segments.length * PHDR;
+  if (spec.segments.slice(1).some((s) => s.headers !== undefined)) throw new Error('only the first segment can hold the headers');
+  const headers = spec.segments[0]?.headers ?? 0;
+  if (headers > 0 && headers < size) throw new Error(`headers: ${headers} bytes cannot hold the ${size} of the ELF and program headers`);
+  if (headers > 0) size = headers;
   const place = (bytes: Uint8Array): number => {
     const offset = size;
     parts.push({ offset, bytes });
@@ -51,16 +77,25 @@ export function makeElf(spec: TestElf): Uint8Array {
     return offset;
   };
 
-  const segmentOffsets = spec.segments.map((s) => place(s.data));
+  const segmentOffsets = spec.segments.map((s) => place(s.data) - (s.headers ?? 0));
+  const fileSize = (s: TestSegment): number => (s.headers ?? 0) + s.data.length;
+  /** A section's file offset: where its address falls in a segment's file bytes (0 if none). */
+  const offsetOf = (addr: bigint): number => {
+    const i = spec.segments.findIndex((s) => addr >= (s.vaddr ?? s.paddr) && addr < (s.vaddr ?? s.paddr) + BigInt(fileSize(s)));
+    return i < 0 ? 0 : segmentOffsets[i] + Number(addr - (spec.segments[i].vaddr ?? spec.segments[i].paddr));
+  };
 
   let shoff = 0;
   let shnum = 0;
   let sectionTable: Uint8Array | undefined;
-  if (spec.symbols !== undefined) {
+  let shstrndx = 0;
+  if (spec.symbols !== undefined || spec.sections !== undefined) {
+    const symbols = spec.symbols ?? [];
+    const sections = spec.sections ?? [];
     const strtab = new StringTable();
-    const symtab = new Uint8Array((spec.symbols.length + 1) * SYM);
+    const symtab = new Uint8Array((symbols.length + 1) * SYM);
     const view = new DataView(symtab.buffer);
-    spec.symbols.forEach((sym, i) => {
+    symbols.forEach((sym, i) => {
       const at = (i + 1) * SYM;
       view.setUint32(at, strtab.add(sym.name), true);
       view.setUint8(at + 4, ((sym.bind ?? 1) << 4) | (sym.type ?? 1));
@@ -68,6 +103,7 @@ export function makeElf(spec: TestElf): Uint8Array {
       view.setBigUint64(at + 8, sym.value, true);
     });
     const shstrtab = new StringTable();
+    const sectionNames = sections.map((s) => shstrtab.add(s.name));
     const names = ['.symtab', '.strtab', '.shstrtab'].map((n) => shstrtab.add(n));
     const strBytes = strtab.bytes();
     const shstrBytes = shstrtab.bytes();
@@ -75,21 +111,30 @@ export function makeElf(spec: TestElf): Uint8Array {
     const strtabOffset = place(strBytes);
     const shstrtabOffset = place(shstrBytes);
 
-    shnum = 4;
+    const first = 1 + sections.length; // index of .symtab
+    shnum = first + 3;
+    shstrndx = first + 2;
     sectionTable = new Uint8Array(shnum * SHDR);
     const sv = new DataView(sectionTable.buffer);
-    const section = (i: number, name: number, type: number, offset: number, length: number, link = 0, entsize = 0): void => {
+    const section = (
+      i: number, name: number, type: number, offset: number, length: bigint, link = 0, entsize = 0, flags = 0n, addr = 0n,
+    ): void => {
       const at = i * SHDR;
       sv.setUint32(at, name, true);
       sv.setUint32(at + 4, type, true);
+      sv.setBigUint64(at + 8, flags, true);
+      sv.setBigUint64(at + 16, addr, true);
       sv.setBigUint64(at + 24, BigInt(offset), true);
-      sv.setBigUint64(at + 32, BigInt(length), true);
+      sv.setBigUint64(at + 32, length, true);
       sv.setUint32(at + 40, link, true);
       sv.setBigUint64(at + 56, BigInt(entsize), true);
     };
-    section(1, names[0], 2, symtabOffset, symtab.length, 2, SYM);
-    section(2, names[1], 3, strtabOffset, strBytes.length);
-    section(3, names[2], 3, shstrtabOffset, shstrBytes.length);
+    sections.forEach((s, i) => {
+      section(1 + i, sectionNames[i], s.type ?? 1, offsetOf(s.addr), s.size, 0, 0, s.flags ?? 0x6n, s.addr);
+    });
+    section(first, names[0], 2, symtabOffset, BigInt(symtab.length), first + 1, SYM);
+    section(first + 1, names[1], 3, strtabOffset, BigInt(strBytes.length));
+    section(first + 2, names[2], 3, shstrtabOffset, BigInt(shstrBytes.length));
     shoff = place(sectionTable);
   }
 
@@ -99,7 +144,8 @@ export function makeElf(spec: TestElf): Uint8Array {
   view.setUint16(16, spec.type ?? 2, true);
   view.setUint16(18, 243, true); // EM_RISCV
   view.setUint32(20, 1, true);
-  view.setBigUint64(24, spec.entry ?? spec.segments[0]?.paddr ?? 0n, true);
+  const first = spec.segments[0];
+  view.setBigUint64(24, spec.entry ?? (first === undefined ? 0n : first.paddr + BigInt(first.headers ?? 0)), true);
   view.setBigUint64(32, BigInt(spec.segments.length > 0 ? EHDR : 0), true);
   view.setBigUint64(40, BigInt(shoff), true);
   view.setUint16(52, EHDR, true);
@@ -107,7 +153,7 @@ export function makeElf(spec: TestElf): Uint8Array {
   view.setUint16(56, spec.segments.length, true);
   view.setUint16(58, SHDR, true);
   view.setUint16(60, shnum, true);
-  view.setUint16(62, shnum > 0 ? 3 : 0, true);
+  view.setUint16(62, shstrndx, true);
   spec.segments.forEach((s, i) => {
     const at = EHDR + i * PHDR;
     view.setUint32(at, s.type ?? 1, true);
@@ -115,8 +161,8 @@ export function makeElf(spec: TestElf): Uint8Array {
     view.setBigUint64(at + 8, BigInt(segmentOffsets[i]), true);
     view.setBigUint64(at + 16, s.vaddr ?? s.paddr, true);
     view.setBigUint64(at + 24, s.paddr, true);
-    view.setBigUint64(at + 32, BigInt(s.data.length), true);
-    view.setBigUint64(at + 40, s.memsz ?? BigInt(s.data.length), true);
+    view.setBigUint64(at + 32, BigInt(fileSize(s)), true);
+    view.setBigUint64(at + 40, s.memsz ?? BigInt(fileSize(s)), true);
     view.setBigUint64(at + 48, 8n, true);
   });
   for (const part of parts) file.set(part.bytes, part.offset);

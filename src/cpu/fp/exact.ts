@@ -93,3 +93,9 @@ export function intExact(v: bigint, fmt: Fmt, rm: number): number {
   if (v === 0n) return 0;
   return v < 0n ? roundPack(true, -v, 0, false, fmt, rm) : roundPack(false, v, 0, false, fmt, rm);
 }
+
+/** A finite non-zero double rounded to a narrower format: the slow path of FCVT.H.S and FCVT.H.D. */
+export function narrowExact(x: number, fmt: Fmt, rm: number): number {
+  split(x);
+  return roundPack(x < 0, sig, exp, false, fmt, rm);
+}

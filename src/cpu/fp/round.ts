@@ -1,7 +1,8 @@
 /**
- * @fileoverview Rounding to binary32/binary64 in every RISC-V rounding mode with IEEE 754 flags:
- * the generic round-to-format of an exact BigInt-scaled value (the reference every slow path
- * uses), the double-to-single rounding the binary32 fast paths use, and the overflow results.
+ * @fileoverview Rounding to binary32/binary64 (and binary16, for Zfhmin's conversions) in every
+ * RISC-V rounding mode with IEEE 754 flags: the generic round-to-format of an exact BigInt-scaled
+ * value (the reference every slow path uses), the double-to-single rounding the binary32 fast paths
+ * use, and the overflow results.
  *
  * Flag rules (IEEE 754-2019 7.4-7.6, with RISC-V's choice of tininess detection AFTER rounding):
  * NX when the delivered result differs from the exact one; OF when the result rounded as if the
@@ -13,13 +14,14 @@
 import { Flag, Rm, acc } from './flags.ts';
 import { MAX_D, MAX_S, nextDownS, nextUpS } from './bits.ts';
 
-/** The two formats: binary32 (0) and binary64 (1), as the fmt field encodes them. */
-export const enum Fmt { S = 0, D = 1 }
+/** The formats, as the fmt field encodes them: binary32 (0), binary64 (1), binary16 (2). */
+export const enum Fmt { S = 0, D = 1, H = 2 }
 
-const PREC = [24, 53];
-const EMIN = [-126, -1022];
-const EMAX = [127, 1023];
-const MAXF = [MAX_S, MAX_D];
+/** Per format: precision in bits, exponent range, largest finite value (binary16's is 65504). */
+const PREC = [24, 53, 11];
+const EMIN = [-126, -1022, -14];
+const EMAX = [127, 1023, 15];
+const MAXF = [MAX_S, MAX_D, 65504];
 
 /** The result of an overflow: infinity or the largest finite number, by mode and sign (IEEE 7.4). */
 export function overflowValue(neg: boolean, fmt: Fmt, rm: number): number {

@@ -54,6 +54,31 @@ export const sb = (rs2: number, rs1: number, imm: number): number => sType(STORE
 export const sw = (rs2: number, rs1: number, imm: number): number => sType(STORE, 2, rs1, rs2, imm);
 export const sd = (rs2: number, rs1: number, imm: number): number => sType(STORE, 3, rs1, rs2, imm);
 
+/** FLD / FSD (the D extension's loads and stores; mstatus.FS must be on). */
+export const fld = (rd: number, rs1: number, imm: number): number => iType(0x07, 3, rd, rs1, imm);
+export const fsd = (rs2: number, rs1: number, imm: number): number => sType(0x27, 3, rs1, rs2, imm);
+
+// ---- atomics (A) ------------------------------------------------------------------------------------
+
+/** An A-extension instruction: funct5 (0 AMOADD, 1 AMOSWAP, 2 LR, 3 SC, ...), width f3 (2 = .W, 3 = .D), aq = rl = 0. */
+export const amo = (f5: number, f3: number, rd: number, rs1: number, rs2: number): number =>
+  rType(0x2f, f3, f5 << 2, rd, rs1, rs2);
+
+// ---- compressed (C) -------------------------------------------------------------------------------
+
+/** The compressed registers x8..x15 as the 3-bit fields rd', rs1', rs2' name them. */
+function checkCReg(r: number): number {
+  if (!Number.isInteger(r) || r < 8 || r > 15) throw new RangeError(`x${r} is not a compressed register (x8..x15)`);
+  return r - 8;
+}
+/** C.LW rd', 0(rs1') and C.SD rs2', 0(rs1'): 16-bit parcels. */
+export const cLw = (rd: number, rs1: number): number => (2 << 13) | (checkCReg(rs1) << 7) | (checkCReg(rd) << 2);
+export const cSd = (rs2: number, rs1: number): number => (7 << 13) | (checkCReg(rs1) << 7) | (checkCReg(rs2) << 2);
+/** C.NOP. */
+export const cNop = (): number => 0x0001;
+/** Two 16-bit parcels as one 32-bit word for BareHart.place(): `first` at the lower address. */
+export const parcels = (first: number, second: number): number => ((second << 16) | first) >>> 0;
+
 // ---- control transfer ------------------------------------------------------------------------------
 
 /** JAL with a byte offset (even, ±1 MiB). */

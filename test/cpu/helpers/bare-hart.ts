@@ -28,6 +28,8 @@ export { CsrNum, Mstatus, Slot } from '../../../src/cpu/csr-numbers.ts';
 export { Cause, Irq } from '../../../src/cpu/trap-causes.ts';
 export { IrqBit } from '../../../src/memory/irq-bits.ts';
 export { RAM_BASE } from '../../../src/memory/machine-map.ts';
+export { Ext } from '../../../src/memory/extensions.ts';
+export { TRIGGERS } from '../../../src/cpu/triggers.ts';
 
 export const PRIV_U = 0;
 export const PRIV_S = 1;
