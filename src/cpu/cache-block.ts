@@ -33,17 +33,25 @@ function enabledBy(cfg: number, op: CboOp): boolean {
 }
 
 /**
+ * Whether the CBO `inst` (MISC-MEM, funct3 2) is legal here: an operation of an extension the hart
+ * has, rd = x0, and allowed to the hart's privilege by menvcfg and senvcfg.
+ */
+export function cacheBlockOperationAllowed(h: HartState, inst: number): boolean {
+  const op = inst >>> 20;
+  const known = op === CboOp.Zero ? (h.extensions & Ext.Zicboz) !== 0
+    : (op === CboOp.Inval || op === CboOp.Clean || op === CboOp.Flush) && (h.extensions & Ext.Zicbom) !== 0;
+  return known && ((inst >>> 7) & 31) === 0 &&
+    (h.priv === 3 || enabledBy(h.csr[Slot.Menvcfg * 2], op)) &&
+    (h.priv !== 0 || enabledBy(h.csr[Slot.Senvcfg * 2], op));
+}
+
+/**
  * Executes the CBO `inst` at the hart's privilege. Returns false after raising an exception (illegal
  * instruction when the encoding, the extensions or envcfg forbid it; a store fault on the block).
  */
 export function cacheBlockOperation(h: HartState, inst: number): boolean {
+  if (!cacheBlockOperationAllowed(h, inst)) { h.exception(Cause.IllegalInstruction, inst, 0); return false; }
   const op = inst >>> 20;
-  const known = op === CboOp.Zero ? (h.extensions & Ext.Zicboz) !== 0
-    : (op === CboOp.Inval || op === CboOp.Clean || op === CboOp.Flush) && (h.extensions & Ext.Zicbom) !== 0;
-  const allowed = known && ((inst >>> 7) & 31) === 0 && // rd must be x0
-    (h.priv === 3 || enabledBy(h.csr[Slot.Menvcfg * 2], op)) &&
-    (h.priv !== 0 || enabledBy(h.csr[Slot.Senvcfg * 2], op));
-  if (!allowed) { h.exception(Cause.IllegalInstruction, inst, 0); return false; }
 
   const rs1 = (inst >> 14) & 62;
   const lo = h.r[rs1] & -CACHE_BLOCK_BYTES, hi = h.r[rs1 + 1];

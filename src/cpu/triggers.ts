@@ -26,7 +26,8 @@
  * the JIT's run loop out of compiled code.
  */
 
-import { Ext } from '../memory/extensions.ts';
+import { CACHE_BLOCK_BYTES, Ext } from '../memory/extensions.ts';
+import { cacheBlockOperationAllowed } from './cache-block.ts';
 import { isAmoFunct } from './atomics.ts';
 import { compressedTable } from './compressed.ts';
 import { CsrNum, Mstatus, Slot } from './csr-numbers.ts';
@@ -295,12 +296,17 @@ function decodeAccess(h: HartState, pc: number): boolean {
       imm = 0;
       break;
     }
+    case 0x0f: // CBO.*: a store to its whole cache block, as the debug specification has it match
+      if (f3 !== 2 || !cacheBlockOperationAllowed(h, inst)) return false;
+      access.kinds = Tdata1.Store; access.bytes = CACHE_BLOCK_BYTES; imm = 0;
+      break;
     default:
       return false;
   }
   const baseLo = h.r[rs1 * 2];
   access.lo = (baseLo + imm) | 0;
   access.hi = (h.r[rs1 * 2 + 1] + (imm >> 31) + ((access.lo >>> 0) < (baseLo >>> 0) ? 1 : 0)) | 0;
+  if (access.bytes === CACHE_BLOCK_BYTES) access.lo &= -CACHE_BLOCK_BYTES;
   return true;
 }
 

@@ -13,7 +13,7 @@ import {
   BareHart, CODE, Cause, CsrNum, Ext, Mstatus, PRIV_M, PRIV_S, PRIV_U, RAM_BASE, Slot, TRIGGERS, mTrapAt, sTrapAt,
 } from './helpers/bare-hart.ts';
 import {
-  addi, amo, cLw, cNop, cSd, csrr, fld, ld, lb, lw, parcels, sd, sw,
+  addi, amo, cLw, cNop, cSd, cbo, csrr, fld, ld, lb, lw, parcels, sd, sw,
 } from './helpers/asm.ts';
 
 const DATA = RAM_BASE + 0x2000;
@@ -282,6 +282,26 @@ describe('trigger matching', () => {
     expect(m.x(5)).toBe(7n);
     expect(m.mTrap()).toEqual(mTrapAt(Cause.Breakpoint, CODE + 4, DATA));
     expect(m.read64(DATA)).toBe(7n);
+  });
+
+  it('a store trigger fires on a cache-block operation on its block: tval = the block, nothing zeroed', () => {
+    const m = hartWithMte();
+    m.write64(DATA + 40, 7n);
+    arm(m, 0, TYPE_MCONTROL6 | M | STORE, DATA + 40);
+    m.setX(10, DATA + 8);
+    m.load([cbo(4, 10)]); // CBO.ZERO of the block DATA..DATA+63
+    m.step();
+    expect(m.mTrap()).toEqual(mTrapAt(Cause.Breakpoint, CODE, DATA));
+    expect(m.read64(DATA + 40)).toBe(7n);
+  });
+
+  it('a cache-block operation on the next block does not fire it', () => {
+    const m = hartWithMte();
+    arm(m, 0, TYPE_MCONTROL6 | M | STORE, DATA + 40);
+    m.setX(10, DATA + 64);
+    m.load([cbo(1, 10)]); // CBO.CLEAN
+    m.step();
+    expect(m.hart.pc).toBe(CODE + 4);
   });
 
   it('a load trigger does not fire on a store', () => {

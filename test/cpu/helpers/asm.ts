@@ -101,6 +101,8 @@ export const wfi = (): number => 0x10500073;
 /** SFENCE.VMA rs1, rs2 (funct7 0001001). */
 export const sfenceVma = (rs1: number, rs2: number): number => rType(SYSTEM, 0, 0x09, 0, rs1, rs2);
 export const fence = (): number => iType(MISC_MEM, 0, 0, 0, 0x0ff);
+/** CBO.INVAL (0), CBO.CLEAN (1), CBO.FLUSH (2), CBO.ZERO (4) of the block holding x[rs1]. */
+export const cbo = (op: number, rs1: number): number => iType(MISC_MEM, 2, 0, rs1, op);
 
 function csrOp(f3: number, rd: number, csr: number, src: number): number {
   if (!Number.isInteger(csr) || csr < 0 || csr > 0xfff) throw new RangeError(`no CSR ${csr}`);
