@@ -6,11 +6,14 @@
  * The checks, in the specification's order: whether the less privileged modes may use the
  * instruction (menvcfg for S and U, senvcfg too for U: CBIE, CBCFE, CBZE), then whether the block
  * may be accessed. A management operation needs load or store permission, and a block no access is
- * permitted to faults as a store. A fault's tval is the block's address (aligned down), as Spike and
- * QEMU report it. (Zicbop's prefetches are ORI hints with rd = x0: the integer core retires them.)
+ * permitted to faults as a store, with a store access fault where neither RAM nor a device is. A
+ * fault's tval is the effective address, rs1, not the block's (the CMO chapter says so since 2024;
+ * QEMU and Spike once reported the block). (Zicbop's prefetches are ORI hints with rd = x0: the
+ * integer core retires them.)
  */
 
 import { CACHE_BLOCK_BYTES, Ext } from '../memory/extensions.ts';
+import { isDeviceAddress } from '../memory/machine-map.ts';
 import { Envcfg, Slot } from './csr-numbers.ts';
 import { slowStore } from './memory-access.ts';
 import { Access, Cause } from './trap-causes.ts';
@@ -54,11 +57,14 @@ export function cacheBlockOperation(h: HartState, inst: number): boolean {
   const op = inst >>> 20;
 
   const rs1 = (inst >> 14) & 62;
-  const lo = h.r[rs1] & -CACHE_BLOCK_BYTES, hi = h.r[rs1 + 1];
+  const lo = h.r[rs1], hi = h.r[rs1 + 1];
   if (op === CboOp.Zero) {
-    // The block lies within one page, so the first store's checks hold for the rest.
+    // A byte store at rs1 itself makes the checks, so that a fault reports rs1. The block lies within
+    // that page, so the stores of the whole block after it cannot fault.
+    if (!slowStore(h, lo, hi, 0, 0, 0)) return false;
+    const block = lo & -CACHE_BLOCK_BYTES;
     for (let at = 0; at < CACHE_BLOCK_BYTES; at += 8) {
-      if (!slowStore(h, (lo + at) | 0, hi, 3, 0, 0)) return false;
+      if (!slowStore(h, (block + at) | 0, hi, 3, 0, 0)) return false;
     }
     return true;
   }
@@ -71,6 +77,7 @@ export function cacheBlockOperation(h: HartState, inst: number): boolean {
     h.exception(cause, lo, hi);
     return false;
   }
+  if (!h.mmu.isRam(pa, 1) && !isDeviceAddress(pa)) { h.exception(Cause.StoreAccessFault, lo, hi); return false; }
   return true;
 }
 

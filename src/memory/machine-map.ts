@@ -60,6 +60,20 @@ export function virtioSlotBase(slot: number): number {
   return VIRTIO_BASE + slot * VIRTIO_STRIDE;
 }
 
+/** Every device's register window, [base, size]. */
+const DEVICE_WINDOWS: ReadonlyArray<readonly [number, number]> = [
+  [FINISHER_BASE, FINISHER_SIZE], [RTC_BASE, RTC_SIZE], [CLINT_BASE, CLINT_SIZE], [PLIC_BASE, PLIC_SIZE],
+  [UART_BASE, UART_SIZE], [VIRTIO_BASE, VIRTIO_SLOTS * VIRTIO_STRIDE],
+];
+
+/**
+ * Whether a device answers at guest physical address pa. For what must know without touching the
+ * device, such as a cache-block operation, which an address nothing answers at refuses.
+ */
+export function isDeviceAddress(pa: number): boolean {
+  return DEVICE_WINDOWS.some(([base, size]) => pa >= base && pa < base + size);
+}
+
 /** The rate of mtime (and of the `time` CSR): 10 MHz, as QEMU virt's. */
 export const TIMEBASE_HZ = 10_000_000;
 export const TIMER_TICKS_PER_MS = TIMEBASE_HZ / 1000;
