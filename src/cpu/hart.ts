@@ -14,6 +14,7 @@ import { Control, Global, RAM_OFFSET, State, TLB_MASK } from '../memory/layout.t
 import { RAM_BASE } from '../memory/machine-map.ts';
 import { atomic } from './atomics.ts';
 import { bitmanip } from './bitmanip.ts';
+import { CsrNum } from './csr-numbers.ts';
 import { cacheBlockOperation } from './cache-block.ts';
 import { compressedTable } from './compressed.ts';
 import { Exit } from './exit.ts';
@@ -512,6 +513,22 @@ export class Hart extends HartState implements FpHost {
     if (this.fpState() === 0) return 2;
     const result = this.fpu.execute(inst);
     return result === FpResult.Ok ? 1 : result === FpResult.Faulted ? 0 : 2;
+  }
+
+  /**
+   * A Zicsr instruction for compiled code, `retired` instructions after the hart's instret (those
+   * compiled code retired before it and has not counted yet): 0 when it raised an exception, 1 when
+   * compiled code may go on, 2 when it must return to the run loop first: the write may have made
+   * an interrupt takeable, armed a trigger, or changed satp (the address space code is fetched from).
+   */
+  executeCsr(inst: number, retired: number): number {
+    this.instret += retired; // so that instret and cycle read what the interpreter would
+    system(this, inst, 0, 4);
+    this.instret -= retired;
+    if (this.excPending) return 0;
+    const csr = inst >>> 20;
+    if (csr === CsrNum.Satp || this.triggersArmed || pendingInterrupt(this) >= 0) return 2;
+    return 1;
   }
 
   /** Sets an illegal-instruction exception; tval holds the instruction as encoded (16 bits if compressed). */

@@ -56,6 +56,7 @@ export function translatable(inst: number, extensions: number): boolean {
     case 0x03: return f3 !== 7;
     case 0x23: return f3 < 4;
     case 0x0f: return f3 === 0; // FENCE, FENCE.TSO, PAUSE; FENCE.I goes to the interpreter
+    case 0x73: return (f3 & 3) !== 0; // Zicsr, through the interpreter's CSR file (translator.ts)
     // F and D: compiled code calls the interpreter's FPU for them (see translator.ts emitFp).
     case 0x07: case 0x27: return f3 === 2 || f3 === 3;
     case 0x43: case 0x47: case 0x4b: case 0x4f: case 0x53: return true;

@@ -32,8 +32,13 @@ export const enum Fn {
   Clmulr = 17,
   Xperm4 = 18,
   Xperm8 = 19,
+  /**
+   * A Zicsr instruction, on the interpreter's CSR file: (inst, retired in this block before it) ->
+   * 0 trapped, 1 done, 2 done but the block must end (what it changed needs the run loop).
+   */
+  Csr = 20,
   /** How many there are. */
-  Count = 20,
+  Count = 21,
 }
 
 /** The function types of a block module: a block, then the signatures of the Fn helpers. */
@@ -42,7 +47,7 @@ export const BLOCK_MODULE_TYPES: FuncType[] = [
   { params: [Type.I32, Type.I32, Type.I32], results: [Type.I32] }, // loadSlow
   { params: [Type.I32, Type.I32, Type.I32, Type.I32, Type.I32], results: [Type.I32] }, // storeSlow
   { params: [Type.I64, Type.I64], results: [Type.I64] }, // 64-bit M helpers, Zbc's and Zbkx's
-  { params: [Type.I32, Type.I32], results: [Type.I32] }, // 32-bit M helpers
+  { params: [Type.I32, Type.I32], results: [Type.I32] }, // 32-bit M helpers, csr
   { params: [Type.I32], results: [Type.I32] }, // atomicSlow, fp
 ];
 
@@ -50,8 +55,8 @@ export const BLOCK_MODULE_TYPES: FuncType[] = [
 export function helperType(fn: Fn): number {
   if (fn === Fn.LoadSlow) return 1;
   if (fn === Fn.StoreSlow) return 2;
-  if (fn <= Fn.Rem64U || fn >= Fn.Clmul) return 3;
-  if (fn <= Fn.Rem32U) return 4;
+  if (fn <= Fn.Rem64U || (fn >= Fn.Clmul && fn <= Fn.Xperm8)) return 3;
+  if (fn <= Fn.Rem32U || fn === Fn.Csr) return 4;
   return 5;
 }
 

@@ -169,6 +169,13 @@ export class Jit {
       },
       atomicSlow: (inst: number): number => (atomic(host, inst) ? 1 : 0),
       fp: (inst: number): number => host.executeFp(inst),
+      csr: (inst: number, retired: number): number => {
+        const result = host.executeCsr(inst, this.state[State.JitRetired] + retired);
+        // A write to mstatus or sstatus (MPRV, SUM, MXR) changes the data context: compiled code
+        // reads the tag from the global at every access, so it goes on in the new one.
+        if (host.dataTag !== this.dataTagSet) { this.dataTagSet = host.dataTag; this.dataTagGlobal.value = BigInt(host.dataTag) << 32n; }
+        return result;
+      },
       storeSlow: (lo: number, hi: number, f3: number, vlo: number, vhi: number): number => {
         if (!host.storeSlow(lo, hi, f3, vlo, vhi)) return 0;
         if (host.endBlock) { host.endBlock = false; return 2; }

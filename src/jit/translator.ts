@@ -254,6 +254,21 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
         }
         break;
       }
+      case 0x73: { // Zicsr: the interpreter's CSR file works on the state block, like the FPU
+        if (f3 < 4 && rs1 !== 0) f.i32(0).get(rs1).mem(Op.I64Store, 3, regOffset(rs1));
+        f.i32(inst);
+        f.get(L_COUNT).i32(k).op(Op.I32Add); // retired in this block before it
+        callHelper(f, Fn.Csr).tee(L_IDX).op(Op.I32Eqz);
+        f.begin(Op.If);
+        exit(Exit.Trap, pc, k);
+        f.end();
+        if (rd !== 0) f.i32(0).mem(Op.I64Load, 3, regOffset(rd)).set(rd);
+        f.get(L_IDX).i32(2).op(Op.I32Eq);
+        f.begin(Op.If);
+        exit(Exit.EndBlock, next, k + 1);
+        f.end();
+        break;
+      }
       case 0x6f: { // JAL
         const target = pc + jalOffset(inst);
         if (rd !== 0) { f.i64(next); put(rd); }

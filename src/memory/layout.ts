@@ -151,6 +151,12 @@ export const enum State {
   PleWindow = 138,
   /** PAUSEs executed since the vCPU's last spin ended: a PAUSE loop exits when this reaches PleWindow. */
   PauseCount = 139,
+  /**
+   * Instructions compiled code has retired in this entry before the block now running (the
+   * dispatcher writes it before each block), so that a CSR read of instret or cycle from compiled
+   * code can add what the hart's counter does not have yet.
+   */
+  JitRetired = 140,
   /** CSR storage: CSR slot s (cpu/csr-numbers.ts Slot) lives at CSR + 2s as lo/hi. */
   CSR = 256,
 }

@@ -32,6 +32,17 @@ describe('JIT differential mode on random programs with bit manipulation and Zic
   }
 });
 
+describe('JIT differential mode on random programs with CSR accesses', () => {
+  for (let seed = 301; seed <= 306; seed++) {
+    it(`seed ${seed}`, () => {
+      const result = runLockstep(randomProgramElf(`csr-${seed}`), 200_000);
+      expect(result.mismatch).toBe('');
+      expect(result.finished).toBe(true);
+      expect(result.translated / result.instret).toBeGreaterThan(0.8);
+    });
+  }
+});
+
 /** A compile pool stand-in: compiles each batch only after `delay` looks, as a busy pool thread would. */
 class LateCompiler implements BlockCompiler {
   private readonly queue: { job: CompileJob; due: number }[] = [];
@@ -53,6 +64,13 @@ class LateCompiler implements BlockCompiler {
 }
 
 describe('JIT run loop with batches compiled elsewhere', () => {
+  it('counts the instructions of earlier blocks of the same entry in a CSR read of instret or cycle', () => {
+    const result = runToEnd(randomProgramElf('late-csr-111'), 20_000_000, new LateCompiler(0));
+    expect(result.mismatch).toBe('');
+    expect(result.finished).toBe(true);
+    expect(result.jit.instret / result.instret).toBeGreaterThan(0.3);
+  });
+
   for (const [seed, delay] of [[101, 0], [102, 3], [103, 30]]) {
     it(`seed ${seed}: modules handed back after ${delay} looks end in the interpreter's state`, () => {
       const compiler = new LateCompiler(delay);

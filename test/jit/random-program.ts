@@ -42,6 +42,15 @@ const B_R_OPS = ['add.uw', 'sh1add', 'sh2add', 'sh3add', 'sh1add.uw', 'sh2add.uw
   'pack', 'packh', 'packw', 'xperm4', 'xperm8'];
 const B_UNARY_OPS = ['clz', 'ctz', 'cpop', 'clzw', 'ctzw', 'cpopw', 'sext.b', 'sext.h', 'zext.h', 'orc.b', 'rev8', 'brev8'];
 const B_SHIFT_OPS: [string, number][] = [['slli.uw', 64], ['rori', 64], ['roriw', 32], ['bclri', 64], ['bexti', 64], ['binvi', 64], ['bseti', 64]];
+/**
+ * CSR accesses for the programs with `csr` (all legal in M-mode, none changing how code runs):
+ * scratch registers, and counters, which must read mid-block what the interpreter reads. (No
+ * writes to minstret: the lockstep runner keeps the two sides together by instret.)
+ */
+const CSR_OPS = ['csrrw {rd}, mscratch, {rs}', 'csrrs {rd}, mscratch, {rs}', 'csrrc {rd}, mscratch, {rs}',
+  'csrrwi {rd}, mscratch, {imm}', 'csrrsi {rd}, mepc, {imm}', 'csrw mepc, {rs}', 'csrr {rd}, minstret', 'csrr {rd}, mcycle',
+  'csrr {rd}, instret', 'csrr {rd}, mhartid', 'csrr {rd}, mepc'];
+
 /** CZERO.EQZ and CZERO.NEZ as GCC 12 (which predates Zicond) can assemble them: OP, funct7 7. */
 const ZICOND_FUNCT3 = [5, 7];
 
@@ -60,6 +69,8 @@ export interface RandomProgramOptions {
   fp?: boolean;
   /** Whether the body has bit-manipulation and Zicond instructions too. */
   bitmanip?: boolean;
+  /** Whether the body has CSR accesses too. */
+  csr?: boolean;
 }
 
 const FP_OPS = ['fadd.d', 'fsub.d', 'fmul.d', 'fdiv.d', 'fmin.d', 'fmax.d', 'fadd.s', 'fmul.s', 'fsgnjn.d'];
@@ -79,7 +90,10 @@ export function randomProgram(o: RandomProgramOptions): string {
   let label = 0;
   for (let i = 0; i < o.length; i++) {
     const k = rnd();
-    if (o.bitmanip && rnd() < 0.5) {
+    if (o.csr && rnd() < 0.15) {
+      const text = pick(CSR_OPS).replace('{rd}', reg()).replace('{rs}', reg()).replace('{imm}', String(Math.floor(rnd() * 32)));
+      lines.push(`  ${text}`);
+    } else if (o.bitmanip && rnd() < 0.5) {
       const j = rnd();
       if (j < 0.55) lines.push(`  ${pick(B_R_OPS)} ${reg()}, ${reg()}, ${reg()}`);
       else if (j < 0.75) lines.push(`  ${pick(B_UNARY_OPS)} ${reg()}, ${reg()}`);
@@ -148,9 +162,15 @@ for (let seed = 1; seed <= 32; seed++) {
 for (let seed = 201; seed <= 212; seed++) {
   RANDOM_PROGRAMS[`bitmanip-${seed}`] = { seed, length: 80, loops: 20, branches: seed % 2 === 0, bitmanip: true };
 }
+for (let seed = 301; seed <= 306; seed++) {
+  RANDOM_PROGRAMS[`csr-${seed}`] = { seed, length: 80, loops: 20, branches: seed % 2 === 0, csr: true };
+}
 for (const seed of [101, 102, 103]) {
   RANDOM_PROGRAMS[`late-${seed}`] = { seed, length: 50, loops: 30_000, branches: true, fp: false };
 }
+// Compiled blocks chained in the dispatcher, reading the counters: their instret must count the
+// blocks before them in the same entry.
+RANDOM_PROGRAMS['late-csr-111'] = { seed: 111, length: 50, loops: 30_000, branches: true, csr: true };
 
 export const FIXTURE_DIR = path.join(ROOT, 'test', 'fixtures', 'jit-random');
 
@@ -171,7 +191,7 @@ export function buildRandomProgram(name: string, dir = path.join(ROOT, 'build', 
   mkdirSync(path.dirname(source), { recursive: true });
   const elf = path.join(dir, `${name}.elf`);
   writeFileSync(source, randomProgram(o));
-  const march = o.fp ? 'rv64imafdc_zicsr' : o.bitmanip ? 'rv64imac_zba_zbb_zbc_zbs_zbkb_zbkx' : 'rv64imac';
+  const march = o.fp ? 'rv64imafdc_zicsr' : o.bitmanip ? 'rv64imac_zba_zbb_zbc_zbs_zbkb_zbkx' : o.csr ? 'rv64imac_zicsr' : 'rv64imac';
   execFileSync('riscv64-unknown-elf-gcc', [`-march=${march}`, '-mabi=lp64', '-nostdlib', '-nostartfiles', '-static',
     '-mcmodel=medany', '-s', '-Wl,-n', '-Wl,--build-id=none', '-Wl,--no-warn-rwx-segments', '-T', path.join(ROOT, 'test', 'guest', 'link.ld'), '-o', elf, source]);
   return elf;
