@@ -26,6 +26,7 @@ export const enum CsrNum {
 export const enum Slot {
   Mstatus = 0, Medeleg, Mideleg, Mie, Mtvec, Mcounteren, Menvcfg, Mcountinhibit, Mscratch, Mepc,
   Mcause, Mtval, Mip, Stvec, Scounteren, Senvcfg, Sscratch, Sepc, Scause, Stval, Satp, Stimecmp,
+  /** fcsr (fflags and frm), kept by the FPU (fpu.ts) and read by compiled code. */
   Fcsr,
   /** pmpcfg0, 2, ..., 14 (RV64 has only the even ones): 8 slots. */
   Pmpcfg0 = 32,

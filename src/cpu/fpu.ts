@@ -46,14 +46,21 @@ const FFLAGS = 0x001, FRM = 0x002, FCSR = 0x003;
 export class Fpu {
   private readonly r: Int32Array;
   private readonly f: Int32Array;
-  /** Accrued exception flags (5 bits) and the dynamic rounding mode (3 bits, may hold 5..7). */
-  private fflags = 0;
-  private frm = 0;
 
-  constructor(private readonly host: FpHost) {
+  /**
+   * `fcsr[0]` holds fcsr: the accrued exception flags (bits 4:0) and the dynamic rounding mode
+   * (bits 7:5, may hold 5..7). A hart passes a word of its state block, which compiled code reads
+   * and accrues flags into too (jit/translate-fp.ts).
+   */
+  constructor(private readonly host: FpHost, private readonly fcsr: Int32Array = new Int32Array(1)) {
     this.r = host.r;
     this.f = host.f;
   }
+
+  private get fflags(): number { return this.fcsr[0] & 31; }
+  private set fflags(flags: number) { this.fcsr[0] = (this.fcsr[0] & ~31) | (flags & 31); }
+  private get frm(): number { return (this.fcsr[0] >>> 5) & 7; }
+  private set frm(mode: number) { this.fcsr[0] = (this.fcsr[0] & 31) | ((mode & 7) << 5); }
 
   readCsr(csr: number): number {
     switch (csr) {

@@ -14,7 +14,7 @@ import { Control, Global, RAM_OFFSET, State, TLB_MASK } from '../memory/layout.t
 import { RAM_BASE } from '../memory/machine-map.ts';
 import { atomic } from './atomics.ts';
 import { bitmanip } from './bitmanip.ts';
-import { CsrNum } from './csr-numbers.ts';
+import { CsrNum, Slot } from './csr-numbers.ts';
 import { cacheBlockOperation } from './cache-block.ts';
 import { compressedTable } from './compressed.ts';
 import { Exit } from './exit.ts';
@@ -71,7 +71,7 @@ export class Hart extends HartState implements FpHost {
 
   constructor(memory: WebAssembly.Memory, id: number, ramBytes: number, platform: HartPlatform) {
     super(memory, id, ramBytes, platform);
-    this.fpu = new Fpu(this);
+    this.fpu = new Fpu(this, this.csr.subarray(Slot.Fcsr * 2, Slot.Fcsr * 2 + 1));
   }
 
   /**

@@ -19,6 +19,7 @@ import { Fn, callHelper } from './helper-table.ts';
 import { decodeBitmanip, NOT_BITMANIP } from '../cpu/bitmanip.ts';
 import { ALL_EXTENSIONS } from '../memory/extensions.ts';
 import { emitBitmanip } from './translate-bitmanip.ts';
+import { FP_LOCALS, emitFpNative } from './translate-fp.ts';
 import { type BlockCode, type GuestInstruction, branchOffset, jalOffset } from './block.ts';
 import { JitArea, State, TLB_MASK } from '../memory/layout.ts';
 import { Exit } from '../cpu/exit.ts';
@@ -43,6 +44,7 @@ const L_SPIN_B = 38; // i64
 const L_NEXT_PC = 39; // i64: the pc to leave with
 const L_RETIRED = 40; // i32: instructions of this trip that retired
 const L_KIND = 41; // i32: the Exit to leave with
+const L_FP = 42; // FP_LOCALS f64 locals for translate-fp.ts
 /** Nesting of the function's outer block (the shared exit path) and of the loop inside it. */
 const EXIT_LEVEL = 0;
 const LOOP_LEVEL = 1;
@@ -90,6 +92,7 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
   f.locals(3, Type.I32); // idx, count, spins
   f.locals(3, Type.I64); // spinA, spinB, next pc
   f.locals(2, Type.I32); // retired, kind
+  f.locals(FP_LOCALS, Type.F64);
   const regOffset = (r: number): number => ctx.stateBase + (State.X + 2 * r) * 4;
   const pcOffset = ctx.stateBase + State.PcLo * 4;
 
@@ -238,20 +241,23 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
         // The FPU works on the state block: x[rs1] (an FP load or store's base, or an FCVT/FMV
         // source) goes there first, and an x destination (compares, FCVT to integer, FMV.X, FCLASS)
         // comes back.
-        if (rs1 !== 0) f.i32(0).get(rs1).mem(Op.I64Store, 3, regOffset(rs1));
-        f.i32(inst);
-        callHelper(f, Fn.Fp).tee(L_IDX).op(Op.I32Eqz);
-        f.begin(Op.If);
-        exit(Exit.Trap, pc, k);
-        f.end();
-        f.get(L_IDX).i32(2).op(Op.I32Eq);
-        f.begin(Op.If);
-        exit(Exit.Interpret, pc, k); // the interpreter raises what it must
-        f.end();
-        const f5 = inst >>> 27;
-        if ((inst & 0x7f) === 0x53 && (f5 === 0x18 || f5 === 0x1c || f5 === 0x14) && rd !== 0) {
-          f.i32(0).mem(Op.I64Load, 3, regOffset(rd)).set(rd);
-        }
+        const interpreted = (): void => {
+          if (rs1 !== 0) f.i32(0).get(rs1).mem(Op.I64Store, 3, regOffset(rs1));
+          f.i32(inst);
+          callHelper(f, Fn.Fp).tee(L_IDX).op(Op.I32Eqz);
+          f.begin(Op.If);
+          exit(Exit.Trap, pc, k);
+          f.end();
+          f.get(L_IDX).i32(2).op(Op.I32Eq);
+          f.begin(Op.If);
+          exit(Exit.Interpret, pc, k); // the interpreter raises what it must
+          f.end();
+          const f5 = inst >>> 27;
+          if ((inst & 0x7f) === 0x53 && (f5 === 0x18 || f5 === 0x1c || f5 === 0x14) && rd !== 0) {
+            f.i32(0).mem(Op.I64Load, 3, regOffset(rd)).set(rd);
+          }
+        };
+        if (!emitFpNative(f, inst, { stateBase: ctx.stateBase, first: L_FP, get, put, interpreted })) interpreted();
         break;
       }
       case 0x73: { // Zicsr: the interpreter's CSR file works on the state block, like the FPU

@@ -9,6 +9,7 @@
 export const enum Type {
   I32 = 0x7f,
   I64 = 0x7e,
+  F64 = 0x7c,
 }
 
 /** The opcodes the JIT emits (WebAssembly core spec, section 5.4; 0xfe: the threads proposal). */
@@ -33,6 +34,7 @@ export const enum Op {
   GlobalSet = 0x24,
   I32Load = 0x28,
   I64Load = 0x29,
+  F64Load = 0x2b,
   I64Load8S = 0x30,
   I64Load8U = 0x31,
   I64Load16S = 0x32,
@@ -41,11 +43,13 @@ export const enum Op {
   I64Load32U = 0x35,
   I32Store = 0x36,
   I64Store = 0x37,
+  F64Store = 0x39,
   I64Store8 = 0x3c,
   I64Store16 = 0x3d,
   I64Store32 = 0x3e,
   I32Const = 0x41,
   I64Const = 0x42,
+  F64Const = 0x44,
   I32Eqz = 0x45,
   I32Eq = 0x46,
   I32Ne = 0x47,
@@ -61,6 +65,8 @@ export const enum Op {
   I64GtU = 0x56,
   I64GeS = 0x59,
   I64GeU = 0x5a,
+  F64Eq = 0x61,
+  F64Ne = 0x62,
   I32Clz = 0x67,
   I32Ctz = 0x68,
   I32Popcnt = 0x69,
@@ -97,11 +103,21 @@ export const enum Op {
   I64ShrU = 0x88,
   I64Rotl = 0x89,
   I64Rotr = 0x8a,
+  F64Neg = 0x9a,
+  F64Sqrt = 0x9f,
+  F64Add = 0xa0,
+  F64Sub = 0xa1,
+  F64Mul = 0xa2,
+  F64Div = 0xa3,
+  F64Min = 0xa4,
+  F64Max = 0xa5,
   I32WrapI64 = 0xa7,
   I64ExtendI32S = 0xac,
   I64ExtendI32U = 0xad,
   I64Extend8S = 0xc2,
   I64Extend16S = 0xc3,
+  I64ReinterpretF64 = 0xbd,
+  F64ReinterpretI64 = 0xbf,
   /** Prefix of the atomic instructions. */
   Atomic = 0xfe,
 }
@@ -226,6 +242,12 @@ export class FunctionBody {
   op(o: Op): this { this.code.byte(o); return this; }
   i32(v: number): this { this.code.byte(Op.I32Const).s32(v); return this; }
   i64(v: bigint | number): this { this.code.byte(Op.I64Const).s64(v); return this; }
+  f64(v: number): this {
+    this.code.byte(Op.F64Const);
+    const bytes = new Uint8Array(new Float64Array([v]).buffer); // little-endian, as wasm wants
+    for (const b of bytes) this.code.byte(b);
+    return this;
+  }
   get(local: number): this { this.code.byte(Op.LocalGet).u32(local); return this; }
   set(local: number): this { this.code.byte(Op.LocalSet).u32(local); return this; }
   tee(local: number): this { this.code.byte(Op.LocalTee).u32(local); return this; }

@@ -32,6 +32,17 @@ describe('JIT differential mode on random programs with bit manipulation and Zic
   }
 });
 
+describe('JIT differential mode on FP-heavy random programs', () => {
+  for (let seed = 401; seed <= 408; seed++) {
+    it(`seed ${seed}`, () => {
+      const result = runLockstep(randomProgramElf(`fp-${seed}`), 200_000);
+      expect(result.mismatch).toBe('');
+      expect(result.finished).toBe(true);
+      expect(result.translated / result.instret).toBeGreaterThan(0.8);
+    });
+  }
+});
+
 describe('JIT differential mode on random programs with CSR accesses', () => {
   for (let seed = 301; seed <= 306; seed++) {
     it(`seed ${seed}`, () => {

@@ -67,6 +67,12 @@ export interface RandomProgramOptions {
   branches: boolean;
   /** Whether the body has F and D instructions too. */
   fp?: boolean;
+  /**
+   * FP-heavy programs: this share of the body is double-precision arithmetic, min/max, sign
+   * injection and moves, on data that is mostly ordinary numbers (where compiled code's native fast
+   * paths run), some special values and random bit patterns (where they must hand over).
+   */
+  fpHeavy?: number;
   /** Whether the body has bit-manipulation and Zicond instructions too. */
   bitmanip?: boolean;
   /** Whether the body has CSR accesses too. */
@@ -74,6 +80,13 @@ export interface RandomProgramOptions {
 }
 
 const FP_OPS = ['fadd.d', 'fsub.d', 'fmul.d', 'fdiv.d', 'fmin.d', 'fmax.d', 'fadd.s', 'fmul.s', 'fsgnjn.d'];
+const FP_HEAVY_OPS = ['fadd.d', 'fsub.d', 'fmul.d', 'fdiv.d', 'fmin.d', 'fmax.d', 'fsgnj.d', 'fsgnjn.d', 'fsgnjx.d',
+  'fadd.d {rm}', 'fmul.d {rm}', 'fdiv.d {rm}', 'fmadd.d'];
+const ROUNDING_MODES = ['rne', 'rtz', 'rdn', 'rup', 'rmm', 'dyn'];
+/** Doubles for FP-heavy programs besides random bits: zeros, infinities, NaNs, subnormals, extremes. */
+const FP_SPECIAL = ['0', '0x8000000000000000', '0x7ff0000000000000', '0xfff0000000000000', '0x7ff8000000000000',
+  '0x7ff4000000000000', '0x0000000000000001', '0x000fffffffffffff', '0x7fefffffffffffff', '0x3ff0000000000000',
+  '0x5fe0000000000000', '0x2010000000000000'];
 
 /** Assembly text of a random program: x31 points at a data area, x30 counts the loop. */
 export function randomProgram(o: RandomProgramOptions): string {
@@ -90,7 +103,21 @@ export function randomProgram(o: RandomProgramOptions): string {
   let label = 0;
   for (let i = 0; i < o.length; i++) {
     const k = rnd();
-    if (o.csr && rnd() < 0.15) {
+    if (o.fpHeavy !== undefined && rnd() < o.fpHeavy) {
+      const fr = (): string => `f${Math.floor(rnd() * 32)}`;
+      const j = rnd();
+      if (j < 0.62) {
+        const op = pick(FP_HEAVY_OPS);
+        const args = op === 'fmadd.d' ? 4 : 3;
+        const regs = Array.from({ length: args }, fr).join(', ');
+        lines.push(`  ${op.replace(' {rm}', '')} ${regs}${op.endsWith('{rm}') ? `, ${pick(ROUNDING_MODES)}` : ''}`);
+      } else if (j < 0.82) lines.push(`  fsqrt.d ${fr()}, ${fr()}`);
+      else if (j < 0.88) lines.push(`  fmv.x.d ${reg()}, ${fr()}`);
+      else if (j < 0.92) lines.push(`  fmv.d.x ${fr()}, ${reg()}`);
+      else if (j < 0.96) lines.push(`  fld ${fr()}, ${Math.floor(rnd() * 64) * 8}(x31)`);
+      else if (j < 0.9) lines.push(`  csrwi frm, ${pick([0, 0, 0, 0, 1, 2, 3, 4])}`); // dynamic rounding, mostly RNE
+      else lines.push(`  csrrwi ${reg()}, fflags, 0`); // the flags so far into a register, and from 0 again
+    } else if (o.csr && rnd() < 0.15) {
       const text = pick(CSR_OPS).replace('{rd}', reg()).replace('{rs}', reg()).replace('{imm}', String(Math.floor(rnd() * 32)));
       lines.push(`  ${text}`);
     } else if (o.bitmanip && rnd() < 0.5) {
@@ -144,9 +171,17 @@ export function randomProgram(o: RandomProgramOptions): string {
   for (let r = 1; r <= 29; r++) lines.push(`  sd x${r}, ${1024 + 8 * r}(x31)`);
   lines.push('  li x29, 0x100000', '  li x28, 0x5555', '  sw x28, 0(x29)', '1: j 1b');
   lines.push('  .data', '  .balign 8', 'data:');
+  const randomBits = (): string => `0x${Math.floor(rnd() * 2 ** 32).toString(16)}${Math.floor(rnd() * 2 ** 32).toString(16).padStart(8, '0')}`;
   for (let i = 0; i < 64; i++) {
-    const v = rnd() < 0.5 ? pick(SPECIAL) : `0x${Math.floor(rnd() * 2 ** 32).toString(16)}${Math.floor(rnd() * 2 ** 32).toString(16).padStart(8, '0')}`;
-    lines.push(`  .dword ${v}`);
+    if (o.fpHeavy !== undefined && i >= 32) { // the f registers' initial values
+      const k = rnd();
+      // Half of the ordinary values have few significant bits (k/8 scaled), so that many results are exact.
+      const ordinary = (rnd() < 0.5 ? -1 : 1) * (rnd() < 0.5 ? (1 + Math.floor(rnd() * 64)) / 8 : 0.001 + rnd() * 1000) *
+        2 ** Math.floor(rnd() * 40 - 20);
+      lines.push(k < 0.7 ? `  .double ${ordinary.toPrecision(17)}` : `  .dword ${k < 0.85 ? pick(FP_SPECIAL) : randomBits()}`);
+      continue;
+    }
+    lines.push(`  .dword ${rnd() < 0.5 ? pick(SPECIAL) : randomBits()}`);
   }
   lines.push('  .space 1536');
   return lines.join('\n') + '\n';
@@ -161,6 +196,9 @@ for (let seed = 1; seed <= 32; seed++) {
 }
 for (let seed = 201; seed <= 212; seed++) {
   RANDOM_PROGRAMS[`bitmanip-${seed}`] = { seed, length: 80, loops: 20, branches: seed % 2 === 0, bitmanip: true };
+}
+for (let seed = 401; seed <= 408; seed++) {
+  RANDOM_PROGRAMS[`fp-${seed}`] = { seed, length: 80, loops: 20, branches: seed % 2 === 0, fp: true, fpHeavy: 0.5 };
 }
 for (let seed = 301; seed <= 306; seed++) {
   RANDOM_PROGRAMS[`csr-${seed}`] = { seed, length: 80, loops: 20, branches: seed % 2 === 0, csr: true };

@@ -1,0 +1,206 @@
+/**
+ * @fileoverview Double-precision arithmetic in compiled code, natively in wasm f64 where the result
+ * and its flags can be had cheaply; everything else goes to the interpreter's FPU (fpu.ts) as before.
+ *
+ * wasm's f64 add, sub, mul, div and sqrt are IEEE 754 binary64 operations rounded to nearest-even,
+ * RISC-V's RNE. What wasm does not give are the exception flags. The fast path takes only operands
+ * whose exponents lie within ±500 (no NaN, infinity, zero or subnormal), where no result can
+ * overflow or underflow and no operation is invalid or divides by zero, so the one flag left is
+ * inexact (NX). It comes from an error-free transformation of the operation (Knuth's TwoSum,
+ * Dekker's TwoProduct): the operation was exact exactly when the error term is zero. Any other
+ * operand, a rounding mode other than RNE (static, or dynamic with frm not RNE), or mstatus.FS Off
+ * takes the interpreter's FPU, which is exact in every case and raises what it must.
+ *
+ * FMIN/FMAX (no NaN operand), the sign injections and the moves between x and f registers are
+ * exact and set no flag; they are always native but for the NaN cases of FMIN/FMAX.
+ *
+ * The f registers and fcsr stay in the state block, where the interpreter's FPU keeps them.
+ */
+
+import { Mstatus, Slot } from '../cpu/csr-numbers.ts';
+import { State } from '../memory/layout.ts';
+import { Op, Type, type FunctionBody } from './wasm-writer.ts';
+
+/** fflags' inexact bit. */
+const NX = 1;
+/** Dekker's splitting constant for binary64: 2^27 + 1. */
+const SPLITTER = 134217729;
+/** Biased exponents of the fast path: 1023 - 500 .. 1023 + 499. */
+const FAST_EXP_LOW = 523;
+const FAST_EXP_SPAN = 1000;
+
+/** f64 locals the fast paths use: the caller declares FP_LOCALS of them from `first`. */
+export const FP_LOCALS = 10;
+
+export interface FpContext {
+  /** Byte offset of the hart's state block. */
+  stateBase: number;
+  /** Index of the first of the FP_LOCALS f64 locals. */
+  first: number;
+  /** Pushes x[r] (i64; 0 for x0), and pops into x[r]. */
+  get(r: number): void;
+  put(r: number): void;
+  /** Emits the interpreter's path for the instruction: a call of its FPU, with its exits. */
+  interpreted(): void;
+}
+
+const fOffset = (c: FpContext, r: number): number => c.stateBase + (State.F + 2 * r) * 4;
+const mstatusOffset = (c: FpContext): number => c.stateBase + (State.CSR + 2 * Slot.Mstatus) * 4;
+const fcsrOffset = (c: FpContext): number => c.stateBase + (State.CSR + 2 * Slot.Fcsr) * 4;
+
+/** Marks mstatus.FS Dirty: an f register or fflags was written. */
+function setFsDirty(f: FunctionBody, c: FpContext): void {
+  f.i32(0).i32(0).mem(Op.I32Load, 2, mstatusOffset(c)).i32(Mstatus.FS).op(Op.I32Or).mem(Op.I32Store, 2, mstatusOffset(c));
+}
+
+/** Pushes 1 if mstatus.FS is not Off (FP instructions are legal), else 0. */
+function fsOn(f: FunctionBody, c: FpContext): void {
+  f.i32(0).mem(Op.I32Load, 2, mstatusOffset(c)).i32(Mstatus.FS).op(Op.I32And).i32(0).op(Op.I32Ne);
+}
+
+/** Pushes whether f[r]'s exponent is in the fast range; `positive` also requires the sign clear. */
+function fastOperand(f: FunctionBody, c: FpContext, r: number, positive: boolean): void {
+  f.i32(0).mem(Op.I64Load, 3, fOffset(c, r)).i64(52).op(Op.I64ShrU).op(Op.I32WrapI64);
+  f.i32(positive ? 0xfff : 0x7ff).op(Op.I32And).i32(FAST_EXP_LOW).op(Op.I32Sub).i32(FAST_EXP_SPAN).op(Op.I32LtU);
+}
+
+/**
+ * Leaves in locals hi and lo the two halves of x split for Dekker's product (x = hi + lo, each
+ * with at most 26 significant bits), x being in local `x`.
+ */
+function split(f: FunctionBody, x: number, hi: number, lo: number): void {
+  f.get(x).f64(SPLITTER).op(Op.F64Mul).tee(hi); // c = x * splitter
+  f.get(hi).get(x).op(Op.F64Sub).op(Op.F64Sub).set(hi); // hi = c - (c - x)
+  f.get(x).get(hi).op(Op.F64Sub).set(lo); // lo = x - hi
+}
+
+/**
+ * Pushes the exact error of the product RN(a * b) = p, that is a * b - p (Dekker's TwoProduct),
+ * with a, b, p in locals. Uses the four locals from `t`.
+ */
+function productError(f: FunctionBody, a: number, b: number, p: number, t: number): void {
+  const ah = t, al = t + 1, bh = t + 2, bl = t + 3;
+  split(f, a, ah, al);
+  split(f, b, bh, bl);
+  f.get(ah).get(bh).op(Op.F64Mul).get(p).op(Op.F64Sub); // ah*bh - p
+  f.get(ah).get(bl).op(Op.F64Mul).op(Op.F64Add);
+  f.get(al).get(bh).op(Op.F64Mul).op(Op.F64Add);
+  f.get(al).get(bl).op(Op.F64Mul).op(Op.F64Add);
+}
+
+/**
+ * Emits OP-FP double-precision `inst` natively where it can (returns true), with the interpreter's
+ * path for the cases the fast path does not take; false when it has no native form at all.
+ */
+export function emitFpNative(f: FunctionBody, inst: number, c: FpContext): boolean {
+  if ((inst & 0x7f) !== 0x53) return false;
+  const f7 = inst >>> 25, rm = (inst >>> 12) & 7;
+  const rd = (inst >>> 7) & 31, rs1 = (inst >>> 15) & 31, rs2 = (inst >>> 20) & 31;
+  const a = c.first, b = c.first + 1, r = c.first + 2, t = c.first + 3;
+  switch (f7) {
+    case 0x01: case 0x05: case 0x09: case 0x0d: case 0x2d: { // FADD.D, FSUB.D, FMUL.D, FDIV.D, FSQRT.D
+      const sqrt = f7 === 0x2d;
+      if (sqrt && rs2 !== 0) return false;
+      if (rm !== 0 && rm !== 7) return false; // a static mode other than RNE: the FPU
+      // The fast path's condition.
+      fsOn(f, c);
+      if (rm === 7) { // dynamic: frm must be RNE
+        f.i32(0).mem(Op.I32Load, 2, fcsrOffset(c)).i32(0xe0).op(Op.I32And).op(Op.I32Eqz).op(Op.I32And);
+      }
+      fastOperand(f, c, rs1, sqrt); f.op(Op.I32And);
+      if (!sqrt) { fastOperand(f, c, rs2, false); f.op(Op.I32And); }
+      f.begin(Op.If);
+      f.i32(0).mem(Op.F64Load, 3, fOffset(c, rs1)).set(a);
+      if (!sqrt) f.i32(0).mem(Op.F64Load, 3, fOffset(c, rs2)).set(b);
+      // r, and the error term (zero exactly when r is exact) on the stack.
+      switch (f7) {
+        case 0x01: case 0x05: { // TwoSum on a and ±b: s = a + b, bb = s - a, err = (a - (s - bb)) + (b - bb)
+          if (f7 === 0x05) f.get(b).op(Op.F64Neg).set(b);
+          f.get(a).get(b).op(Op.F64Add).set(r);
+          f.get(r).get(a).op(Op.F64Sub).set(t); // bb
+          f.get(a).get(r).get(t).op(Op.F64Sub).op(Op.F64Sub);
+          f.get(b).get(t).op(Op.F64Sub).op(Op.F64Add);
+          break;
+        }
+        case 0x09:
+          f.get(a).get(b).op(Op.F64Mul).set(r);
+          productError(f, a, b, r, t);
+          break;
+        case 0x0d: // the remainder a - r * b, exact, is zero exactly when the quotient r is
+          f.get(a).get(b).op(Op.F64Div).set(r);
+          f.get(r).get(b).op(Op.F64Mul).set(t + 4); // p = RN(r * b)
+          f.get(a).get(t + 4).op(Op.F64Sub); // a - p, exact (Sterbenz)
+          productError(f, r, b, t + 4, t);
+          f.op(Op.F64Sub);
+          break;
+        default: { // sqrt: exact exactly when r * r == a, that is p == a and no product error
+          f.get(a).op(Op.F64Sqrt).set(r);
+          f.get(r).get(r).op(Op.F64Mul).set(t + 4);
+          productError(f, r, r, t + 4, t);
+          f.f64(0).op(Op.F64Ne);
+          f.get(t + 4).get(a).op(Op.F64Ne).op(Op.I32Or);
+          f.begin(Op.If, Type.F64); f.f64(1); f.op(Op.Else); f.f64(0); f.end();
+        }
+      }
+      f.f64(0).op(Op.F64Ne); // inexact
+      f.begin(Op.If);
+      f.i32(0).i32(0).mem(Op.I32Load, 2, fcsrOffset(c)).i32(NX).op(Op.I32Or).mem(Op.I32Store, 2, fcsrOffset(c));
+      f.end();
+      f.i32(0).get(r).mem(Op.F64Store, 3, fOffset(c, rd));
+      setFsDirty(f, c);
+      f.op(Op.Else);
+      c.interpreted();
+      f.end();
+      return true;
+    }
+    case 0x15: { // FMIN.D (rm 0), FMAX.D (rm 1): native unless an operand is a NaN
+      if (rm > 1) return false;
+      fsOn(f, c);
+      f.i32(0).mem(Op.F64Load, 3, fOffset(c, rs1)).tee(a).get(a).op(Op.F64Eq).op(Op.I32And);
+      f.i32(0).mem(Op.F64Load, 3, fOffset(c, rs2)).tee(b).get(b).op(Op.F64Eq).op(Op.I32And);
+      f.begin(Op.If);
+      // wasm's min and max order -0 below +0, as RISC-V does.
+      f.i32(0).get(a).get(b).op(rm === 0 ? Op.F64Min : Op.F64Max).mem(Op.F64Store, 3, fOffset(c, rd));
+      setFsDirty(f, c);
+      f.op(Op.Else);
+      c.interpreted();
+      f.end();
+      return true;
+    }
+    case 0x11: { // FSGNJ.D, FSGNJN.D, FSGNJX.D: bits only
+      if (rm > 2) return false;
+      fsOn(f, c);
+      f.begin(Op.If);
+      const sign = 0x8000_0000_0000_0000n;
+      f.i32(0);
+      f.i32(0).mem(Op.I64Load, 3, fOffset(c, rs1)).i64(~sign).op(Op.I64And);
+      f.i32(0).mem(Op.I64Load, 3, fOffset(c, rs2));
+      if (rm === 1) f.i64(-1).op(Op.I64Xor);
+      f.i64(sign).op(Op.I64And);
+      if (rm === 2) f.i32(0).mem(Op.I64Load, 3, fOffset(c, rs1)).i64(sign).op(Op.I64And).op(Op.I64Xor);
+      f.op(Op.I64Or).mem(Op.I64Store, 3, fOffset(c, rd));
+      setFsDirty(f, c);
+      f.op(Op.Else);
+      c.interpreted();
+      f.end();
+      return true;
+    }
+    case 0x71: case 0x79: { // FMV.X.D, FMV.D.X
+      if (rm !== 0 || rs2 !== 0) return false;
+      fsOn(f, c);
+      f.begin(Op.If);
+      if (f7 === 0x71) {
+        f.i32(0).mem(Op.I64Load, 3, fOffset(c, rs1));
+        c.put(rd);
+      } else {
+        f.i32(0); c.get(rs1); f.mem(Op.I64Store, 3, fOffset(c, rd));
+        setFsDirty(f, c);
+      }
+      f.op(Op.Else);
+      c.interpreted();
+      f.end();
+      return true;
+    }
+  }
+  return false;
+}
