@@ -4,15 +4,17 @@
  *
  * wasm's f64 add, sub, mul, div and sqrt are IEEE 754 binary64 operations rounded to nearest-even,
  * RISC-V's RNE. What wasm does not give are the exception flags. The fast path takes only operands
- * whose exponents lie within ±500 (no NaN, infinity, zero or subnormal), where no result can
+ * whose exponents lie within ±400 (no NaN, infinity, zero or subnormal), where no result can
  * overflow or underflow and no operation is invalid or divides by zero, so the one flag left is
  * inexact (NX). It comes from an error-free transformation of the operation (Knuth's TwoSum,
  * Dekker's TwoProduct): the operation was exact exactly when the error term is zero. Any other
  * operand, a rounding mode other than RNE (static, or dynamic with frm not RNE), or mstatus.FS Off
  * takes the interpreter's FPU, which is exact in every case and raises what it must.
  *
- * FMIN/FMAX (no NaN operand), the sign injections and the moves between x and f registers are
- * exact and set no flag; they are always native but for the NaN cases of FMIN/FMAX.
+ * The fused multiply-adds have no wasm instruction: they are built from the same exact pieces, and
+ * take the FPU when those cannot prove the rounding (emitFused). FMIN/FMAX (no NaN operand), the
+ * sign injections and the moves between x and f registers are exact and set no flag; they are
+ * always native but for the NaN cases of FMIN/FMAX.
  *
  * The f registers and fcsr stay in the state block, where the interpreter's FPU keeps them.
  */
@@ -25,12 +27,16 @@ import { Op, Type, type FunctionBody } from './wasm-writer.ts';
 const NX = 1;
 /** Dekker's splitting constant for binary64: 2^27 + 1. */
 const SPLITTER = 134217729;
-/** Biased exponents of the fast path: 1023 - 500 .. 1023 + 499. */
-const FAST_EXP_LOW = 523;
-const FAST_EXP_SPAN = 1000;
+/**
+ * Biased exponents of the fast path: 1023 - 400 .. 1023 + 399. Results then stay far from
+ * overflow, and the error terms (down to 2^-904 for a product of two 2^-400s) far from the
+ * subnormal range, where they would be rounded and could hide an inexact result.
+ */
+const FAST_EXP_LOW = 623;
+const FAST_EXP_SPAN = 800;
 
 /** f64 locals the fast paths use: the caller declares FP_LOCALS of them from `first`. */
-export const FP_LOCALS = 10;
+export const FP_LOCALS = 12;
 
 export interface FpContext {
   /** Byte offset of the hart's state block. */
@@ -89,11 +95,85 @@ function productError(f: FunctionBody, a: number, b: number, p: number, t: numbe
 }
 
 /**
+ * Pushes the exact error of the sum RN(x + y) = s (Knuth's TwoSum): (x - (s - bb)) + (y - bb) with
+ * bb = s - x, x, y, s in locals; `bb` is a scratch local.
+ */
+function sumError(f: FunctionBody, x: number, y: number, s: number, bb: number): void {
+  f.get(s).get(x).op(Op.F64Sub).set(bb);
+  f.get(x).get(s).get(bb).op(Op.F64Sub).op(Op.F64Sub);
+  f.get(y).get(bb).op(Op.F64Sub).op(Op.F64Add);
+}
+
+/**
+ * The fused multiply-adds, FMADD/FMSUB/FNMSUB/FNMADD.D: RN(±a * b ± c) from exact pieces. With
+ * a * b = p + e (TwoProduct) and p + c = s + t (TwoSum), the exact result is s + t + e; t + e = u + v
+ * and s + u = r + w (TwoSum again) make it r + w + v, and r is its correct rounding when v is zero
+ * (then r = RN(s + u) of the exact value) or when |w| + |v| is below half an ulp of r. Anything
+ * nearer a rounding boundary, or a result that is not a comfortably normal number, goes to the FPU.
+ */
+function emitFused(f: FunctionBody, inst: number, c: FpContext): void {
+  const op = inst & 0x7f, rm = (inst >>> 12) & 7;
+  const rd = (inst >>> 7) & 31, rs1 = (inst >>> 15) & 31, rs2 = (inst >>> 20) & 31, rs3 = inst >>> 27;
+  const [a, b, cc, p, e, sum, u, v, w, h] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => c.first + i);
+  const t = c.first + 10; // two scratch locals, t and t + 1
+  fsOn(f, c);
+  if (rm === 7) f.i32(0).mem(Op.I32Load, 2, fcsrOffset(c)).i32(0xe0).op(Op.I32And).op(Op.I32Eqz).op(Op.I32And);
+  fastOperand(f, c, rs1, false); f.op(Op.I32And);
+  fastOperand(f, c, rs2, false); f.op(Op.I32And);
+  fastOperand(f, c, rs3, false); f.op(Op.I32And);
+  f.begin(Op.If);
+  f.i32(0).mem(Op.F64Load, 3, fOffset(c, rs1)).set(a);
+  if (op === 0x4b || op === 0x4f) f.get(a).op(Op.F64Neg).set(a); // FNMSUB, FNMADD: -(a * b)
+  f.i32(0).mem(Op.F64Load, 3, fOffset(c, rs2)).set(b);
+  f.i32(0).mem(Op.F64Load, 3, fOffset(c, rs3)).set(cc);
+  if (op === 0x47 || op === 0x4f) f.get(cc).op(Op.F64Neg).set(cc); // FMSUB, FNMADD: - c
+  f.get(a).get(b).op(Op.F64Mul).set(p);
+  productError(f, a, b, p, u); f.set(e); // u, v, w, h are free until later: productError's scratch
+  f.get(p).get(cc).op(Op.F64Add).set(sum);
+  sumError(f, p, cc, sum, t); f.set(t + 1); // t + 1 = the sum's error
+  f.get(t + 1).get(e).op(Op.F64Add).set(u);
+  sumError(f, t + 1, e, u, t); f.set(v);
+  f.get(sum).get(u).op(Op.F64Add).set(p); // p is now r
+  sumError(f, sum, u, p, t); f.set(w);
+  // The result's biased exponent must lie in 60..2040: a normal number whose half ulp, 2^(E - 1076), is normal too.
+  f.get(p).op(Op.I64ReinterpretF64).i64(52).op(Op.I64ShrU).op(Op.I32WrapI64).i32(0x7ff).op(Op.I32And);
+  f.i32(60).op(Op.I32Sub).i32(2040 - 60 + 1).op(Op.I32LtU);
+  f.begin(Op.If, Type.I32);
+  f.get(p).op(Op.I64ReinterpretF64).i64(52).op(Op.I64ShrU).i64(53).op(Op.I64Sub).i64(0x7ff).op(Op.I64And).i64(52).op(Op.I64Shl);
+  f.op(Op.F64ReinterpretI64).set(h); // half an ulp of r
+  f.get(v).f64(0).op(Op.F64Eq);
+  f.get(w).op(Op.F64Abs).get(v).op(Op.F64Abs).op(Op.F64Add).get(h).op(Op.F64Lt);
+  f.op(Op.I32Or);
+  f.op(Op.Else).i32(0);
+  f.end();
+  f.begin(Op.If);
+  f.get(w).f64(0).op(Op.F64Ne).get(v).f64(0).op(Op.F64Ne).op(Op.I32Or); // inexact
+  f.begin(Op.If);
+  f.i32(0).i32(0).mem(Op.I32Load, 2, fcsrOffset(c)).i32(NX).op(Op.I32Or).mem(Op.I32Store, 2, fcsrOffset(c));
+  f.end();
+  f.i32(0).get(p).mem(Op.F64Store, 3, fOffset(c, rd));
+  setFsDirty(f, c);
+  f.op(Op.Else);
+  c.interpreted();
+  f.end();
+  f.op(Op.Else);
+  c.interpreted();
+  f.end();
+}
+
+/**
  * Emits OP-FP double-precision `inst` natively where it can (returns true), with the interpreter's
  * path for the cases the fast path does not take; false when it has no native form at all.
  */
 export function emitFpNative(f: FunctionBody, inst: number, c: FpContext): boolean {
-  if ((inst & 0x7f) !== 0x53) return false;
+  const opcode = inst & 0x7f;
+  if (opcode === 0x43 || opcode === 0x47 || opcode === 0x4b || opcode === 0x4f) {
+    const rm = (inst >>> 12) & 7;
+    if (((inst >>> 25) & 3) !== 1 || (rm !== 0 && rm !== 7)) return false; // double precision, RNE
+    emitFused(f, inst, c);
+    return true;
+  }
+  if (opcode !== 0x53) return false;
   const f7 = inst >>> 25, rm = (inst >>> 12) & 7;
   const rd = (inst >>> 7) & 31, rs1 = (inst >>> 15) & 31, rs2 = (inst >>> 20) & 31;
   const a = c.first, b = c.first + 1, r = c.first + 2, t = c.first + 3;
