@@ -1,8 +1,9 @@
 /**
  * @fileoverview Finding a block of guest code to translate: which instructions the JIT handles, and
- * where a block ends. A block is code on one page along one path: it ends after a jump or a branch
- * back to its start, before the first instruction the JIT leaves to the interpreter, at the page's
- * end, or at MAX_BLOCK_INSTRUCTIONS; other branches leave it through side exits.
+ * where a block ends. A block is a run of code on one page: it ends after an indirect jump, a
+ * backward jump or a branch back to its start, before the first instruction the JIT leaves to the
+ * interpreter, at the page's end, or at MAX_BLOCK_INSTRUCTIONS. Branches and forward jumps to
+ * instructions further on in it stay inside it; other branches leave it through side exits.
  */
 
 import { decodeBitmanip, NOT_BITMANIP } from '../cpu/bitmanip.ts';
@@ -27,15 +28,22 @@ export interface BlockCode {
 }
 
 /**
- * Whether the instruction at pc ends a block starting at `start`. Jumps do. A conditional branch
- * does only when it goes back to the block's start (the block then loops inside its function, and
- * may be a spin loop for pause-loop exiting); any other is a side exit and the block goes on along
- * its fall-through path, so that a block is worth the cost of compiling it.
+ * Whether the instruction at pc ends a block starting at `start`. Indirect jumps do, and jumps
+ * backward or off the page. A conditional branch does only when it goes back to the block's start
+ * (the block then loops inside its function, and may be a spin loop for pause-loop exiting); any
+ * other is a side exit, or, when its target is further on in the block, a jump inside it
+ * (translator.ts), and the block goes on along its fall-through path, so that a block is worth the
+ * cost of compiling it. A forward jump on the page reads on too: the code after it is what its
+ * target, and the other branches over it, reach.
  */
 export function endsBlock(inst: number, pc: number, start: number): boolean {
   const op = inst & 0x7f;
   if (op === 0x63) return pc + branchOffset(inst) === start;
-  return op === 0x6f || op === 0x67;
+  if (op === 0x6f) { // a jump forward on the same page reads on: its target may lie in the block
+    const target = pc + jalOffset(inst);
+    return !(target > pc && Math.floor(target / 4096) === Math.floor(pc / 4096));
+  }
+  return op === 0x67;
 }
 
 /**

@@ -108,9 +108,10 @@ function sumError(f: FunctionBody, x: number, y: number, s: number, bb: number):
  * The fused multiply-adds, FMADD/FMSUB/FNMSUB/FNMADD.D: RN(±a * b ± c) from exact pieces. With
  * a * b = p + e (TwoProduct) and p + c = s + t (TwoSum), the exact result is s + t + e; t + e = u + v
  * and s + u = r + w (TwoSum again) make it r + w + v, and r is its correct rounding when v is zero
- * (then r = RN(s + u) of the exact value) or when |w| + |v| is below a quarter of r's ulp (half of
- * the ulp below r, which is the smaller one when r is a power of two). Anything nearer a rounding
- * boundary, or a result that is not a comfortably normal number, goes to the FPU.
+ * (then r = RN(s + u) of the exact value) or when |w| + |v| is below half the gap between r and its
+ * nearer neighbour: half an ulp, a quarter when r is a power of two (the gap below it is half the
+ * one above). Anything nearer a rounding boundary, or a result that is not a comfortably normal
+ * number, goes to the FPU.
  */
 function emitFused(f: FunctionBody, inst: number, c: FpContext): void {
   const op = inst & 0x7f, rm = (inst >>> 12) & 7;
@@ -137,11 +138,14 @@ function emitFused(f: FunctionBody, inst: number, c: FpContext): void {
   f.get(sum).get(u).op(Op.F64Add).set(p); // p is now r
   sumError(f, sum, u, p, t); f.set(w);
   // The result's biased exponent must lie in 60..2040: a normal number whose quarter ulp, 2^(E - 1077), is normal too.
+  // Half the smaller gap next to r: 2^(E - 1076), or 2^(E - 1077) when r's significand is 1 (r a power of two).
   f.get(p).op(Op.I64ReinterpretF64).i64(52).op(Op.I64ShrU).op(Op.I32WrapI64).i32(0x7ff).op(Op.I32And);
   f.i32(60).op(Op.I32Sub).i32(2040 - 60 + 1).op(Op.I32LtU);
   f.begin(Op.If, Type.I32);
-  f.get(p).op(Op.I64ReinterpretF64).i64(52).op(Op.I64ShrU).i64(54).op(Op.I64Sub).i64(0x7ff).op(Op.I64And).i64(52).op(Op.I64Shl);
-  f.op(Op.F64ReinterpretI64).set(h); // a quarter of r's ulp
+  f.get(p).op(Op.I64ReinterpretF64).i64(52).op(Op.I64ShrU).i64(53).op(Op.I64Sub);
+  f.get(p).op(Op.I64ReinterpretF64).i64(0xf_ffff_ffff_ffffn).op(Op.I64And).op(Op.I64Eqz).op(Op.I64ExtendI32U).op(Op.I64Sub);
+  f.i64(0x7ff).op(Op.I64And).i64(52).op(Op.I64Shl);
+  f.op(Op.F64ReinterpretI64).set(h);
   f.get(v).f64(0).op(Op.F64Eq);
   f.get(w).op(Op.F64Abs).get(v).op(Op.F64Abs).op(Op.F64Add).get(h).op(Op.F64Lt);
   f.op(Op.I32Or);

@@ -44,7 +44,8 @@ const L_SPIN_B = 38; // i64
 const L_NEXT_PC = 39; // i64: the pc to leave with
 const L_RETIRED = 40; // i32: instructions of this trip that retired
 const L_KIND = 41; // i32: the Exit to leave with
-const L_FP = 42; // FP_LOCALS f64 locals for translate-fp.ts
+const L_SKIP = 42; // i32: instructions of this trip that internal forward branches jumped over
+const L_FP = 43; // FP_LOCALS f64 locals for translate-fp.ts
 /** Nesting of the function's outer block (the shared exit path) and of the loop inside it. */
 const EXIT_LEVEL = 0;
 const LOOP_LEVEL = 1;
@@ -84,6 +85,15 @@ function regUse(insts: GuestInstruction[]): RegUse {
 export function translateBlock(block: BlockCode, ctx: TranslateContext, f: FunctionBody): void {
   const insts = block.insts;
   const n = insts.length;
+  /** Branches and jumps (by index) to an instruction further on in the block, and that index. */
+  const internal = new Map<number, number>();
+  const indexOf = new Map(insts.map((i, k) => [i.pc, k]));
+  insts.forEach(({ pc, inst }, k) => {
+    const op = inst & 0x7f;
+    const target = op === 0x63 ? pc + branchOffset(inst) : op === 0x6f ? pc + jalOffset(inst) : NaN;
+    const t = indexOf.get(target);
+    if (t !== undefined && t > k) internal.set(k, t);
+  });
   const use = regUse(insts);
   const loaded = new Set([...use.read, ...use.written]); // a written register is stored at every exit, so it must start right
   const written = [...use.written].sort((a, b) => a - b);
@@ -91,7 +101,7 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
   f.locals(2, Type.I64); // addr, tmp
   f.locals(3, Type.I32); // idx, count, spins
   f.locals(3, Type.I64); // spinA, spinB, next pc
-  f.locals(2, Type.I32); // retired, kind
+  f.locals(3, Type.I32); // retired, kind, skip
   f.locals(FP_LOCALS, Type.F64);
   const regOffset = (r: number): number => ctx.stateBase + (State.X + 2 * r) * 4;
   const pcOffset = ctx.stateBase + State.PcLo * 4;
@@ -107,7 +117,9 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
   const exit = (kind: Exit, pc: number | (() => void), retired: number): void => {
     if (typeof pc === 'number') f.i64(pc); else pc();
     f.set(L_NEXT_PC);
-    f.i32(retired).set(L_RETIRED);
+    f.i32(retired);
+    if (internal.size > 0) f.get(L_SKIP).op(Op.I32Sub); // the instructions jumped over did not retire
+    f.set(L_RETIRED);
     if (kind !== Exit.None) f.i32(kind).set(L_KIND);
     f.br(f.depth - 1 - EXIT_LEVEL);
   };
@@ -124,7 +136,21 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
 
   f.begin(Op.Block); // the shared exit path follows its end
   f.begin(Op.Loop); // a `br` to it restarts the block
+  // Forward branches and jumps to instructions of this block stay inside it: each target closes a
+  // wasm block opened here (the farthest outermost), which a branch to it leaves with `br`.
+  const targetLevel = new Map<number, number>();
+  for (const t of [...new Set(internal.values())].sort((a, b) => b - a)) {
+    targetLevel.set(t, f.depth);
+    f.begin(Op.Block);
+  }
+  if (internal.size > 0) f.i32(0).set(L_SKIP);
+  /** Jumps from instruction k to instruction t of the block, counting the ones it skips. */
+  const jumpInside = (k: number, t: number): void => {
+    if (t > k + 1) f.get(L_SKIP).i32(t - k - 1).op(Op.I32Add).set(L_SKIP);
+    f.br(f.depth - 1 - targetLevel.get(t)!);
+  };
   for (let k = 0; k < n; k++) {
+    if (targetLevel.has(k)) f.end(); // instruction k: the target of forward branches inside the block
     const { pc, inst, len } = insts[k];
     const rd = (inst >>> 7) & 31, rs1 = (inst >>> 15) & 31, rs2 = (inst >>> 20) & 31;
     const f3 = (inst >>> 12) & 7, f7 = inst >>> 25;
@@ -264,6 +290,7 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
         if (f3 < 4 && rs1 !== 0) f.i32(0).get(rs1).mem(Op.I64Store, 3, regOffset(rs1));
         f.i32(inst);
         f.get(L_COUNT).i32(k).op(Op.I32Add); // retired in this block before it
+        if (internal.size > 0) f.get(L_SKIP).op(Op.I32Sub);
         callHelper(f, Fn.Csr).tee(L_IDX).op(Op.I32Eqz);
         f.begin(Op.If);
         exit(Exit.Trap, pc, k);
@@ -278,12 +305,14 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
       case 0x6f: { // JAL
         const target = pc + jalOffset(inst);
         if (rd !== 0) { f.i64(next); put(rd); }
-        if (target === block.start) {
+        if (internal.has(k)) {
+          jumpInside(k, internal.get(k)!);
+        } else if (target === block.start) {
           // An unconditional self-loop: go round while the budget lasts.
           f.get(L_COUNT).i32(n).op(Op.I32Add).tee(L_COUNT).get(L_BUDGET).op(Op.I32LtS).brIf(loopBack());
           exit(Exit.None, target, 0);
         } else {
-          exit(Exit.None, target, n);
+          exit(Exit.None, target, k + 1);
         }
         break;
       }
@@ -298,6 +327,11 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
         get(rs1); get(rs2);
         f.op([Op.I64Eq, Op.I64Ne, 0, 0, Op.I64LtS, Op.I64GeS, Op.I64LtU, Op.I64GeU][f3] as Op);
         f.begin(Op.If);
+        if (internal.has(k)) { // to an instruction further on in the block
+          jumpInside(k, internal.get(k)!);
+          f.end();
+          break;
+        }
         if (k < n - 1) {
           // A side exit: the block goes on along the fall-through path (block.ts readBlock).
           exit(Exit.None, target, k + 1);
@@ -305,7 +339,9 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
           break;
         }
         if (target === block.start) {
-          f.get(L_COUNT).i32(n).op(Op.I32Add).set(L_COUNT);
+          f.get(L_COUNT).i32(n).op(Op.I32Add);
+          if (internal.size > 0) f.get(L_SKIP).op(Op.I32Sub).i32(0).set(L_SKIP); // this trip's count; the next starts at 0
+          f.set(L_COUNT);
           if (spinCandidate) emitSpinCheck(f, rs1, rs2, ctx.stateBase + State.PleWindow * 4, () => exit(Exit.Yield, target, 0), get);
           f.get(L_COUNT).get(L_BUDGET).op(Op.I32LtS).brIf(loopBack());
           exit(Exit.None, target, 0);
