@@ -2,7 +2,7 @@
  * x0, x2..x5) and their compressed forms C.NTL.* (C.ADD x0, x2..x5) are HINTs: they retire without a
  * trap, write no register (x0 stays zero; every other register keeps its value, also the x2..x5
  * they name) and the memory access after them behaves as usual. The hints run in a loop long
- * enough for the JIT to translate it. Written with .insn: the harness's -march lacks Zihintntl
+ * enough for the JIT to translate it. Zicbop's prefetches (ORI hints) at the end. Written with .insn: the harness's -march lacks Zihintntl
  * (and GNU as 2.40 does not know it). QEMU 7.2 runs them as the plain ADD / C.ADD HINTs they are. */
 #include "harness.h"
 
@@ -95,6 +95,15 @@ HARNESS_BEGIN
   SGOTO_U(1f)
 1: TEST_NO_TRAP(45, ALL_NTL)
   GOTO_M(1f)
+1:
+
+  /* ---- Zicbop's prefetches, PREFETCH.I/R/W offset(rs1): ORI x0, rs1, offset with the low five
+   * immediate bits 0, 1, 3; hints too. They change nothing, even at an address nothing answers. ---- */
+#define PREFETCH_I(off, rs1) .insn i 0x13, 6, x0, rs1, (off) | 0
+#define PREFETCH_R(off, rs1) .insn i 0x13, 6, x0, rs1, (off) | 1
+#define PREFETCH_W(off, rs1) .insn i 0x13, 6, x0, rs1, (off) | 3
+  TEST_CASE(46, a0, 0x40000000, li a0, 0x40000000; PREFETCH_I(32, a0); PREFETCH_R(-64, a0); PREFETCH_W(0, a0))
+  TEST_NO_TRAP(47, la a1, 1f; PREFETCH_R(0, a1); PREFETCH_W(64, a1); PREFETCH_I(96, a1))
 1:
 
 HARNESS_END
