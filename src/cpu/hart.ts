@@ -531,6 +531,23 @@ export class Hart extends HartState implements FpHost {
     return 1;
   }
 
+  /**
+   * ECALL, EBREAK, SRET or MRET at `pc` for compiled code, `retired` instructions after the hart's
+   * instret: 0 when the interpreter should run it instead (an ECALL to the builtin SBI, which may
+   * stop or suspend the hart), else it is done and this.pc is where execution goes on: 1 when it
+   * raised an exception, now taken (it did not retire), 2 when it retired, 3 when it retired and the
+   * run loop must look first (an xRET that made an interrupt takeable).
+   */
+  executeTrapOrReturn(inst: number, pc: number, retired: number): number {
+    if (inst === 0x00000073 && this.priv === 1 && this.sbi !== undefined) return 0;
+    this.instret += retired;
+    const next = system(this, inst, pc, 4);
+    this.instret -= retired;
+    if (this.excPending) { this.pc = raise(this, pc); return 1; }
+    this.pc = next;
+    return pendingInterrupt(this) >= 0 ? 3 : 2;
+  }
+
   /** Sets an illegal-instruction exception; tval holds the instruction as encoded (16 bits if compressed). */
   private illegalInstruction(pc: number, inst: number, ilen: number): void {
     let bits = inst;

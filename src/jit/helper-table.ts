@@ -37,8 +37,14 @@ export const enum Fn {
    * 0 trapped, 1 done, 2 done but the block must end (what it changed needs the run loop).
    */
   Csr = 20,
+  /**
+   * ECALL, EBREAK, SRET, MRET, with the instruction's pc in the state block: (inst, retired in this
+   * block before it) -> 0 leave it to the interpreter (not executed), 1 a trap was entered, 2 done,
+   * 3 done but the run loop must look first; after 1..3 the next pc is in the state block.
+   */
+  System = 21,
   /** How many there are. */
-  Count = 21,
+  Count = 22,
 }
 
 /** The function types of a block module: a block, then the signatures of the Fn helpers. */
@@ -47,7 +53,7 @@ export const BLOCK_MODULE_TYPES: FuncType[] = [
   { params: [Type.I32, Type.I32, Type.I32], results: [Type.I32] }, // loadSlow
   { params: [Type.I32, Type.I32, Type.I32, Type.I32, Type.I32], results: [Type.I32] }, // storeSlow
   { params: [Type.I64, Type.I64], results: [Type.I64] }, // 64-bit M helpers, Zbc's and Zbkx's
-  { params: [Type.I32, Type.I32], results: [Type.I32] }, // 32-bit M helpers, csr
+  { params: [Type.I32, Type.I32], results: [Type.I32] }, // 32-bit M helpers, csr, system
   { params: [Type.I32], results: [Type.I32] }, // atomicSlow, fp
 ];
 
@@ -56,7 +62,7 @@ export function helperType(fn: Fn): number {
   if (fn === Fn.LoadSlow) return 1;
   if (fn === Fn.StoreSlow) return 2;
   if (fn <= Fn.Rem64U || (fn >= Fn.Clmul && fn <= Fn.Xperm8)) return 3;
-  if (fn <= Fn.Rem32U || fn === Fn.Csr) return 4;
+  if (fn <= Fn.Rem32U || fn === Fn.Csr || fn === Fn.System) return 4;
   return 5;
 }
 

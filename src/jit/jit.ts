@@ -169,6 +169,18 @@ export class Jit {
       },
       atomicSlow: (inst: number): number => (atomic(host, inst) ? 1 : 0),
       fp: (inst: number): number => host.executeFp(inst),
+      system: (inst: number, retired: number): number => {
+        const pc = this.state[State.PcHi] * 4294967296 + (this.state[State.PcLo] >>> 0);
+        const result = host.executeTrapOrReturn(inst, pc, this.state[State.JitRetired] + retired);
+        if (result === 0) return 0;
+        // A trap or an xRET changes the privilege, and so the contexts compiled code looks up
+        // blocks and data in: the dispatcher goes on in the new ones at the new pc.
+        if (host.dataTag !== this.dataTagSet) { this.dataTagSet = host.dataTag; this.dataTagGlobal.value = BigInt(host.dataTag) << 32n; }
+        if (host.fetchTag !== this.fetchTagSet) { this.fetchTagSet = host.fetchTag; this.fetchContextGlobal.value = BigInt(host.fetchTag) << 32n; }
+        this.state[State.PcLo] = host.pc | 0;
+        this.state[State.PcHi] = Math.floor(host.pc / 4294967296) | 0;
+        return result;
+      },
       csr: (inst: number, retired: number): number => {
         const result = host.executeCsr(inst, this.state[State.JitRetired] + retired);
         // A write to mstatus or sstatus (MPRV, SUM, MXR) changes the data context: compiled code

@@ -287,6 +287,27 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
         break;
       }
       case 0x73: { // Zicsr: the interpreter's CSR file works on the state block, like the FPU
+        if (f3 === 0) { // ECALL, EBREAK, SRET, MRET: the hart takes the trap or returns, and the dispatcher goes on
+          f.i32(0).i64(pc).mem(Op.I64Store, 3, pcOffset);
+          f.i32(inst);
+          f.get(L_COUNT).i32(k).op(Op.I32Add);
+          if (internal.size > 0) f.get(L_SKIP).op(Op.I32Sub);
+          callHelper(f, Fn.System).tee(L_IDX).op(Op.I32Eqz);
+          f.begin(Op.If);
+          exit(Exit.Interpret, pc, k);
+          f.end();
+          const newPc = (): void => { f.i32(0).mem(Op.I64Load, 3, pcOffset); };
+          f.get(L_IDX).i32(1).op(Op.I32Eq);
+          f.begin(Op.If);
+          exit(Exit.None, newPc, k); // a trap: the instruction did not retire
+          f.end();
+          f.get(L_IDX).i32(3).op(Op.I32Eq);
+          f.begin(Op.If);
+          exit(Exit.EndBlock, newPc, k + 1);
+          f.end();
+          exit(Exit.None, newPc, k + 1);
+          break;
+        }
         if (f3 < 4 && rs1 !== 0) f.i32(0).get(rs1).mem(Op.I64Store, 3, regOffset(rs1));
         f.i32(inst);
         f.get(L_COUNT).i32(k).op(Op.I32Add); // retired in this block before it
@@ -357,7 +378,8 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
     }
   }
   const tail = insts[n - 1].inst & 0x7f;
-  if (tail !== 0x63 && tail !== 0x6f && tail !== 0x67) exit(Exit.None, insts[n - 1].pc + insts[n - 1].len, n);
+  const transfers = tail === 0x63 || tail === 0x6f || tail === 0x67 || (tail === 0x73 && (insts[n - 1].inst & 0x7000) === 0);
+  if (!transfers) exit(Exit.None, insts[n - 1].pc + insts[n - 1].len, n);
   f.end(); // loop: every path through it has branched out
   f.op(Op.Unreachable);
   f.end(); // block: the shared exit path

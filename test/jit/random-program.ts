@@ -77,6 +77,11 @@ export interface RandomProgramOptions {
   bitmanip?: boolean;
   /** Whether the body has CSR accesses too. */
   csr?: boolean;
+  /**
+   * Whether the body has ECALLs too: each traps to a handler (mtvec) that steps mepc over it and
+   * returns with MRET, both run as compiled code like the body.
+   */
+  traps?: boolean;
 }
 
 const FP_OPS = ['fadd.d', 'fsub.d', 'fmul.d', 'fdiv.d', 'fmin.d', 'fmax.d', 'fadd.s', 'fmul.s', 'fsgnjn.d'];
@@ -99,6 +104,7 @@ export function randomProgram(o: RandomProgramOptions): string {
     for (let r = 0; r < 32; r++) lines.push(`  fld f${r}, ${8 * (r + 32)}(x31)`);
   }
   for (let r = 1; r <= 29; r++) lines.push(`  ld x${r}, ${8 * r}(x31)`);
+  if (o.traps) lines.push('  la x1, trap_handler', '  csrw mtvec, x1');
   lines.push(`  li x30, ${o.loops}`, 'loop:');
   let label = 0;
   for (let i = 0; i < o.length; i++) {
@@ -117,6 +123,8 @@ export function randomProgram(o: RandomProgramOptions): string {
       else if (j < 0.96) lines.push(`  fld ${fr()}, ${Math.floor(rnd() * 64) * 8}(x31)`);
       else if (j < 0.9) lines.push(`  csrwi frm, ${pick([0, 0, 0, 0, 1, 2, 3, 4])}`); // dynamic rounding, mostly RNE
       else lines.push(`  csrrwi ${reg()}, fflags, 0`); // the flags so far into a register, and from 0 again
+    } else if (o.traps && rnd() < 0.05) {
+      lines.push('  ecall');
     } else if (o.csr && rnd() < 0.15) {
       const text = pick(CSR_OPS).replace('{rd}', reg()).replace('{rs}', reg()).replace('{imm}', String(Math.floor(rnd() * 32)));
       lines.push(`  ${text}`);
@@ -170,6 +178,11 @@ export function randomProgram(o: RandomProgramOptions): string {
   // Every register goes to RAM, so the final RAM comparison covers them too.
   for (let r = 1; r <= 29; r++) lines.push(`  sd x${r}, ${1024 + 8 * r}(x31)`);
   lines.push('  li x29, 0x100000', '  li x28, 0x5555', '  sw x28, 0(x29)', '1: j 1b');
+  if (o.traps) {
+    // mscratch keeps x28 while the handler steps mepc over the ECALL (always 4 bytes long).
+    lines.push('  .balign 4', 'trap_handler:', '  csrw mscratch, x28', '  csrr x28, mepc', '  addi x28, x28, 4',
+      '  csrw mepc, x28', '  csrr x28, mscratch', '  mret');
+  }
   lines.push('  .data', '  .balign 8', 'data:');
   const randomBits = (): string => `0x${Math.floor(rnd() * 2 ** 32).toString(16)}${Math.floor(rnd() * 2 ** 32).toString(16).padStart(8, '0')}`;
   for (let i = 0; i < 64; i++) {
@@ -201,7 +214,7 @@ for (let seed = 401; seed <= 408; seed++) {
   RANDOM_PROGRAMS[`fp-${seed}`] = { seed, length: 80, loops: 20, branches: seed % 2 === 0, fp: true, fpHeavy: 0.5 };
 }
 for (let seed = 301; seed <= 306; seed++) {
-  RANDOM_PROGRAMS[`csr-${seed}`] = { seed, length: 80, loops: 20, branches: seed % 2 === 0, csr: true };
+  RANDOM_PROGRAMS[`csr-${seed}`] = { seed, length: 80, loops: 20, branches: seed % 2 === 0, csr: true, traps: seed >= 304 };
 }
 for (const seed of [101, 102, 103]) {
   RANDOM_PROGRAMS[`late-${seed}`] = { seed, length: 50, loops: 30_000, branches: true, fp: false };
