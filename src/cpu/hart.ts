@@ -23,7 +23,7 @@ import { FpResult, Fpu, type FpHost } from './fpu.ts';
 import type { HartPlatform } from './hart-platform.ts';
 import { HartState } from './hart-state.ts';
 import { div32, div64, mul64, mulh, out, scratchF64, scratchI32, splitNumber } from './int64.ts';
-import { pendingInterrupt } from './interrupts.ts';
+import { interruptWaiting, pendingInterrupt } from './interrupts.ts';
 import { slowLoad, slowStore } from './memory-access.ts';
 import { system } from './system.ts';
 import { targetSlot, type TargetProfile } from './target-profile.ts';
@@ -532,14 +532,16 @@ export class Hart extends HartState implements FpHost {
   }
 
   /**
-   * ECALL, EBREAK, SRET or MRET at `pc` for compiled code, `retired` instructions after the hart's
-   * instret: 0 when the interpreter should run it instead (an ECALL to the builtin SBI, which may
-   * stop or suspend the hart), else it is done and this.pc is where execution goes on: 1 when it
-   * raised an exception, now taken (it did not retire), 2 when it retired, 3 when it retired and the
-   * run loop must look first (an xRET that made an interrupt takeable).
+   * ECALL, EBREAK, SRET, MRET, WFI or SFENCE.VMA at `pc` for compiled code, `retired` instructions
+   * after the hart's instret: 0 when the interpreter should run it instead (an ECALL to the builtin
+   * SBI, which may stop or suspend the hart; a WFI that will sleep), else it is done and this.pc is
+   * where execution goes on: 1 when it raised an exception, now taken (it did not retire), 2 when
+   * it retired, 3 when it retired and the run loop must look first (an xRET that made an interrupt
+   * takeable).
    */
   executeTrapOrReturn(inst: number, pc: number, retired: number): number {
     if (inst === 0x00000073 && this.priv === 1 && this.sbi !== undefined) return 0;
+    if (inst === 0x10500073 && !interruptWaiting(this)) return 0;
     this.instret += retired;
     const next = system(this, inst, pc, 4);
     this.instret -= retired;

@@ -39,7 +39,7 @@ export interface BlockCode {
 export function endsBlock(inst: number, pc: number, start: number): boolean {
   const op = inst & 0x7f;
   if (op === 0x63) return pc + branchOffset(inst) === start;
-  if (op === 0x73) return (inst & 0x7000) === 0; // ECALL, EBREAK, xRET: control goes elsewhere
+  if (op === 0x73) return (inst & 0x7000) === 0; // ECALL, EBREAK, xRET, WFI, SFENCE.VMA: the dispatcher goes on
   if (op === 0x6f) { // a jump forward on the same page reads on: its target may lie in the block
     const target = pc + jalOffset(inst);
     return !(target > pc && Math.floor(target / 4096) === Math.floor(pc / 4096));
@@ -65,8 +65,9 @@ export function translatable(inst: number, extensions: number): boolean {
     case 0x03: return f3 !== 7;
     case 0x23: return f3 < 4;
     case 0x0f: return f3 === 0; // FENCE, FENCE.TSO, PAUSE; FENCE.I goes to the interpreter
-    case 0x73: // Zicsr, and ECALL, EBREAK, SRET, MRET: through the interpreter (translator.ts)
-      return (f3 & 3) !== 0 || inst === 0x00000073 || inst === 0x00100073 || inst === 0x10200073 || inst === 0x30200073;
+    case 0x73: // Zicsr, and ECALL, EBREAK, SRET, MRET, WFI, SFENCE.VMA: through the interpreter (translator.ts)
+      return (f3 & 3) !== 0 || inst === 0x00000073 || inst === 0x00100073 || inst === 0x10200073 || inst === 0x30200073 ||
+        inst === 0x10500073 || (inst & 0xfe007fff) === 0x12000073;
     // F and D: compiled code calls the interpreter's FPU for them (see translator.ts emitFp).
     case 0x07: case 0x27: return f3 === 2 || f3 === 3;
     case 0x43: case 0x47: case 0x4b: case 0x4f: case 0x53: return true;

@@ -78,8 +78,8 @@ export interface RandomProgramOptions {
   /** Whether the body has CSR accesses too. */
   csr?: boolean;
   /**
-   * Whether the body has ECALLs too: each traps to a handler (mtvec) that steps mepc over it and
-   * returns with MRET, both run as compiled code like the body.
+   * Whether the body has ECALLs (and SFENCE.VMAs) too: each ECALL traps to a handler (mtvec) that
+   * steps mepc over it and returns with MRET, both run as compiled code like the body.
    */
   traps?: boolean;
 }
@@ -123,8 +123,8 @@ export function randomProgram(o: RandomProgramOptions): string {
       else if (j < 0.96) lines.push(`  fld ${fr()}, ${Math.floor(rnd() * 64) * 8}(x31)`);
       else if (j < 0.9) lines.push(`  csrwi frm, ${pick([0, 0, 0, 0, 1, 2, 3, 4])}`); // dynamic rounding, mostly RNE
       else lines.push(`  csrrwi ${reg()}, fflags, 0`); // the flags so far into a register, and from 0 again
-    } else if (o.traps && rnd() < 0.05) {
-      lines.push('  ecall');
+    } else if (o.traps && rnd() < 0.06) {
+      lines.push(rnd() < 0.75 ? '  ecall' : `  sfence.vma ${rnd() < 0.5 ? 'x0' : reg()}`);
     } else if (o.csr && rnd() < 0.15) {
       const text = pick(CSR_OPS).replace('{rd}', reg()).replace('{rs}', reg()).replace('{imm}', String(Math.floor(rnd() * 32)));
       lines.push(`  ${text}`);
