@@ -516,18 +516,21 @@ export class Hart extends HartState implements FpHost {
   }
 
   /**
-   * A Zicsr instruction for compiled code, `retired` instructions after the hart's instret (those
-   * compiled code retired before it and has not counted yet): 0 when it raised an exception, 1 when
-   * compiled code may go on, 2 when it must return to the run loop first: the write may have made
-   * an interrupt takeable, armed a trigger, or changed satp (the address space code is fetched from).
+   * A Zicsr instruction at `pc` for compiled code, `retired` instructions after the hart's instret
+   * (those compiled code retired before it and has not counted yet). Returns what compiled code does
+   * next: 1 go on; 2 return to the run loop first (the write armed a trigger, or changed satp, the
+   * address space code is fetched from); 0 the instruction raised an exception and 4 its write made
+   * an interrupt takeable, which is taken here, this.pc at the handler (0: it did not retire).
    */
-  executeCsr(inst: number, retired: number): number {
+  executeCsr(inst: number, pc: number, retired: number): number {
     this.instret += retired; // so that instret and cycle read what the interpreter would
-    system(this, inst, 0, 4);
+    system(this, inst, pc, 4);
     this.instret -= retired;
-    if (this.excPending) return 0;
+    if (this.excPending) { this.pc = raise(this, pc); return 0; }
     const csr = inst >>> 20;
-    if (csr === CsrNum.Satp || this.triggersArmed || pendingInterrupt(this) >= 0) return 2;
+    if (csr === CsrNum.Satp || this.triggersArmed) return 2;
+    const irq = pendingInterrupt(this);
+    if (irq >= 0) { this.pc = takeInterrupt(this, irq, pc + 4); return 4; }
     return 1;
   }
 

@@ -33,8 +33,10 @@ export const enum Fn {
   Xperm4 = 18,
   Xperm8 = 19,
   /**
-   * A Zicsr instruction, on the interpreter's CSR file: (inst, retired in this block before it) ->
-   * 0 trapped, 1 done, 2 done but the block must end (what it changed needs the run loop).
+   * A Zicsr instruction, on the interpreter's CSR file, with its pc in the state block: (inst,
+   * retired in this block before it) -> 1 done, 2 done but the block must end (what it changed
+   * needs the run loop); 0 it raised an exception and 4 it unmasked an interrupt, taken in both
+   * cases, with the handler's pc in the state block.
    */
   Csr = 20,
   /**

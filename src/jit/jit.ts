@@ -182,10 +182,17 @@ export class Jit {
         return result;
       },
       csr: (inst: number, retired: number): number => {
-        const result = host.executeCsr(inst, this.state[State.JitRetired] + retired);
-        // A write to mstatus or sstatus (MPRV, SUM, MXR) changes the data context: compiled code
-        // reads the tag from the global at every access, so it goes on in the new one.
+        const pc = this.state[State.PcHi] * 4294967296 + (this.state[State.PcLo] >>> 0);
+        const result = host.executeCsr(inst, pc, this.state[State.JitRetired] + retired);
+        // A write to mstatus or sstatus (MPRV, SUM, MXR) changes the data context, a trap or an
+        // interrupt the privilege: compiled code reads the tags from the globals, so it goes on in
+        // the new contexts (at the trap vector, after a trap).
         if (host.dataTag !== this.dataTagSet) { this.dataTagSet = host.dataTag; this.dataTagGlobal.value = BigInt(host.dataTag) << 32n; }
+        if (host.fetchTag !== this.fetchTagSet) { this.fetchTagSet = host.fetchTag; this.fetchContextGlobal.value = BigInt(host.fetchTag) << 32n; }
+        if (result === 0 || result === 4) {
+          this.state[State.PcLo] = host.pc | 0;
+          this.state[State.PcHi] = Math.floor(host.pc / 4294967296) | 0;
+        }
         return result;
       },
       storeSlow: (lo: number, hi: number, f3: number, vlo: number, vhi: number): number => {

@@ -309,17 +309,23 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
           break;
         }
         if (f3 < 4 && rs1 !== 0) f.i32(0).get(rs1).mem(Op.I64Store, 3, regOffset(rs1));
+        f.i32(0).i64(pc).mem(Op.I64Store, 3, pcOffset);
         f.i32(inst);
         f.get(L_COUNT).i32(k).op(Op.I32Add); // retired in this block before it
         if (internal.size > 0) f.get(L_SKIP).op(Op.I32Sub);
         callHelper(f, Fn.Csr).tee(L_IDX).op(Op.I32Eqz);
+        const handlerPc = (): void => { f.i32(0).mem(Op.I64Load, 3, pcOffset); };
         f.begin(Op.If);
-        exit(Exit.Trap, pc, k);
+        exit(Exit.None, handlerPc, k); // the exception was taken: go on at its handler
         f.end();
         if (rd !== 0) f.i32(0).mem(Op.I64Load, 3, regOffset(rd)).set(rd);
         f.get(L_IDX).i32(2).op(Op.I32Eq);
         f.begin(Op.If);
         exit(Exit.EndBlock, next, k + 1);
+        f.end();
+        f.get(L_IDX).i32(4).op(Op.I32Eq);
+        f.begin(Op.If);
+        exit(Exit.None, handlerPc, k + 1); // an interrupt the write unmasked was taken: its handler
         f.end();
         break;
       }
