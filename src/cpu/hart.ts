@@ -523,9 +523,7 @@ export class Hart extends HartState implements FpHost {
    * an interrupt takeable, which is taken here, this.pc at the handler (0: it did not retire).
    */
   executeCsr(inst: number, pc: number, retired: number): number {
-    this.instret += retired; // so that instret and cycle read what the interpreter would
-    system(this, inst, pc, 4);
-    this.instret -= retired;
+    this.systemFromCompiledCode(inst, pc, retired);
     if (this.excPending) { this.pc = raise(this, pc); return 0; }
     const csr = inst >>> 20;
     if (csr === CsrNum.Satp || this.triggersArmed) return 2;
@@ -545,12 +543,22 @@ export class Hart extends HartState implements FpHost {
   executeTrapOrReturn(inst: number, pc: number, retired: number): number {
     if (inst === 0x00000073 && this.priv === 1 && this.sbi !== undefined) return 0;
     if (inst === 0x10500073 && !interruptWaiting(this)) return 0;
-    this.instret += retired;
-    const next = system(this, inst, pc, 4);
-    this.instret -= retired;
+    const next = this.systemFromCompiledCode(inst, pc, retired);
     if (this.excPending) { this.pc = raise(this, pc); return 1; }
     this.pc = next;
     return pendingInterrupt(this) >= 0 ? 3 : 2;
+  }
+
+  /**
+   * system() for compiled code, which has retired `retired` instructions the hart's instret does
+   * not count yet: counted for the instruction's sake, so that instret and cycle read what the
+   * interpreter would (a write to minstret stays what it wrote). Returns the next pc.
+   */
+  private systemFromCompiledCode(inst: number, pc: number, retired: number): number {
+    this.instret += retired;
+    const next = system(this, inst, pc, 4);
+    this.instret -= retired;
+    return next;
   }
 
   /** Sets an illegal-instruction exception; tval holds the instruction as encoded (16 bits if compressed). */

@@ -75,6 +75,8 @@ function loopsToStart(code: BlockCode): boolean {
   return op === 0x6f && last.pc + jalOffset(last.inst) === code.start;
 }
 
+const TWO32 = 4294967296;
+
 /** Function table slots: the translation cache's size bound, in blocks. */
 export const TABLE_SIZE = 16384;
 
@@ -169,30 +171,22 @@ export class Jit {
       },
       atomicSlow: (inst: number): number => (atomic(host, inst) ? 1 : 0),
       fp: (inst: number): number => host.executeFp(inst),
+      // The block left the instruction's pc in the state block, and the instructions it retired
+      // before it in `retired` (those of earlier blocks of this entry are in State.JitRetired).
+      // A trap, an xRET or an interrupt changes the privilege, and a CSR write may change MPRV,
+      // SUM or MXR: compiled code reads the contexts from the globals, so it goes on in the new
+      // ones, at the pc the hart moved to when the helper says so.
       system: (inst: number, retired: number): number => {
-        const pc = this.state[State.PcHi] * 4294967296 + (this.state[State.PcLo] >>> 0);
-        const result = host.executeTrapOrReturn(inst, pc, this.state[State.JitRetired] + retired);
+        const result = host.executeTrapOrReturn(inst, this.statePc(), this.state[State.JitRetired] + retired);
         if (result === 0) return 0;
-        // A trap or an xRET changes the privilege, and so the contexts compiled code looks up
-        // blocks and data in: the dispatcher goes on in the new ones at the new pc.
-        if (host.dataTag !== this.dataTagSet) { this.dataTagSet = host.dataTag; this.dataTagGlobal.value = BigInt(host.dataTag) << 32n; }
-        if (host.fetchTag !== this.fetchTagSet) { this.fetchTagSet = host.fetchTag; this.fetchContextGlobal.value = BigInt(host.fetchTag) << 32n; }
-        this.state[State.PcLo] = host.pc | 0;
-        this.state[State.PcHi] = Math.floor(host.pc / 4294967296) | 0;
+        this.followContexts();
+        this.setStatePc(host.pc);
         return result;
       },
       csr: (inst: number, retired: number): number => {
-        const pc = this.state[State.PcHi] * 4294967296 + (this.state[State.PcLo] >>> 0);
-        const result = host.executeCsr(inst, pc, this.state[State.JitRetired] + retired);
-        // A write to mstatus or sstatus (MPRV, SUM, MXR) changes the data context, a trap or an
-        // interrupt the privilege: compiled code reads the tags from the globals, so it goes on in
-        // the new contexts (at the trap vector, after a trap).
-        if (host.dataTag !== this.dataTagSet) { this.dataTagSet = host.dataTag; this.dataTagGlobal.value = BigInt(host.dataTag) << 32n; }
-        if (host.fetchTag !== this.fetchTagSet) { this.fetchTagSet = host.fetchTag; this.fetchContextGlobal.value = BigInt(host.fetchTag) << 32n; }
-        if (result === 0 || result === 4) {
-          this.state[State.PcLo] = host.pc | 0;
-          this.state[State.PcHi] = Math.floor(host.pc / 4294967296) | 0;
-        }
+        const result = host.executeCsr(inst, this.statePc(), this.state[State.JitRetired] + retired);
+        this.followContexts();
+        if (result === 0 || result === 4) this.setStatePc(host.pc);
         return result;
       },
       storeSlow: (lo: number, hi: number, f3: number, vlo: number, vhi: number): number => {
@@ -213,15 +207,30 @@ export class Jit {
    * the state block too) in `this.pcLo/pcHi` and the instructions retired.
    */
   enter(pcLo: number, pcHi: number, budget: number): number {
-    const host = this.host;
-    if (host.dataTag !== this.dataTagSet) { this.dataTagSet = host.dataTag; this.dataTagGlobal.value = BigInt(host.dataTag) << 32n; }
-    if (host.fetchTag !== this.fetchTagSet) { this.fetchTagSet = host.fetchTag; this.fetchContextGlobal.value = BigInt(host.fetchTag) << 32n; }
+    this.followContexts();
     this.state[State.PcLo] = pcLo;
     this.state[State.PcHi] = pcHi;
     const retired = this.run(budget);
     this.exitKind = this.state[State.JitExit] as Exit;
     this.stats.instret += retired;
     return retired;
+  }
+
+  /** Sets the globals compiled code reads the hart's data and fetch contexts from, where they changed. */
+  private followContexts(): void {
+    const host = this.host;
+    if (host.dataTag !== this.dataTagSet) { this.dataTagSet = host.dataTag; this.dataTagGlobal.value = BigInt(host.dataTag) << 32n; }
+    if (host.fetchTag !== this.fetchTagSet) { this.fetchTagSet = host.fetchTag; this.fetchContextGlobal.value = BigInt(host.fetchTag) << 32n; }
+  }
+
+  /** The pc in the state block (PcLo/PcHi), as a number like Hart.pc. */
+  private statePc(): number {
+    return this.state[State.PcHi] * TWO32 + (this.state[State.PcLo] >>> 0);
+  }
+
+  private setStatePc(pc: number): void {
+    this.state[State.PcLo] = pc | 0;
+    this.state[State.PcHi] = Math.floor(pc / TWO32) | 0;
   }
 
   /** The pc compiled code left off at, lo and hi words. */

@@ -64,6 +64,24 @@ function fsOn(f: FunctionBody, c: FpContext): void {
   f.i32(0).mem(Op.I32Load, 2, mstatusOffset(c)).i32(Mstatus.FS).op(Op.I32And).i32(0).op(Op.I32Ne);
 }
 
+/** Pushes 1 if FP instructions are legal and round to nearest-even with rounding mode `rm` (0, or 7 with frm RNE). */
+function fpOnInRne(f: FunctionBody, c: FpContext, rm: number): void {
+  fsOn(f, c);
+  if (rm === 7) f.i32(0).mem(Op.I32Load, 2, fcsrOffset(c)).i32(0xe0).op(Op.I32And).op(Op.I32Eqz).op(Op.I32And);
+}
+
+/**
+ * Ends a fast path, on the stack whether its result (local `result`) is inexact: accrues NX if so,
+ * writes f[rd], marks FS Dirty.
+ */
+function writeResult(f: FunctionBody, c: FpContext, result: number, rd: number): void {
+  f.begin(Op.If);
+  f.i32(0).i32(0).mem(Op.I32Load, 2, fcsrOffset(c)).i32(NX).op(Op.I32Or).mem(Op.I32Store, 2, fcsrOffset(c));
+  f.end();
+  f.i32(0).get(result).mem(Op.F64Store, 3, fOffset(c, rd));
+  setFsDirty(f, c);
+}
+
 /** Pushes whether f[r]'s exponent is in the fast range; `positive` also requires the sign clear. */
 function fastOperand(f: FunctionBody, c: FpContext, r: number, positive: boolean): void {
   f.i32(0).mem(Op.I64Load, 3, fOffset(c, r)).i64(52).op(Op.I64ShrU).op(Op.I32WrapI64);
@@ -118,8 +136,7 @@ function emitFused(f: FunctionBody, inst: number, c: FpContext): void {
   const rd = (inst >>> 7) & 31, rs1 = (inst >>> 15) & 31, rs2 = (inst >>> 20) & 31, rs3 = inst >>> 27;
   const [a, b, cc, p, e, sum, u, v, w, h] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => c.first + i);
   const t = c.first + 10; // two scratch locals, t and t + 1
-  fsOn(f, c);
-  if (rm === 7) f.i32(0).mem(Op.I32Load, 2, fcsrOffset(c)).i32(0xe0).op(Op.I32And).op(Op.I32Eqz).op(Op.I32And);
+  fpOnInRne(f, c, rm);
   fastOperand(f, c, rs1, false); f.op(Op.I32And);
   fastOperand(f, c, rs2, false); f.op(Op.I32And);
   fastOperand(f, c, rs3, false); f.op(Op.I32And);
@@ -153,11 +170,7 @@ function emitFused(f: FunctionBody, inst: number, c: FpContext): void {
   f.end();
   f.begin(Op.If);
   f.get(w).f64(0).op(Op.F64Ne).get(v).f64(0).op(Op.F64Ne).op(Op.I32Or); // inexact
-  f.begin(Op.If);
-  f.i32(0).i32(0).mem(Op.I32Load, 2, fcsrOffset(c)).i32(NX).op(Op.I32Or).mem(Op.I32Store, 2, fcsrOffset(c));
-  f.end();
-  f.i32(0).get(p).mem(Op.F64Store, 3, fOffset(c, rd));
-  setFsDirty(f, c);
+  writeResult(f, c, p, rd);
   f.op(Op.Else);
   c.interpreted();
   f.end();
@@ -188,10 +201,7 @@ export function emitFpNative(f: FunctionBody, inst: number, c: FpContext): boole
       if (sqrt && rs2 !== 0) return false;
       if (rm !== 0 && rm !== 7) return false; // a static mode other than RNE: the FPU
       // The fast path's condition.
-      fsOn(f, c);
-      if (rm === 7) { // dynamic: frm must be RNE
-        f.i32(0).mem(Op.I32Load, 2, fcsrOffset(c)).i32(0xe0).op(Op.I32And).op(Op.I32Eqz).op(Op.I32And);
-      }
+      fpOnInRne(f, c, rm);
       fastOperand(f, c, rs1, sqrt); f.op(Op.I32And);
       if (!sqrt) { fastOperand(f, c, rs2, false); f.op(Op.I32And); }
       f.begin(Op.If);
@@ -228,11 +238,7 @@ export function emitFpNative(f: FunctionBody, inst: number, c: FpContext): boole
         }
       }
       f.f64(0).op(Op.F64Ne); // inexact
-      f.begin(Op.If);
-      f.i32(0).i32(0).mem(Op.I32Load, 2, fcsrOffset(c)).i32(NX).op(Op.I32Or).mem(Op.I32Store, 2, fcsrOffset(c));
-      f.end();
-      f.i32(0).get(r).mem(Op.F64Store, 3, fOffset(c, rd));
-      setFsDirty(f, c);
+      writeResult(f, c, r, rd);
       f.op(Op.Else);
       c.interpreted();
       f.end();
