@@ -21,38 +21,25 @@ describe('JIT differential mode on random programs', () => {
   }
 });
 
-describe('JIT differential mode on random programs with bit manipulation and Zicond', () => {
-  for (let seed = 201; seed <= 212; seed++) {
-    it(`seed ${seed}`, () => {
-      const result = runLockstep(randomProgramElf(`bitmanip-${seed}`), 200_000);
-      expect(result.mismatch).toBe('');
-      expect(result.finished).toBe(true);
-      expect(result.translated / result.instret).toBeGreaterThan(0.8);
-    });
-  }
-});
+/** The other families of random programs (random-program.ts), each under its name prefix. */
+const FAMILIES: [title: string, prefix: string, first: number, last: number][] = [
+  ['with bit manipulation and Zicond', 'bitmanip', 201, 212],
+  ['FP-heavy', 'fp', 401, 408],
+  ['with CSR accesses (and traps, SFENCE.VMA from 304 on)', 'csr', 301, 306],
+];
 
-describe('JIT differential mode on FP-heavy random programs', () => {
-  for (let seed = 401; seed <= 408; seed++) {
-    it(`seed ${seed}`, () => {
-      const result = runLockstep(randomProgramElf(`fp-${seed}`), 200_000);
-      expect(result.mismatch).toBe('');
-      expect(result.finished).toBe(true);
-      expect(result.translated / result.instret).toBeGreaterThan(0.8);
-    });
-  }
-});
-
-describe('JIT differential mode on random programs with CSR accesses', () => {
-  for (let seed = 301; seed <= 306; seed++) {
-    it(`seed ${seed}`, () => {
-      const result = runLockstep(randomProgramElf(`csr-${seed}`), 200_000);
-      expect(result.mismatch).toBe('');
-      expect(result.finished).toBe(true);
-      expect(result.translated / result.instret).toBeGreaterThan(0.8);
-    });
-  }
-});
+for (const [title, prefix, first, last] of FAMILIES) {
+  describe(`JIT differential mode on random programs ${title}`, () => {
+    for (let seed = first; seed <= last; seed++) {
+      it(`seed ${seed}`, () => {
+        const result = runLockstep(randomProgramElf(`${prefix}-${seed}`), 200_000);
+        expect(result.mismatch).toBe('');
+        expect(result.finished).toBe(true);
+        expect(result.translated / result.instret).toBeGreaterThan(0.8);
+      });
+    }
+  });
+}
 
 /** A compile pool stand-in: compiles each batch only after `delay` looks, as a busy pool thread would. */
 class LateCompiler implements BlockCompiler {

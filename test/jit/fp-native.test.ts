@@ -11,20 +11,9 @@ import { describe, expect, it } from 'vitest';
 import { BareHart, CODE, Mstatus, Slot } from '../cpu/helpers/bare-hart.ts';
 import { Jit } from '../../src/jit/jit.ts';
 import { Exit } from '../../src/cpu/exit.ts';
+import { prng } from './random-program.ts';
 
 const TWO32 = 4294967296;
-
-/** mulberry32, seeded: the same operands on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SPECIAL = [0x0n, 0x8000000000000000n, 0x7ff0000000000000n, 0xfff0000000000000n, 0x7ff8000000000000n,
   0x7ff4000000000000n, 0x1n, 0x000fffffffffffffn, 0x0010000000000000n, 0x7fefffffffffffffn];

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { ROOT } from '../helpers/hartvm-cli.ts';
 
 /** mulberry32: a small, fast, seedable PRNG (deterministic for a given seed). */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
