@@ -8,33 +8,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Fpu, FpResult, type FpHost } from '../../src/cpu/fpu.ts';
-import { out } from '../../src/cpu/int64.ts';
+import { Fpu, FpResult } from '../../src/cpu/fpu.ts';
+import { FakeFpHost as FakeHost, getF, getX, setF, setX } from './helpers/fake-fp-host.ts';
 
-// ---- a fake host with 64 KiB of flat memory at address 0 ------------------------------------------
-
-class FakeHost implements FpHost {
-  readonly r = new Int32Array(64);
-  readonly f = new Int32Array(64);
-  readonly mem = new DataView(new ArrayBuffer(65536));
-  /** No optional extension: Zfhmin's encodings stay illegal here (test/cpu/zfhmin.test.ts has them). */
-  readonly extensions = 0;
-  dirty = 0;
-  setFsDirty(): void { this.dirty++; }
-  loadSlow(lo: number, hi: number, f3: number): boolean {
-    if (hi !== 0 || lo < 0 || lo + 8 > 65536) return false;
-    if (f3 === 2) { out[0] = this.mem.getInt32(lo, true); out[1] = out[0] >> 31; }
-    else { out[0] = this.mem.getInt32(lo, true); out[1] = this.mem.getInt32(lo + 4, true); }
-    return true;
-  }
-  storeSlow(lo: number, hi: number, f3: number, vlo: number, vhi: number): boolean {
-    if (hi !== 0 || lo < 0 || lo + 8 > 65536) return false;
-    this.mem.setInt32(lo, vlo, true);
-    if (f3 === 3) this.mem.setInt32(lo + 4, vhi, true);
-    return true;
-  }
-}
-
+/** An FPU on a fake host without optional extensions: Zfhmin's encodings stay illegal (zfhmin.test.ts has them). */
 function setup(): { host: FakeHost; fpu: Fpu } {
   const host = new FakeHost();
   return { host, fpu: new Fpu(host) };
@@ -43,16 +20,6 @@ function setup(): { host: FakeHost; fpu: Fpu } {
 // ---- bit-pattern helpers ------------------------------------------------------------------------
 
 const big = (hex: string): bigint => BigInt('0x' + hex);
-function setF(h: FakeHost, n: number, v: bigint): void {
-  h.f[2 * n] = Number(BigInt.asIntN(32, v)); h.f[2 * n + 1] = Number(BigInt.asIntN(32, v >> 32n));
-}
-function getF(h: FakeHost, n: number): bigint {
-  return (BigInt(h.f[2 * n + 1] >>> 0) << 32n) | BigInt(h.f[2 * n] >>> 0);
-}
-const setX = (h: FakeHost, n: number, v: bigint): void => {
-  h.r[2 * n] = Number(BigInt.asIntN(32, v)); h.r[2 * n + 1] = Number(BigInt.asIntN(32, v >> 32n));
-};
-const getX = (h: FakeHost, n: number): bigint => (BigInt(h.r[2 * n + 1] >>> 0) << 32n) | BigInt(h.r[2 * n] >>> 0);
 /** A binary32 pattern NaN-boxed in a 64-bit register. */
 const boxS = (bits: number): bigint => 0xffffffff00000000n | BigInt(bits >>> 0);
 const dBitsOf = (v: number): bigint => { const a = new Float64Array([v]); return new BigUint64Array(a.buffer)[0]; };

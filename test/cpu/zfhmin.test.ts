@@ -9,34 +9,9 @@
  * and the extension gate (every Zfhmin encoding is illegal without the Zfhmin bit).
  */
 import { describe, expect, it } from 'vitest';
-import { Fpu, FpResult, type FpHost } from '../../src/cpu/fpu.ts';
-import { out } from '../../src/cpu/int64.ts';
+import { Fpu, FpResult } from '../../src/cpu/fpu.ts';
+import { FakeFpHost as FakeHost, getF, getX, setF, setX } from './helpers/fake-fp-host.ts';
 import { ALL_EXTENSIONS, Ext } from '../../src/memory/extensions.ts';
-
-// ---- a fake host: 64 KiB of flat memory at address 0 ---------------------------------------------
-
-class FakeHost implements FpHost {
-  readonly r = new Int32Array(64);
-  readonly f = new Int32Array(64);
-  readonly mem = new DataView(new ArrayBuffer(65536));
-  dirty = 0;
-  constructor(public extensions: number) {}
-  setFsDirty(): void { this.dirty++; }
-  loadSlow(lo: number, hi: number, f3: number): boolean {
-    if (hi !== 0 || lo < 0 || lo + 8 > 65536) return false;
-    if (f3 === 1) { out[0] = this.mem.getInt16(lo, true); out[1] = out[0] >> 31; }
-    else if (f3 === 2) { out[0] = this.mem.getInt32(lo, true); out[1] = out[0] >> 31; }
-    else { out[0] = this.mem.getInt32(lo, true); out[1] = this.mem.getInt32(lo + 4, true); }
-    return true;
-  }
-  storeSlow(lo: number, hi: number, f3: number, vlo: number, vhi: number): boolean {
-    if (hi !== 0 || lo < 0 || lo + 8 > 65536) return false;
-    if (f3 === 1) this.mem.setInt16(lo, vlo, true);
-    else this.mem.setInt32(lo, vlo, true);
-    if (f3 === 3) this.mem.setInt32(lo + 4, vhi, true);
-    return true;
-  }
-}
 
 function setup(extensions = Ext.Zfhmin as number): { host: FakeHost; fpu: Fpu } {
   const host = new FakeHost(extensions);
@@ -48,17 +23,6 @@ function setup(extensions = Ext.Zfhmin as number): { host: FakeHost; fpu: Fpu } 
 const F = { NX: 1, UF: 2, OF: 4, DZ: 8, NV: 16 };
 const RNE = 0, RTZ = 1, RDN = 2, RUP = 3, RMM = 4, DYN = 7;
 const MODES = [RNE, RTZ, RDN, RUP, RMM];
-
-function setF(h: FakeHost, n: number, v: bigint): void {
-  h.f[2 * n] = Number(BigInt.asIntN(32, v)); h.f[2 * n + 1] = Number(BigInt.asIntN(32, v >> 32n));
-}
-function getF(h: FakeHost, n: number): bigint {
-  return (BigInt(h.f[2 * n + 1] >>> 0) << 32n) | BigInt(h.f[2 * n] >>> 0);
-}
-const setX = (h: FakeHost, n: number, v: bigint): void => {
-  h.r[2 * n] = Number(BigInt.asIntN(32, v)); h.r[2 * n + 1] = Number(BigInt.asIntN(32, v >> 32n));
-};
-const getX = (h: FakeHost, n: number): bigint => (BigInt(h.r[2 * n + 1] >>> 0) << 32n) | BigInt(h.r[2 * n] >>> 0);
 
 const boxH = (bits: number): bigint => 0xffffffffffff0000n | BigInt(bits & 0xffff);
 const boxS = (bits: number): bigint => 0xffffffff00000000n | BigInt(bits >>> 0);
