@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isElf, parseElf } from '../../src/loader/elf.ts';
 import { LoaderError } from '../../src/loader/errors.ts';
 import { ELF_FIELD, makeElf } from './make-elf.ts';
+import { loaderError } from './loader-error.ts';
 
 const text = Uint8Array.from([0x13, 0x05, 0x00, 0x00, 0x73, 0x00, 0x10, 0x00]);
 const data = Uint8Array.from([1, 2, 3, 4]);
@@ -26,16 +27,6 @@ function patched(bytes: Uint8Array, patch: (view: DataView) => void): Uint8Array
   const copy = bytes.slice();
   patch(new DataView(copy.buffer));
   return copy;
-}
-
-function loaderError(run: () => unknown): LoaderError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof LoaderError) return error;
-    throw new Error(`expected a LoaderError, got ${String(error)}`);
-  }
-  throw new Error('expected a LoaderError, but nothing was thrown');
 }
 
 describe('isElf', () => {

@@ -5,19 +5,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { LoaderError } from '../../src/loader/errors.ts';
 import { loadIntoRam, readKernelFile } from '../../src/loader/image.ts';
 import { makeElf } from './make-elf.ts';
+import { loaderError } from './loader-error.ts';
 
 const RAM_BASE = 0x8000_0000n;
 const RAM_BYTES = 0x10_0000;
-
-function loaderError(run: () => unknown): LoaderError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof LoaderError) return error;
-    throw new Error(`expected a LoaderError, got ${String(error)}`);
-  }
-  throw new Error('expected a LoaderError, but nothing was thrown');
-}
 
 describe('readKernelFile', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hartvm-loader-'));

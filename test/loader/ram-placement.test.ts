@@ -9,6 +9,7 @@ import { LoaderError } from '../../src/loader/errors.ts';
 import { loadIntoRam } from '../../src/loader/image.ts';
 import { describeSkipped, placeInRam } from '../../src/loader/ram-placement.ts';
 import { makeElf, type TestElf } from './make-elf.ts';
+import { loaderError } from './loader-error.ts';
 
 const RAM_BASE = 0x8000_0000n;
 const RAM_BYTES = 0x10_0000;
@@ -23,16 +24,6 @@ const TEXT = { name: '.text', addr: RAM_BASE, size: BigInt(code.length) };
 /** One segment as GNU ld writes it with -Ttext=0x80000000 and no linker script. */
 function gnuLdLayout(extra: Partial<TestElf> = {}): TestElf {
   return { entry: RAM_BASE, segments: [{ paddr: HEADERS_AT, data: code, headers: HEADERS_PAGE }], ...extra };
-}
-
-function loaderError(run: () => unknown): LoaderError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof LoaderError) return error;
-    throw new Error(`expected a LoaderError, got ${String(error)}`);
-  }
-  throw new Error('expected a LoaderError, but nothing was thrown');
 }
 
 const place = (spec: TestElf) => placeInRam(parseElf(makeElf(spec), 'prog.elf'), 'prog.elf', RAM);
