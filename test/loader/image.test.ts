@@ -2,7 +2,6 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LoaderError } from '../../src/loader/errors.ts';
 import { loadIntoRam, readKernelFile } from '../../src/loader/image.ts';
 import { makeElf } from './make-elf.ts';
 import { loaderError } from './loader-error.ts';

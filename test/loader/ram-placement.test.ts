@@ -5,7 +5,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseElf } from '../../src/loader/elf.ts';
-import { LoaderError } from '../../src/loader/errors.ts';
 import { loadIntoRam } from '../../src/loader/image.ts';
 import { describeSkipped, placeInRam } from '../../src/loader/ram-placement.ts';
 import { makeElf, type TestElf } from './make-elf.ts';
