@@ -16,6 +16,8 @@
  * sign injections and the moves between x and f registers are exact and set no flag; they are
  * always native but for the NaN cases of FMIN/FMAX.
  *
+ * FLW, FLD, FSW and FSD take the same inline TLB check as integer loads and stores (emitFpMemory).
+ *
  * The f registers and fcsr stay in the state block, where the interpreter's FPU keeps them.
  */
 
@@ -53,6 +55,46 @@ export interface FpContext {
 const fOffset = (c: FpContext, r: number): number => c.stateBase + (State.F + 2 * r) * 4;
 const mstatusOffset = (c: FpContext): number => c.stateBase + (State.CSR + 2 * Slot.Mstatus) * 4;
 const fcsrOffset = (c: FpContext): number => c.stateBase + (State.CSR + 2 * Slot.Fcsr) * 4;
+
+/** The inline TLB check of compiled code (translator.ts), for the FP loads and stores. */
+export interface TlbAccess {
+  /** Computes the access's address from its base register and offset, and pushes whether it hits the TLB. */
+  hit(store: boolean, size: number): void;
+  /** After a hit: pushes the host address of the access (an i32 byte offset in the memory). */
+  host(store: boolean): void;
+}
+
+/**
+ * FLW, FLD, FSW, FSD natively when the access hits the TLB and mstatus.FS is not Off: the bits move
+ * between memory and the f register's slot in the state block, FLW boxing its single in a NaN (ones
+ * above bit 31). A miss, a misaligned access or FS Off takes the FPU, which faults as it must.
+ * Returns false for the other widths (Zfhmin's FLH and FSH), which are the FPU's alone.
+ */
+export function emitFpMemory(f: FunctionBody, inst: number, c: FpContext, tlb: TlbAccess): boolean {
+  const f3 = (inst >>> 12) & 7;
+  if (f3 !== 2 && f3 !== 3) return false;
+  const store = (inst & 0x7f) === 0x27, wide = f3 === 3;
+  const rd = (inst >>> 7) & 31, rs2 = (inst >>> 20) & 31;
+  tlb.hit(store, wide ? 8 : 4);
+  fsOn(f, c); f.op(Op.I32And);
+  f.begin(Op.If);
+  if (store) {
+    tlb.host(true);
+    f.i32(0).mem(wide ? Op.I64Load : Op.I32Load, wide ? 3 : 2, fOffset(c, rs2));
+    f.mem(wide ? Op.I64Store : Op.I32Store, wide ? 3 : 2, 0);
+  } else {
+    f.i32(0);
+    tlb.host(false);
+    if (wide) f.mem(Op.I64Load, 3, 0);
+    else f.mem(Op.I64Load32U, 2, 0).i64(-0x1_0000_0000n).op(Op.I64Or);
+    f.mem(Op.I64Store, 3, fOffset(c, rd));
+    setFsDirty(f, c);
+  }
+  f.op(Op.Else);
+  c.interpreted();
+  f.end();
+  return true;
+}
 
 /** Marks mstatus.FS Dirty: an f register or fflags was written. */
 function setFsDirty(f: FunctionBody, c: FpContext): void {

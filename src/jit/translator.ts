@@ -19,7 +19,7 @@ import { Fn, callHelper } from './helper-table.ts';
 import { decodeBitmanip, NOT_BITMANIP } from '../cpu/bitmanip.ts';
 import { ALL_EXTENSIONS } from '../memory/extensions.ts';
 import { emitBitmanip } from './translate-bitmanip.ts';
-import { FP_LOCALS, emitFpNative } from './translate-fp.ts';
+import { FP_LOCALS, emitFpMemory, emitFpNative, type TlbAccess } from './translate-fp.ts';
 import { type BlockCode, type GuestInstruction, branchOffset, jalOffset } from './block.ts';
 import { JitArea, State, TLB_MASK } from '../memory/layout.ts';
 import { Exit } from '../cpu/exit.ts';
@@ -131,6 +131,16 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
   // (An AMO counts as a load here, as in the interpreter: a lock's amoswap that keeps failing spins.)
   const spinCandidate = selfLoop && ctx.pleSpins > 0 &&
     insts.some((i) => (i.inst & 0x7f) === 0x03 || (i.inst & 0x7f) === 0x2f) && !insts.some((i) => (i.inst & 0x7f) === 0x23);
+
+  /** The TLB check for the FP load or store `inst` (I- or S-type offset). */
+  const tlbAccess = (inst: number): TlbAccess => ({
+    hit: (store, size) => {
+      const offset = store ? ((inst >> 25) << 5) | ((inst >>> 7) & 31) : inst >> 20;
+      get((inst >>> 15) & 31); f.i64(offset).op(Op.I64Add).set(L_ADDR);
+      emitTlbHit(f, ctx.jitArea + (store ? JitArea.StoreTags : JitArea.LoadTags), size);
+    },
+    host: (store) => emitHostAddress(f, ctx.jitArea + (store ? JitArea.StoreHost : JitArea.LoadHost)),
+  });
 
   const bitmanipContext = { get, callHelper: (fn: Fn): void => { callHelper(f, fn); }, tmp: L_TMP };
 
@@ -283,7 +293,10 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
             f.i32(0).mem(Op.I64Load, 3, regOffset(rd)).set(rd);
           }
         };
-        if (!emitFpNative(f, inst, { stateBase: ctx.stateBase, first: L_FP, get, put, interpreted })) interpreted();
+        const fpContext = { stateBase: ctx.stateBase, first: L_FP, get, put, interpreted };
+        const op = inst & 0x7f;
+        const native = op === 0x07 || op === 0x27 ? emitFpMemory(f, inst, fpContext, tlbAccess(inst)) : emitFpNative(f, inst, fpContext);
+        if (!native) interpreted();
         break;
       }
       case 0x73: { // Zicsr: the interpreter's CSR file works on the state block, like the FPU

@@ -8,9 +8,11 @@
  * (differential.test.ts); this looks at each operation far more often.
  */
 import { describe, expect, it } from 'vitest';
-import { BareHart, CODE, Mstatus, Slot } from '../cpu/helpers/bare-hart.ts';
+import { BareHart, CODE, Mstatus, RAM_BASE, Slot } from '../cpu/helpers/bare-hart.ts';
 import { Jit } from '../../src/jit/jit.ts';
 import { Exit } from '../../src/cpu/exit.ts';
+import { runWithJit } from '../../src/jit/run-loop.ts';
+import { Access } from '../../src/cpu/trap-causes.ts';
 import { prng } from './random-program.ts';
 
 const TWO32 = 4294967296;
@@ -91,4 +93,43 @@ describe('native double-precision arithmetic in compiled code', () => {
     }
     expect(differences, report.join('\n')).toBe(0);
   });
+});
+
+/** FLW (f3 2) and FLD (3) f1 <- imm(x5); FSW and FSD imm(x5) <- f2. */
+const fpLoad = (f3: number, imm: number): number => (((imm & 0xfff) << 20) | (5 << 15) | (f3 << 12) | (1 << 7) | 0x07) >>> 0;
+const fpStore = (f3: number, imm: number): number =>
+  ((((imm >> 5) & 0x7f) << 25) | (2 << 20) | (5 << 15) | (f3 << 12) | ((imm & 31) << 7) | 0x27) >>> 0;
+
+const DATA = RAM_BASE + 0x8000;
+
+describe('FP loads and stores in compiled code', () => {
+  // Each runs interpreted on a fresh hart, then compiled on another with the data page in both TLBs
+  // (so that compiled code takes its native path wherever it may), and everything they touch must
+  // agree: f1, the bytes around the store, mstatus (FS Dirty after a load), and where the hart is
+  // (a trap when FS is Off).
+  const cases: [name: string, inst: number][] = [
+    ['flw', fpLoad(2, 12)], ['fld', fpLoad(3, 16)], ['flw misaligned', fpLoad(2, 13)], ['fld misaligned', fpLoad(3, 4)],
+    ['fsw', fpStore(2, 20)], ['fsd', fpStore(3, 24)], ['fsw misaligned', fpStore(2, 22)], ['fsd misaligned', fpStore(3, -3)],
+  ];
+  for (const fsOn of [true, false]) {
+    it.each(cases)(`%s with FS ${fsOn ? 'on' : 'Off'} agrees with the interpreter`, (_name, inst) => {
+      const run = (compiled: boolean): string => {
+        const m = new BareHart();
+        const h = m.hart;
+        m.load([inst]);
+        if (fsOn) h.csr[Slot.Mstatus * 2] |= 1 << Mstatus.FS_SHIFT; // FS = Initial
+        for (let i = -8; i < 40; i += 8) m.write64(DATA + i, 0x1122334455667788n * BigInt(i + 9));
+        m.setX(5, DATA);
+        h.f[2] = 0x0bad0bad; h.f[3] = 0x0bad0bad; // f1
+        h.f[4] = 0x76543210; h.f[5] = -0x1010102; // f2
+        for (const access of [Access.Load, Access.Store]) h.mmu.fill(access, DATA, 0, DATA, h.dataTag);
+        const jit = new Jit(h, { pleSpins: 0 });
+        if (compiled) expect(jit.compileNow(CODE)).toBe(true);
+        if (compiled) runWithJit(h, jit, 1); else h.run(1);
+        const memory = [-8, 0, 8, 16, 24, 32].map((i) => m.read64(DATA + i).toString(16));
+        return JSON.stringify({ f1: [h.f[2], h.f[3]], memory, mstatus: m.mstatus, pc: h.pc, mcause: m.slot(Slot.Mcause).toString() });
+      };
+      expect(run(true)).toBe(run(false));
+    });
+  }
 });
