@@ -3,12 +3,13 @@
  * pool (and does itself when it has no pool, as the differential mode does). Pure: it reads nothing
  * but its arguments, so it runs the same on the vCPU thread and on a pool thread.
  *
- * The module imports the shared memory, the hart's helper table and two globals, and exports its
- * blocks as b0, b1, ... in batch order. It imports no function (runtime.ts says why).
+ * The module imports the shared memory, the hart's helper table and two globals, and exports one
+ * function per translation unit of the batch as u0, u1, ... in the order of `units`. It imports no
+ * function (runtime.ts says why).
  */
 
 import { FunctionBody, Type, buildModule, type Import } from './wasm-writer.ts';
-import { translateBlock, type TranslateContext } from './translator.ts';
+import { translateUnit, type TranslateContext } from './translator.ts';
 import { BLOCK_MODULE_TYPES, Fn } from './helper-table.ts';
 import type { BlockCode } from './block.ts';
 
@@ -24,6 +25,8 @@ export interface CompileJob {
   /** The hart's own number for the batch, returned with the result. */
   id: number;
   blocks: BlockCode[];
+  /** The batch's translation units: each the indexes in `blocks` of the blocks one function holds. */
+  units: number[][];
   ctx: TranslateContext;
 }
 
@@ -34,17 +37,17 @@ export interface CompileResult {
   ms: number;
 }
 
-/** Translates and compiles a batch of blocks. */
+/** Translates and compiles a batch of blocks, a function per unit. */
 export function compileBlocks(job: CompileJob): CompileResult {
   const started = performance.now();
-  const functions = job.blocks.map((code) => {
+  const functions = job.units.map((unit) => {
     const body = new FunctionBody();
-    translateBlock(code, job.ctx, body);
+    translateUnit(unit.map((i) => job.blocks[i]), job.ctx, body);
     return { type: 0, body };
   });
   const bytes = buildModule({
     types: BLOCK_MODULE_TYPES, imports: IMPORTS, functions,
-    exports: functions.map((_, i) => ({ name: `b${i}`, func: i })),
+    exports: functions.map((_, i) => ({ name: `u${i}`, func: i })),
   });
   const module = new WebAssembly.Module(bytes);
   return { id: job.id, module, ms: performance.now() - started };

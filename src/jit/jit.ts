@@ -77,6 +77,36 @@ function loopsToStart(code: BlockCode): boolean {
 
 const TWO32 = 4294967296;
 
+/**
+ * Groups a batch into translation units, the blocks compiled code may go between without leaving a
+ * function: those of the same fetch context on the same guest page, read from the same physical
+ * page at the same code generation. The dispatcher's lookup vouches for the block it enters (its
+ * context, that its page still maps where it did, that it is not stale), and so for every block
+ * of its unit; a block on another page, or of another generation, could be stale or mapped
+ * elsewhere, so control reaches it through the dispatcher. Returns indexes into `batch`.
+ */
+function translationUnits(batch: readonly PendingBlock[]): number[][] {
+  const units = new Map<string, number[]>();
+  batch.forEach((p, i) => {
+    const key = unitKey(p);
+    const unit = units.get(key);
+    if (unit === undefined) units.set(key, [i]); else unit.push(i);
+  });
+  return [...units.values()];
+}
+
+/** What the blocks of one translation unit share (translationUnits). */
+function unitKey(p: PendingBlock): string {
+  return `${p.fetchTag}:${Math.floor(p.code.start / 4096)}:${Math.floor(p.pa / 4096)}:${p.generation}`;
+}
+
+/**
+ * Most blocks compiled into one unit. A page's blocks get hot one batch at a time; each batch takes
+ * along the page's blocks already compiled (Jit.withSiblings), so that its unit holds them all,
+ * until it would exceed this. Bounds both the recompiling and the function's size.
+ */
+const MAX_UNIT_BLOCKS = 64;
+
 /** Function table slots: the translation cache's size bound, in blocks. */
 export const TABLE_SIZE = 16384;
 
@@ -94,20 +124,32 @@ export interface JitOptions {
   compiler?: BlockCompiler;
 }
 
-interface CompiledBlock {
-  pc: number;
+interface PendingBlock {
+  code: BlockCode;
   fetchTag: number;
   /** Guest physical address of the first instruction, and its page's code generation when read. */
   pa: number;
   generation: number;
-  slot: number;
 }
 
-interface PendingBlock { code: BlockCode; fetchTag: number; pa: number; generation: number }
+interface CompiledBlock extends PendingBlock {
+  pc: number;
+  slot: number;
+  /** Its index in its translation unit's function (translator.ts translateUnit). */
+  entry: number;
+}
 
 export interface JitStats {
   blocks: number;
   modules: number;
+  /** Functions the blocks were compiled into (a unit holds the blocks of one guest page). */
+  units: number;
+  /** Blocks compiled again into a bigger unit of their page (withSiblings), the old copy dropped. */
+  superseded: number;
+  /** The most blocks one unit held. */
+  largestUnit: number;
+  /** Times the run loop left compiled code for the interpreter (a miss on a block not compiled yet, or an instruction compiled code hands over). */
+  interpreterRuns: number;
   /** Time this thread spent translating, compiling and instantiating. */
   compileMs: number;
   /** Time the compile pool spent on this hart's batches. */
@@ -119,7 +161,7 @@ export interface JitStats {
 }
 
 export class Jit {
-  readonly stats: JitStats = { blocks: 0, modules: 0, compileMs: 0, offThreadMs: 0, instret: 0, invalidated: 0, flushes: 0 };
+  readonly stats: JitStats = { blocks: 0, modules: 0, units: 0, superseded: 0, largestUnit: 0, interpreterRuns: 0, compileMs: 0, offThreadMs: 0, instret: 0, invalidated: 0, flushes: 0 };
   /** Why the last enter() returned: Exit.None is a miss or a spent budget. */
   exitKind = Exit.None;
 
@@ -137,6 +179,8 @@ export class Jit {
   private readonly jitArea: number;
   /** Blocks by pc (several when the same pc was translated in other contexts or from other pages). */
   private readonly blocks = new Map<number, CompiledBlock[]>();
+  /** The compiled blocks of each unit key (unitKey): what a batch with a block of that key takes along. */
+  private readonly unitBlocks = new Map<string, CompiledBlock[]>();
   private readonly freeSlots: number[] = [];
   /** Hotness counters by targetSlot(pc), counted by the interpreter and by misses. */
   readonly hot = new Int32Array(TARGET_PROFILE_ENTRIES);
@@ -146,8 +190,8 @@ export class Jit {
   private readonly deferred = new Uint8Array(TARGET_PROFILE_ENTRIES);
   private pending: PendingBlock[] = [];
   private firstQueuedAt = 0;
-  /** Batches at the compile pool, by job id. */
-  private readonly inFlight = new Map<number, PendingBlock[]>();
+  /** Batches at the compile pool, by job id, with their translation units. */
+  private readonly inFlight = new Map<number, { batch: PendingBlock[]; units: number[][] }>();
   private nextJobId = 1;
   private nextPollAt = 0;
   private dataTagSet = NaN;
@@ -274,12 +318,13 @@ export class Jit {
     this.nextPollAt = now + POLL_INTERVAL_MS;
     const compiler = this.options.compiler!;
     for (let result = compiler.take(); result !== undefined; result = compiler.take()) {
-      const batch = this.inFlight.get(result.id);
-      if (batch === undefined) continue;
+      const job = this.inFlight.get(result.id);
+      if (job === undefined) continue;
+      const { batch, units } = job;
       this.inFlight.delete(result.id);
       this.stats.offThreadMs += result.ms;
       const started = performance.now();
-      this.addModule(result.module, batch);
+      this.addModule(result.module, batch, units);
       this.stats.compileMs += performance.now() - started;
       // Hot again, so that the interpreter hands these starts back to compiled code. A block whose
       // code was written meanwhile is not installed (installExisting checks its generation); it is
@@ -290,12 +335,13 @@ export class Jit {
 
   /** Sends the queued blocks to the compile pool; the interpreter runs them until they are back. */
   private submitPending(compiler: BlockCompiler): void {
-    const batch = this.pending;
+    const batch = this.withSiblings(this.pending);
     this.pending = [];
     const id = this.nextJobId++;
-    this.inFlight.set(id, batch);
+    const units = translationUnits(batch);
+    this.inFlight.set(id, { batch, units });
     for (const p of batch) this.hot[targetSlot(p.code.start)] = HOT_IN_FLIGHT;
-    compiler.submit({ id, blocks: batch.map((p) => p.code), ctx: this.translateContext() });
+    compiler.submit({ id, blocks: batch.map((p) => p.code), units, ctx: this.translateContext() });
   }
 
   private translateContext(): CompileJob['ctx'] {
@@ -329,6 +375,20 @@ export class Jit {
   }
 
   /**
+   * Translates the blocks at `pcs` now as one batch, so into as few translation units as their pages
+   * allow (the differential mode's test of units). They are installed as they are met.
+   */
+  compileBatch(pcs: readonly number[]): void {
+    for (const pc of pcs) if (!this.installExisting(pc)) this.queue(pc);
+    this.compilePending();
+  }
+
+  /** The pcs the cache has a block for. */
+  get blockStarts(): number[] {
+    return [...this.blocks.keys()];
+  }
+
+  /**
    * Reads the block at pc and queues it for compiling. A straight-line block reaching HOT_THRESHOLD
    * for the first time (its counter `h` not yet deferred) is sent back to count up to
    * STRAIGHT_LINE_THRESHOLD; a block with nothing the JIT translates is never queued.
@@ -356,31 +416,82 @@ export class Jit {
 
   /** Compiles every queued block into one module, here and now, and adds them to the cache. */
   compilePending(): void {
-    const batch = this.pending;
+    const batch = this.withSiblings(this.pending);
     this.pending = [];
     if (batch.length === 0) return;
     const started = performance.now();
-    const { module } = compileBlocks({ id: 0, blocks: batch.map((p) => p.code), ctx: this.translateContext() });
-    this.addModule(module, batch);
+    const units = translationUnits(batch);
+    const { module } = compileBlocks({ id: 0, blocks: batch.map((p) => p.code), units, ctx: this.translateContext() });
+    this.addModule(module, batch, units);
     this.stats.compileMs += performance.now() - started;
   }
 
-  /** Instantiates a compiled batch and adds its blocks to the cache (not yet to the lookup table). */
-  private addModule(module: WebAssembly.Module, batch: PendingBlock[]): void {
+  /**
+   * The queued blocks plus, for each unit key among them, the blocks of that key already compiled,
+   * so that the new unit holds the page's whole hot code (up to MAX_UNIT_BLOCKS): compiled code then
+   * goes between them without the dispatcher. The new blocks supersede the old ones (addModule).
+   */
+  private withSiblings(pending: PendingBlock[]): PendingBlock[] {
+    const batch = [...pending];
+    const counts = new Map<string, number>();
+    for (const p of pending) counts.set(unitKey(p), (counts.get(unitKey(p)) ?? 0) + 1);
+    for (const [key, count] of counts) {
+      const siblings = this.unitBlocks.get(key);
+      if (siblings === undefined || siblings.length + count > MAX_UNIT_BLOCKS) continue;
+      for (const b of siblings) {
+        if (!pending.some((p) => p.code.start === b.pc)) batch.push({ code: b.code, fetchTag: b.fetchTag, pa: b.pa, generation: b.generation });
+      }
+    }
+    return batch;
+  }
+
+  /**
+   * Instantiates a compiled batch and adds its blocks to the cache (not yet to the lookup table):
+   * each block gets a table slot of its own, holding its unit's function.
+   */
+  private addModule(module: WebAssembly.Module, batch: PendingBlock[], units: number[][]): void {
     if (this.freeSlots.length < batch.length) this.flush();
     const instance = new WebAssembly.Instance(module, this.imports);
-    batch.forEach((p, i) => {
-      const slot = this.freeSlots.pop()!;
-      this.table.set(slot, instance.exports[`b${i}`] as WebAssembly.ExportValue as never);
-      const block: CompiledBlock = {
-        pc: p.code.start, fetchTag: p.fetchTag, pa: p.pa, generation: p.generation, slot,
-      };
-      const list = this.blocks.get(block.pc);
-      if (list === undefined) this.blocks.set(block.pc, [block]);
-      else list.push(block);
-      this.stats.blocks++;
+    units.forEach((unit, u) => {
+      this.stats.largestUnit = Math.max(this.stats.largestUnit, unit.length);
+      const fn = instance.exports[`u${u}`] as WebAssembly.ExportValue as never;
+      unit.forEach((i, entry) => {
+        const p = batch[i];
+        const slot = this.freeSlots.pop()!;
+        this.table.set(slot, fn);
+        const block: CompiledBlock = { ...p, pc: p.code.start, slot, entry };
+        const key = unitKey(p);
+        const siblings = this.unitBlocks.get(key) ?? [];
+        this.unitBlocks.set(key, siblings);
+        const old = siblings.findIndex((b) => b.pc === block.pc);
+        if (old >= 0) this.supersede(siblings.splice(old, 1)[0], block);
+        siblings.push(block);
+        const list = this.blocks.get(block.pc);
+        if (list === undefined) this.blocks.set(block.pc, [block]);
+        else list.push(block);
+        this.stats.blocks++;
+      });
     });
     this.stats.modules++;
+    this.stats.units += units.length;
+  }
+
+  /** Replaces `old` by the same block compiled again in a bigger unit: in the cache, and in the lookup table if it was there. */
+  private supersede(old: CompiledBlock, block: CompiledBlock): void {
+    const e = lookupSlot(old.pc | 0) * 4;
+    const installed = this.lookup[e] === (old.pc | 0) && this.lookup[e + 2] === (old.slot | (old.entry << 16));
+    this.drop(old);
+    const list = this.blocks.get(old.pc)!.filter((b) => b !== old);
+    if (list.length === 0) this.blocks.delete(old.pc); else this.blocks.set(old.pc, list);
+    if (installed) this.install(block);
+    this.stats.superseded++;
+  }
+
+  /** Takes a block out of the lookup and function tables (not out of `blocks`). */
+  private drop(b: CompiledBlock): void {
+    this.uninstall(b);
+    this.table.set(b.slot, null as never);
+    this.freeSlots.push(b.slot);
   }
 
   private install(b: CompiledBlock): void {
@@ -388,13 +499,13 @@ export class Jit {
     const hi = Math.floor(b.pc / 4294967296) | 0;
     this.lookup[e] = b.pc | 0;
     this.lookup[e + 1] = hi ^ b.fetchTag;
-    this.lookup[e + 2] = b.slot;
+    this.lookup[e + 2] = b.slot | (b.entry << 16);
     this.lookup[e + 3] = RAM_OFFSET + (b.pa - RAM_BASE) - (b.pa % 4096);
   }
 
   private uninstall(b: CompiledBlock): void {
     const e = lookupSlot(b.pc | 0) * 4;
-    if (this.lookup[e + 2] === b.slot && this.lookup[e] === (b.pc | 0)) this.lookup[e] = 1;
+    if (this.lookup[e + 2] === (b.slot | (b.entry << 16)) && this.lookup[e] === (b.pc | 0)) this.lookup[e] = 1;
   }
 
   /**
@@ -406,10 +517,9 @@ export class Jit {
     for (const [pc, list] of this.blocks) {
       const keep = list.filter((b) => {
         if (pages.generation(b.pa) === b.generation) return true;
-        this.uninstall(b);
+        this.drop(b);
+        this.unitBlocks.delete(unitKey(b)); // all of its key are stale together
         this.hot[targetSlot(pc)] = 0; // so that the new code gets hot again
-        this.table.set(b.slot, null as never);
-        this.freeSlots.push(b.slot);
         this.stats.invalidated++;
         return false;
       });
@@ -428,6 +538,7 @@ export class Jit {
     for (let i = 0; i < LOOKUP_ENTRIES; i++) this.lookup[4 * i] = 1;
     for (const list of this.blocks.values()) for (const b of list) this.table.set(b.slot, null as never);
     this.blocks.clear();
+    this.unitBlocks.clear();
     this.freeSlots.length = 0;
     for (let i = TABLE_SIZE - 1; i >= 0; i--) this.freeSlots.push(i);
     this.hot.fill(0);

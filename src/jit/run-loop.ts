@@ -58,6 +58,7 @@ export function runWithJit(hart: Hart, jit: Jit, budget: number): Exit {
     if (kind === Exit.Trap) { hart.pc = raise(hart, hart.pc); budget--; continue; }
     if (kind === Exit.Yield) return Exit.Yield;
     if (kind === Exit.Interpret) {
+      jit.stats.interpreterRuns++;
       const before = hart.instret;
       const exit = hart.run(1);
       budget -= Math.max(1, hart.instret - before);
@@ -69,6 +70,7 @@ export function runWithJit(hart: Hart, jit: Jit, budget: number): Exit {
     // A miss: no compiled block at pc yet. Interpret until a hot block start, or for a slice while
     // modules are being compiled elsewhere, so that they are picked up as soon as they are done.
     if (jit.miss(hart.pc)) continue;
+    jit.stats.interpreterRuns++;
     const before = hart.instret;
     hart.profile = jit.profile;
     const exit = hart.run(jit.compiling && budget > JIT_SLICE ? JIT_SLICE : budget);

@@ -58,7 +58,7 @@ export function buildRuntimeModule(stateBase: number, jitArea: number, tableSize
   const names: string[] = [];
   const index = (name: string): number => SLOW_PATHS.length + names.indexOf(name);
 
-  // run(budget): locals 1 total (i32), 2 pc (i64), 3 entry (i32), 4 TLB index (i32)
+  // run(budget): locals 1 total (i32), 2 pc (i64), 3 lookup entry (i32), 4 TLB index, then the entry's function word (i32)
   const run = new FunctionBody();
   run.locals(1, Type.I32);
   run.locals(1, Type.I64);
@@ -88,8 +88,12 @@ export function buildRuntimeModule(stateBase: number, jitArea: number, tableSize
   run.op(Op.I32Or);
   run.begin(Op.If); leave(); run.end();
   run.i32(0).get(1).mem(Op.I32Store, 2, stateBase + State.JitRetired * 4);
+  // The entry's third word is the function's table index, and in its top half which block of the
+  // function's translation unit this pc starts.
+  run.get(3).mem(Op.I32Load, 2, jitArea + JitArea.Lookup + 8).set(4);
+  run.i32(0).get(4).i32(16).op(Op.I32ShrU).mem(Op.I32Store, 2, stateBase + State.JitEntry * 4);
   run.get(0).get(1).op(Op.I32Sub);
-  run.get(3).mem(Op.I32Load, 2, jitArea + JitArea.Lookup + 8);
+  run.get(4).i32(0xffff).op(Op.I32And);
   run.code.byte(Op.CallIndirect).u32(0).u32(0);
   run.get(1).op(Op.I32Add).set(1);
   run.globalGet(0);

@@ -45,10 +45,11 @@ const L_NEXT_PC = 39; // i64: the pc to leave with
 const L_RETIRED = 40; // i32: instructions of this trip that retired
 const L_KIND = 41; // i32: the Exit to leave with
 const L_SKIP = 42; // i32: instructions of this trip that internal forward branches jumped over
-const L_FP = 43; // FP_LOCALS f64 locals for translate-fp.ts
-/** Nesting of the function's outer block (the shared exit path) and of the loop inside it. */
+const L_ENTRY = 43; // i32: the unit's block to go to at the dispatch loop
+const L_FP = 44; // FP_LOCALS f64 locals for translate-fp.ts
+/** Nesting of the function's outer block (the shared exit path) and of a unit's dispatch loop inside it. */
 const EXIT_LEVEL = 0;
-const LOOP_LEVEL = 1;
+const DISPATCH_LEVEL = 1;
 
 export interface TranslateContext {
   /** Byte offset of the hart's state block and JIT area in the memory. */
@@ -81,11 +82,15 @@ function regUse(insts: GuestInstruction[]): RegUse {
   return { read, written };
 }
 
-/** Emits the wasm function for `block` into `f` (whose locals it declares). */
-export function translateBlock(block: BlockCode, ctx: TranslateContext, f: FunctionBody): void {
-  const insts = block.insts;
-  const n = insts.length;
+/** What a block's body needs to know of itself: its forward jumps inside, and where it starts in the unit. */
+interface BlockPlan {
+  block: BlockCode;
   /** Branches and jumps (by index) to an instruction further on in the block, and that index. */
+  internal: Map<number, number>;
+}
+
+function planBlock(block: BlockCode): BlockPlan {
+  const insts = block.insts;
   const internal = new Map<number, number>();
   const indexOf = new Map(insts.map((i, k) => [i.pc, k]));
   insts.forEach(({ pc, inst }, k) => {
@@ -94,19 +99,83 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
     const t = indexOf.get(target);
     if (t !== undefined && t > k) internal.set(k, t);
   });
-  const use = regUse(insts);
-  const loaded = new Set([...use.read, ...use.written]); // a written register is stored at every exit, so it must start right
-  const written = [...use.written].sort((a, b) => a - b);
+  return { block, internal };
+}
+
+/**
+ * Emits one wasm function for a translation unit: one block, or several blocks that compiled code
+ * may go between without leaving the function (jit.ts groups them: same fetch context, same guest
+ * page, read from the same physical page at the same code generation, so that one lookup at entry
+ * vouches for them all). The function starts at the block State.JitEntry names; a jump or branch
+ * to a pc where another block of the unit starts goes there directly (a `br_table` on the block's
+ * index), with the guest registers still in locals, until the budget is spent.
+ */
+export function translateUnit(blocks: BlockCode[], ctx: TranslateContext, f: FunctionBody): void {
+  const plans = blocks.map(planBlock);
+  const multi = blocks.length > 1;
+  /** Where each block of the unit starts, by pc. */
+  const entryOf = new Map<number, number>();
+  blocks.forEach((b, i) => { if (!entryOf.has(b.start)) entryOf.set(b.start, i); });
+  const loaded = new Set<number>(), writtenSet = new Set<number>();
+  for (const b of blocks) {
+    const use = regUse(b.insts);
+    // A written register is stored at every exit, so it must start right.
+    for (const r of [...use.read, ...use.written]) loaded.add(r);
+    for (const r of use.written) writtenSet.add(r);
+  }
+  const written = [...writtenSet].sort((a, b) => a - b);
   f.locals(31, Type.I64); // x1..x31
   f.locals(2, Type.I64); // addr, tmp
   f.locals(3, Type.I32); // idx, count, spins
   f.locals(3, Type.I64); // spinA, spinB, next pc
-  f.locals(3, Type.I32); // retired, kind, skip
+  f.locals(4, Type.I32); // retired, kind, skip, entry
   f.locals(FP_LOCALS, Type.F64);
-  const regOffset = (r: number): number => ctx.stateBase + (State.X + 2 * r) * 4;
   const pcOffset = ctx.stateBase + State.PcLo * 4;
 
-  for (const r of [...loaded].sort((a, b) => a - b)) f.i32(0).mem(Op.I64Load, 3, regOffset(r)).set(r);
+  for (const r of [...loaded].sort((a, b) => a - b)) f.i32(0).mem(Op.I64Load, 3, regOffset(ctx, r)).set(r);
+
+  f.begin(Op.Block); // the shared exit path follows its end
+  if (multi) {
+    // Block i's body follows the end of the i-th innermost of these wasm blocks, so that the
+    // br_table's target i is it.
+    f.i32(0).mem(Op.I32Load, 2, ctx.stateBase + State.JitEntry * 4).set(L_ENTRY);
+    f.begin(Op.Loop); // DISPATCH_LEVEL: a `br` to it goes to the block in L_ENTRY
+    for (let i = 0; i < blocks.length; i++) f.begin(Op.Block);
+    f.get(L_ENTRY);
+    f.brTable(blocks.map((_, i) => i), blocks.length - 1);
+  }
+  plans.forEach((plan, i) => {
+    if (multi) f.end(); // block i's body starts here
+    translateBody(plan, i, { ctx, f, entryOf, multi });
+  });
+  if (multi) {
+    f.end(); // the dispatch loop: every path through it has branched out
+    f.op(Op.Unreachable);
+  }
+  f.end(); // block: the shared exit path
+  for (const r of written) f.i32(0).get(r).mem(Op.I64Store, 3, regOffset(ctx, r));
+  f.i32(0).get(L_NEXT_PC).mem(Op.I64Store, 3, pcOffset);
+  f.get(L_KIND).globalSet(Glob.Exit);
+  f.get(L_COUNT).get(L_RETIRED).op(Op.I32Add);
+}
+
+const regOffset = (ctx: TranslateContext, r: number): number => ctx.stateBase + (State.X + 2 * r) * 4;
+
+interface UnitContext {
+  ctx: TranslateContext;
+  f: FunctionBody;
+  /** Block starts of the unit, by pc, and their index. */
+  entryOf: Map<number, number>;
+  multi: boolean;
+}
+
+/** Emits block `self` of a unit; every path through it leaves the function or goes to another block. */
+function translateBody(plan: BlockPlan, self: number, unit: UnitContext): void {
+  const { ctx, f, entryOf, multi } = unit;
+  const { block, internal } = plan;
+  const insts = block.insts;
+  const n = insts.length;
+    const pcOffset = ctx.stateBase + State.PcLo * 4;
 
   const get = (r: number): void => { if (r === 0) f.i64(0); else f.get(r); };
   const put = (r: number): void => { if (r === 0) f.op(Op.Drop); else f.set(r); };
@@ -123,7 +192,22 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
     if (kind !== Exit.None) f.i32(kind).set(L_KIND);
     f.br(f.depth - 1 - EXIT_LEVEL);
   };
-  const loopBack = (): number => f.depth - 1 - LOOP_LEVEL;
+  /**
+   * Goes on at `pc` after `retired` instructions of this trip: inside the unit when a block of it
+   * starts there and budget is left, else out through the exit path.
+   */
+  const goTo = (pc: number, retired: number): void => {
+    const target = multi ? entryOf.get(pc) : undefined;
+    if (target === undefined) { exit(Exit.None, pc, retired); return; }
+    f.get(L_COUNT).i32(retired).op(Op.I32Add);
+    if (internal.size > 0) f.get(L_SKIP).op(Op.I32Sub).i32(0).set(L_SKIP); // counted: the next block starts at 0
+    f.tee(L_COUNT).get(L_BUDGET).op(Op.I32GeS);
+    f.begin(Op.If);
+    exit(Exit.None, pc, 0);
+    f.end();
+    f.i32(target).set(L_ENTRY);
+    f.br(f.depth - 1 - DISPATCH_LEVEL);
+  };
 
   // A self-loop that loads and never stores may be a spin-wait: count its unchanged trips for PLE.
   const last = insts[n - 1];
@@ -132,6 +216,7 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
   const spinCandidate = selfLoop && ctx.pleSpins > 0 &&
     insts.some((i) => (i.inst & 0x7f) === 0x03 || (i.inst & 0x7f) === 0x2f) && !insts.some((i) => (i.inst & 0x7f) === 0x23);
 
+  const bitmanipContext = { get, callHelper: (fn: Fn): void => { callHelper(f, fn); }, tmp: L_TMP };
   /** The TLB check for the FP load or store `inst` (I- or S-type offset). */
   const tlbAccess = (inst: number): TlbAccess => ({
     hit: (store, size) => {
@@ -142,10 +227,10 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
     host: (store) => emitHostAddress(f, ctx.jitArea + (store ? JitArea.StoreHost : JitArea.LoadHost)),
   });
 
-  const bitmanipContext = { get, callHelper: (fn: Fn): void => { callHelper(f, fn); }, tmp: L_TMP };
-
-  f.begin(Op.Block); // the shared exit path follows its end
+  if (multi && spinCandidate) f.i32(0).set(L_SPINS); // entered from another block: no spin counted yet
+  const loopLevel = f.depth;
   f.begin(Op.Loop); // a `br` to it restarts the block
+  const loopBack = (): number => f.depth - 1 - loopLevel;
   // Forward branches and jumps to instructions of this block stay inside it: each target closes a
   // wasm block opened here (the farthest outermost), which a branch to it leaves with `br`.
   const targetLevel = new Map<number, number>();
@@ -272,13 +357,13 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
         f.fence();
         if (inst === PAUSE && ctx.pleSpins > 0) emitPauseCount(f, ctx.stateBase, () => exit(Exit.Yield, next, k + 1));
         break;
-      case 0x2f: emitAtomic(f, inst, k, pc, ctx, get, put, exit, regOffset); break;
+      case 0x2f: emitAtomic(f, inst, k, pc, ctx, get, put, exit, (r) => regOffset(ctx, r)); break;
       case 0x07: case 0x27: case 0x43: case 0x47: case 0x4b: case 0x4f: case 0x53: {
         // The FPU works on the state block: x[rs1] (an FP load or store's base, or an FCVT/FMV
         // source) goes there first, and an x destination (compares, FCVT to integer, FMV.X, FCLASS)
         // comes back.
         const interpreted = (): void => {
-          if (rs1 !== 0) f.i32(0).get(rs1).mem(Op.I64Store, 3, regOffset(rs1));
+          if (rs1 !== 0) f.i32(0).get(rs1).mem(Op.I64Store, 3, regOffset(ctx, rs1));
           f.i32(inst);
           callHelper(f, Fn.Fp).tee(L_IDX).op(Op.I32Eqz);
           f.begin(Op.If);
@@ -290,7 +375,7 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
           f.end();
           const f5 = inst >>> 27;
           if ((inst & 0x7f) === 0x53 && (f5 === 0x18 || f5 === 0x1c || f5 === 0x14) && rd !== 0) {
-            f.i32(0).mem(Op.I64Load, 3, regOffset(rd)).set(rd);
+            f.i32(0).mem(Op.I64Load, 3, regOffset(ctx, rd)).set(rd);
           }
         };
         const fpContext = { stateBase: ctx.stateBase, first: L_FP, get, put, interpreted };
@@ -321,7 +406,7 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
           exit(Exit.None, newPc, k + 1);
           break;
         }
-        if (f3 < 4 && rs1 !== 0) f.i32(0).get(rs1).mem(Op.I64Store, 3, regOffset(rs1));
+        if (f3 < 4 && rs1 !== 0) f.i32(0).get(rs1).mem(Op.I64Store, 3, regOffset(ctx, rs1));
         f.i32(0).i64(pc).mem(Op.I64Store, 3, pcOffset);
         f.i32(inst);
         f.get(L_COUNT).i32(k).op(Op.I32Add); // retired in this block before it
@@ -331,7 +416,7 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
         f.begin(Op.If);
         exit(Exit.None, handlerPc, k); // the exception was taken: go on at its handler
         f.end();
-        if (rd !== 0) f.i32(0).mem(Op.I64Load, 3, regOffset(rd)).set(rd);
+        if (rd !== 0) f.i32(0).mem(Op.I64Load, 3, regOffset(ctx, rd)).set(rd);
         f.get(L_IDX).i32(2).op(Op.I32Eq);
         f.begin(Op.If);
         exit(Exit.EndBlock, next, k + 1);
@@ -352,7 +437,7 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
           f.get(L_COUNT).i32(n).op(Op.I32Add).tee(L_COUNT).get(L_BUDGET).op(Op.I32LtS).brIf(loopBack());
           exit(Exit.None, target, 0);
         } else {
-          exit(Exit.None, target, k + 1);
+          goTo(target, k + 1);
         }
         break;
       }
@@ -374,7 +459,7 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
         }
         if (k < n - 1) {
           // A side exit: the block goes on along the fall-through path (block.ts readBlock).
-          exit(Exit.None, target, k + 1);
+          goTo(target, k + 1);
           f.end();
           break;
         }
@@ -386,10 +471,10 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
           f.get(L_COUNT).get(L_BUDGET).op(Op.I32LtS).brIf(loopBack());
           exit(Exit.None, target, 0);
         } else {
-          exit(Exit.None, target, n);
+          goTo(target, n);
         }
         f.end();
-        exit(Exit.None, next, n);
+        goTo(next, n);
         break;
       }
       default:
@@ -398,14 +483,9 @@ export function translateBlock(block: BlockCode, ctx: TranslateContext, f: Funct
   }
   const tail = insts[n - 1].inst & 0x7f;
   const transfers = tail === 0x63 || tail === 0x6f || tail === 0x67 || (tail === 0x73 && (insts[n - 1].inst & 0x7000) === 0);
-  if (!transfers) exit(Exit.None, insts[n - 1].pc + insts[n - 1].len, n);
+  if (!transfers) goTo(insts[n - 1].pc + insts[n - 1].len, n);
   f.end(); // loop: every path through it has branched out
   f.op(Op.Unreachable);
-  f.end(); // block: the shared exit path
-  for (const r of written) f.i32(0).get(r).mem(Op.I64Store, 3, regOffset(r));
-  f.i32(0).get(L_NEXT_PC).mem(Op.I64Store, 3, pcOffset);
-  f.get(L_KIND).globalSet(Glob.Exit);
-  f.get(L_COUNT).get(L_RETIRED).op(Op.I32Add);
 }
 
 /**

@@ -22,6 +22,7 @@ export const enum Op {
   End = 0x0b,
   Br = 0x0c,
   BrIf = 0x0d,
+  BrTable = 0x0e,
   Return = 0x0f,
   Call = 0x10,
   CallIndirect = 0x11,
@@ -260,6 +261,13 @@ export class FunctionBody {
   callIndirect(type: number): this { this.code.byte(Op.CallIndirect).u32(type).u32(0); return this; }
   br(depth: number): this { this.code.byte(Op.Br).u32(depth); return this; }
   brIf(depth: number): this { this.code.byte(Op.BrIf).u32(depth); return this; }
+  /** Branches to depths[i] for the i32 i on the stack, to `otherwise` when i is out of range. */
+  brTable(depths: readonly number[], otherwise: number): this {
+    this.code.byte(Op.BrTable).u32(depths.length);
+    for (const d of depths) this.code.u32(d);
+    this.code.u32(otherwise);
+    return this;
+  }
   /** A load or store with its alignment hint (log2 bytes) and constant offset. */
   mem(o: Op, alignLog2: number, offset: number): this { this.code.byte(o).u32(alignLog2).u32(offset); return this; }
   atomic(o: AtomicOp, alignLog2: number, offset: number): this { this.code.byte(Op.Atomic).u32(o).u32(alignLog2).u32(offset); return this; }

@@ -157,6 +157,11 @@ export const enum State {
    * code can add what the hart's counter does not have yet.
    */
   JitRetired = 140,
+  /**
+   * Which block of a translation unit the dispatcher enters (its lookup entry has it): a unit holds
+   * several blocks in one function (jit/translator.ts translateUnit) and starts at this one.
+   */
+  JitEntry = 141,
   /** CSR storage: CSR slot s (cpu/csr-numbers.ts Slot) lives at CSR + 2s as lo/hi. */
   CSR = 256,
 }

@@ -21,6 +21,19 @@ describe('JIT differential mode on random programs', () => {
   }
 });
 
+describe('JIT differential mode with translation units (the blocks of a page in one function)', () => {
+  // The branchy programs, where a page holds many blocks, and the ones whose traps and MRETs move
+  // between blocks from inside compiled code.
+  const names = [2, 4, 5, 7, 8, 10, 11, 13, 14, 16].map((seed) => `seed-${seed}`).concat(['fp-402', 'fp-404', 'csr-304', 'csr-305', 'csr-306']);
+  it.each(names)('%s', (name) => {
+    const result = runLockstep(randomProgramElf(name), 200_000, { units: true });
+    expect(result.mismatch).toBe('');
+    expect(result.finished).toBe(true);
+    expect(result.translated / result.instret).toBeGreaterThan(0.8);
+    expect(result.stats.units).toBeLessThan(result.stats.blocks); // some function holds several blocks
+  });
+});
+
 /** The other families of random programs (random-program.ts), each under its name prefix. */
 const FAMILIES: [title: string, prefix: string, first: number, last: number][] = [
   ['with bit manipulation and Zicond', 'bitmanip', 201, 212],
@@ -67,6 +80,14 @@ describe('JIT run loop with batches compiled elsewhere', () => {
     expect(result.mismatch).toBe('');
     expect(result.finished).toBe(true);
     expect(result.jit.instret / result.instret).toBeGreaterThan(0.3);
+  });
+
+  it('compiles the blocks of a page that get hot later together with the ones compiled before (translation units)', () => {
+    const result = runToEnd(randomProgramElf('phased-121'), 20_000_000, new LateCompiler(3));
+    expect(result.mismatch).toBe('');
+    expect(result.finished).toBe(true);
+    expect(result.jit.superseded).toBeGreaterThan(0);
+    expect(result.jit.units).toBeLessThan(result.jit.blocks);
   });
 
   for (const [seed, delay] of [[101, 0], [102, 3], [103, 30]]) {

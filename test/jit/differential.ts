@@ -34,7 +34,17 @@ export interface LockstepResult {
   translated: number;
   /** Whether the program reached the finisher. */
   finished: boolean;
+  /** Where the JIT side's blocks start. */
+  blockStarts: number[];
+  stats: JitStats;
 }
+
+/**
+ * How many instructions each entry into compiled code may retire in runLockstep's unit mode: mostly
+ * more than a block, so that compiled code goes from block to block (inside a unit's function, or
+ * through the dispatcher) before the tiers are compared.
+ */
+const UNIT_MODE_BUDGETS = [1, 2, 3, 5, 8, 13, 40, 200, 1000];
 
 class Side {
   readonly hart: Hart;
@@ -81,11 +91,20 @@ function compare(jit: Hart, ref: Hart): string {
   return '';
 }
 
-/** Runs the program (an ELF for RAM at 0x8000_0000) on both tiers; stops at the finisher or after maxInstructions. */
-export function runLockstep(elf: Uint8Array, maxInstructions: number, ramBytes = 1 << 20): LockstepResult {
+/**
+ * Runs the program (an ELF for RAM at 0x8000_0000) on both tiers; stops at the finisher or after
+ * maxInstructions. By default every block is compiled alone when first met and each entry into
+ * compiled code runs one block. In unit mode, every block a first (default) run met is compiled in
+ * one batch up front, so that the blocks of a page share a function (jit.ts translationUnits), and
+ * entries run up to UNIT_MODE_BUDGETS instructions: the tiers are compared where compiled code
+ * leaves, having gone between blocks inside units.
+ */
+export function runLockstep(elf: Uint8Array, maxInstructions: number, { units = false, ramBytes = 1 << 20 } = {}): LockstepResult {
   const a = new Side(elf, ramBytes), b = new Side(elf, ramBytes);
   const jitHart = a.hart, ref = b.hart;
   const jit = new Jit(jitHart, { pleSpins: 0 });
+  if (units) jit.compileBatch(runLockstep(elf, maxInstructions, { ramBytes }).blockStarts);
+  let entries = 0;
   let translated = 0;
   /** Compiled code handed the next instruction to the interpreter (Exit.Interpret). */
   let interpretNext = false;
@@ -94,7 +113,8 @@ export function runLockstep(elf: Uint8Array, maxInstructions: number, ramBytes =
     let trapped = false;
     let where: string;
     if (!interpretNext && jit.compileNow(pc)) {
-      const retired = jit.enter(pc | 0, Math.floor(pc / TWO32) | 0, 1);
+      const budget = units ? UNIT_MODE_BUDGETS[entries++ % UNIT_MODE_BUDGETS.length] : 1;
+      const retired = jit.enter(pc | 0, Math.floor(pc / TWO32) | 0, budget);
       jitHart.instret += retired;
       translated += retired;
       jitHart.pc = jit.pcHi * TWO32 + (jit.pcLo >>> 0);
@@ -122,16 +142,16 @@ export function runLockstep(elf: Uint8Array, maxInstructions: number, ramBytes =
     if (diff !== '') {
       return {
         mismatch: `${diff} differs ${where}\n  jit:         ${describeState(jitHart)}\n  interpreter: ${describeState(ref)}`,
-        instret: jitHart.instret, translated, finished: false,
+        instret: jitHart.instret, translated, finished: false, blockStarts: jit.blockStarts, stats: jit.stats,
       };
     }
   }
   for (let i = 0; i < ramBytes; i++) {
     if (a.ram[i] !== b.ram[i]) {
-      return { mismatch: `RAM differs at 0x${(RAM_BASE + i).toString(16)}`, instret: jitHart.instret, translated, finished: a.finished };
+      return { mismatch: `RAM differs at 0x${(RAM_BASE + i).toString(16)}`, instret: jitHart.instret, translated, finished: a.finished, blockStarts: jit.blockStarts, stats: jit.stats };
     }
   }
-  return { mismatch: '', instret: jitHart.instret, translated, finished: a.finished };
+  return { mismatch: '', instret: jitHart.instret, translated, finished: a.finished, blockStarts: jit.blockStarts, stats: jit.stats };
 }
 
 export interface EndResult {
