@@ -21,7 +21,7 @@ const REGULAR_FILE = 0o100000;
 const padTo4 = (length: number): number => (4 - (length % 4)) % 4;
 
 /** One newc entry: the 110-byte ASCII header (13 fields of 8 hex digits after the magic), the name, the data. */
-function entry(name: string, data: Uint8Array, mode: number, ino: number): Buffer {
+function entry(name: string, data: Uint8Array, mode: number, ino: number): Uint8Array {
   const nameBytes = Buffer.from(`${name}\0`, 'latin1');
   const fields = [ino, mode, 0, 0, 1, 0, data.length, 0, 0, 0, 0, nameBytes.length, 0];
   const header = Buffer.from(`070701${fields.map((f) => f.toString(16).padStart(8, '0')).join('')}`, 'latin1');
@@ -34,7 +34,7 @@ function entry(name: string, data: Uint8Array, mode: number, ino: number): Buffe
 /** The guest's initramfs `base` (a newc archive on disk) with `files` unpacked over it. */
 export function withOverlay(base: string, files: OverlayFile[]): Buffer {
   const first = readFileSync(base);
-  const parts = [first, Buffer.alloc(padTo4(first.length))];
+  const parts: Uint8Array[] = [first, Buffer.alloc(padTo4(first.length))];
   files.forEach((f, i) => parts.push(entry(f.name, f.data, REGULAR_FILE | f.mode, 0x4000 + i)));
   parts.push(entry('TRAILER!!!', new Uint8Array(0), 0, 0));
   return Buffer.concat(parts);

@@ -9,7 +9,8 @@
  * the pc's hotness count goes up, and at HOT_THRESHOLD its block is queued. Until then the
  * interpreter runs the code, counting block starts in the same counters and returning to the run
  * loop when it reaches a hot one. Queued blocks are compiled together, many to a module, when
- * BATCH_BLOCKS are waiting or the oldest has waited BATCH_WAIT_MS.
+ * BATCH_BLOCKS are waiting or the oldest has waited BATCH_WAIT_MS; the blocks of a batch on one
+ * guest page share a function (translationUnits), and go to each other inside it.
  *
  * With a BlockCompiler (the machine's compile pool), a batch is translated and compiled on another
  * thread while the hart goes on interpreting it; the run loop polls for finished modules and only
@@ -51,11 +52,13 @@ const HOT_IN_FLIGHT = -(1 << 29);
  * each move costs about a microsecond: in a Linux boot, where much code is warm rather than hot,
  * compiling straight-line blocks at HOT_THRESHOLD made the JIT clearly slower than interpreting
  * (medians of eight 2-hart boots, before the interpreter's warm-up: interpreter 3.6 s, JIT 4.3 s;
- * 3.7-3.95 s when they waited for 12000-32000). A longer wait delays steady-state code too
- * (bench:linux's compute phase at 2 harts: 2.56 s at 4000, 2.69 s at 16000), so the wait is set
- * in between.
+ * 3.7-3.95 s when they waited for 12000-32000). A longer wait leaves repeated kernel work to the
+ * interpreter, though: fork, page faults and pipes run their paths a few thousand times a second.
+ * With translation units, medians of three 2-hart boots were 1.95 s at 16000 and at 8000, 2.10 s
+ * at 4000, and bench:kernel's page fault took 47 and 28 us at 8000 against 83 and 77 at 16000
+ * (two runs each; QEMU 20 us), so the wait is 8000.
  */
-const STRAIGHT_LINE_THRESHOLD = 16000;
+const STRAIGHT_LINE_THRESHOLD = 8000;
 /** What queue() did with a block start. */
 const enum Queued { Now, Later, Never }
 /** Time between two looks for finished modules (ms): each look is a call into the engine. */
@@ -100,13 +103,6 @@ function unitKey(p: PendingBlock): string {
   return `${p.fetchTag}:${Math.floor(p.code.start / 4096)}:${Math.floor(p.pa / 4096)}:${p.generation}`;
 }
 
-/**
- * Most blocks compiled into one unit. A page's blocks get hot one batch at a time; each batch takes
- * along the page's blocks already compiled (Jit.withSiblings), so that its unit holds them all,
- * until it would exceed this. Bounds both the recompiling and the function's size.
- */
-const MAX_UNIT_BLOCKS = 64;
-
 /** Function table slots: the translation cache's size bound, in blocks. */
 export const TABLE_SIZE = 16384;
 
@@ -132,7 +128,7 @@ interface PendingBlock {
   generation: number;
 }
 
-interface CompiledBlock extends PendingBlock {
+interface CompiledBlock extends Omit<PendingBlock, 'code'> {
   pc: number;
   slot: number;
   /** Its index in its translation unit's function (translator.ts translateUnit). */
@@ -144,8 +140,6 @@ export interface JitStats {
   modules: number;
   /** Functions the blocks were compiled into (a unit holds the blocks of one guest page). */
   units: number;
-  /** Blocks compiled again into a bigger unit of their page (withSiblings), the old copy dropped. */
-  superseded: number;
   /** The most blocks one unit held. */
   largestUnit: number;
   /** Times the run loop left compiled code for the interpreter (a miss on a block not compiled yet, or an instruction compiled code hands over). */
@@ -161,7 +155,7 @@ export interface JitStats {
 }
 
 export class Jit {
-  readonly stats: JitStats = { blocks: 0, modules: 0, units: 0, superseded: 0, largestUnit: 0, interpreterRuns: 0, compileMs: 0, offThreadMs: 0, instret: 0, invalidated: 0, flushes: 0 };
+  readonly stats: JitStats = { blocks: 0, modules: 0, units: 0, largestUnit: 0, interpreterRuns: 0, compileMs: 0, offThreadMs: 0, instret: 0, invalidated: 0, flushes: 0 };
   /** Why the last enter() returned: Exit.None is a miss or a spent budget. */
   exitKind = Exit.None;
 
@@ -179,8 +173,6 @@ export class Jit {
   private readonly jitArea: number;
   /** Blocks by pc (several when the same pc was translated in other contexts or from other pages). */
   private readonly blocks = new Map<number, CompiledBlock[]>();
-  /** The compiled blocks of each unit key (unitKey): what a batch with a block of that key takes along. */
-  private readonly unitBlocks = new Map<string, CompiledBlock[]>();
   private readonly freeSlots: number[] = [];
   /** Hotness counters by targetSlot(pc), counted by the interpreter and by misses. */
   readonly hot = new Int32Array(TARGET_PROFILE_ENTRIES);
@@ -335,7 +327,7 @@ export class Jit {
 
   /** Sends the queued blocks to the compile pool; the interpreter runs them until they are back. */
   private submitPending(compiler: BlockCompiler): void {
-    const batch = this.withSiblings(this.pending);
+    const batch = this.pending;
     this.pending = [];
     const id = this.nextJobId++;
     const units = translationUnits(batch);
@@ -416,7 +408,7 @@ export class Jit {
 
   /** Compiles every queued block into one module, here and now, and adds them to the cache. */
   compilePending(): void {
-    const batch = this.withSiblings(this.pending);
+    const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
     const started = performance.now();
@@ -424,25 +416,6 @@ export class Jit {
     const { module } = compileBlocks({ id: 0, blocks: batch.map((p) => p.code), units, ctx: this.translateContext() });
     this.addModule(module, batch, units);
     this.stats.compileMs += performance.now() - started;
-  }
-
-  /**
-   * The queued blocks plus, for each unit key among them, the blocks of that key already compiled,
-   * so that the new unit holds the page's whole hot code (up to MAX_UNIT_BLOCKS): compiled code then
-   * goes between them without the dispatcher. The new blocks supersede the old ones (addModule).
-   */
-  private withSiblings(pending: PendingBlock[]): PendingBlock[] {
-    const batch = [...pending];
-    const counts = new Map<string, number>();
-    for (const p of pending) counts.set(unitKey(p), (counts.get(unitKey(p)) ?? 0) + 1);
-    for (const [key, count] of counts) {
-      const siblings = this.unitBlocks.get(key);
-      if (siblings === undefined || siblings.length + count > MAX_UNIT_BLOCKS) continue;
-      for (const b of siblings) {
-        if (!pending.some((p) => p.code.start === b.pc)) batch.push({ code: b.code, fetchTag: b.fetchTag, pa: b.pa, generation: b.generation });
-      }
-    }
-    return batch;
   }
 
   /**
@@ -459,13 +432,7 @@ export class Jit {
         const p = batch[i];
         const slot = this.freeSlots.pop()!;
         this.table.set(slot, fn);
-        const block: CompiledBlock = { ...p, pc: p.code.start, slot, entry };
-        const key = unitKey(p);
-        const siblings = this.unitBlocks.get(key) ?? [];
-        this.unitBlocks.set(key, siblings);
-        const old = siblings.findIndex((b) => b.pc === block.pc);
-        if (old >= 0) this.supersede(siblings.splice(old, 1)[0], block);
-        siblings.push(block);
+        const block: CompiledBlock = { pc: p.code.start, fetchTag: p.fetchTag, pa: p.pa, generation: p.generation, slot, entry };
         const list = this.blocks.get(block.pc);
         if (list === undefined) this.blocks.set(block.pc, [block]);
         else list.push(block);
@@ -474,17 +441,6 @@ export class Jit {
     });
     this.stats.modules++;
     this.stats.units += units.length;
-  }
-
-  /** Replaces `old` by the same block compiled again in a bigger unit: in the cache, and in the lookup table if it was there. */
-  private supersede(old: CompiledBlock, block: CompiledBlock): void {
-    const e = lookupSlot(old.pc | 0) * 4;
-    const installed = this.lookup[e] === (old.pc | 0) && this.lookup[e + 2] === (old.slot | (old.entry << 16));
-    this.drop(old);
-    const list = this.blocks.get(old.pc)!.filter((b) => b !== old);
-    if (list.length === 0) this.blocks.delete(old.pc); else this.blocks.set(old.pc, list);
-    if (installed) this.install(block);
-    this.stats.superseded++;
   }
 
   /** Takes a block out of the lookup and function tables (not out of `blocks`). */
@@ -518,7 +474,6 @@ export class Jit {
       const keep = list.filter((b) => {
         if (pages.generation(b.pa) === b.generation) return true;
         this.drop(b);
-        this.unitBlocks.delete(unitKey(b)); // all of its key are stale together
         this.hot[targetSlot(pc)] = 0; // so that the new code gets hot again
         this.stats.invalidated++;
         return false;
@@ -538,7 +493,6 @@ export class Jit {
     for (let i = 0; i < LOOKUP_ENTRIES; i++) this.lookup[4 * i] = 1;
     for (const list of this.blocks.values()) for (const b of list) this.table.set(b.slot, null as never);
     this.blocks.clear();
-    this.unitBlocks.clear();
     this.freeSlots.length = 0;
     for (let i = TABLE_SIZE - 1; i >= 0; i--) this.freeSlots.push(i);
     this.hot.fill(0);

@@ -244,8 +244,9 @@ export const INVALID_TLB_TAG = 0x800;
  * Byte offsets inside a hart's JIT area (add jitByteBase(hart)). A TLB is TLB_ENTRIES entries:
  * its tags are 64-bit (virtual page address XOR the context tag in the high word), its host
  * offsets 32-bit. The lookup table maps a pc (XOR the fetch context) to a compiled block: 16-byte
- * entries of key (i64), index in the hart's function table (i32) and the buffer offset of the page
- * the block was read from (i32), which must still be what the fetch TLB maps the pc to.
+ * entries of key (i64), a function word (i32: the index in the hart's function table, and in the
+ * top 16 bits the block's index in its translation unit) and the buffer offset of the page the
+ * block was read from (i32), which must still be what the fetch TLB maps the pc to.
  */
 export const enum JitArea {
   LoadTags = 0x0000,

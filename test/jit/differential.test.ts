@@ -82,14 +82,6 @@ describe('JIT run loop with batches compiled elsewhere', () => {
     expect(result.jit.instret / result.instret).toBeGreaterThan(0.3);
   });
 
-  it('compiles the blocks of a page that get hot later together with the ones compiled before (translation units)', () => {
-    const result = runToEnd(randomProgramElf('phased-121'), 20_000_000, new LateCompiler(3));
-    expect(result.mismatch).toBe('');
-    expect(result.finished).toBe(true);
-    expect(result.jit.superseded).toBeGreaterThan(0);
-    expect(result.jit.units).toBeLessThan(result.jit.blocks);
-  });
-
   for (const [seed, delay] of [[101, 0], [102, 3], [103, 30]]) {
     it(`seed ${seed}: modules handed back after ${delay} looks end in the interpreter's state`, () => {
       const compiler = new LateCompiler(delay);

@@ -82,13 +82,6 @@ export interface RandomProgramOptions {
    * steps mepc over it and returns with MRET, both run as compiled code like the body.
    */
   traps?: boolean;
-  /**
-   * Whether the loop calls two functions through JALR, so that they and their return points are
-   * blocks of their own: the first on every trip, the second only in the loop's second half. The
-   * second's block gets hot long after the others on its page were compiled, so it is compiled
-   * again together with them (jit.ts withSiblings).
-   */
-  phased?: boolean;
 }
 
 const FP_OPS = ['fadd.d', 'fsub.d', 'fmul.d', 'fdiv.d', 'fmin.d', 'fmax.d', 'fadd.s', 'fmul.s', 'fsgnjn.d'];
@@ -115,10 +108,6 @@ export function randomProgram(o: RandomProgramOptions): string {
   lines.push(`  li x30, ${o.loops}`, 'loop:');
   let label = 0;
   for (let i = 0; i < o.length; i++) {
-    if (o.phased && i === o.length >> 1) {
-      lines.push('  la x29, func_every_trip', '  jalr x1, 0(x29)');
-      lines.push(`  li x29, ${o.loops >> 1}`, '  bgeu x30, x29, 2f', '  la x29, func_second_half', '  jalr x1, 0(x29)', '2:');
-    }
     const k = rnd();
     if (o.fpHeavy !== undefined && rnd() < o.fpHeavy) {
       const fr = (): string => `f${Math.floor(rnd() * 32)}`;
@@ -189,13 +178,6 @@ export function randomProgram(o: RandomProgramOptions): string {
   // Every register goes to RAM, so the final RAM comparison covers them too.
   for (let r = 1; r <= 29; r++) lines.push(`  sd x${r}, ${1024 + 8 * r}(x31)`);
   lines.push('  li x29, 0x100000', '  li x28, 0x5555', '  sw x28, 0(x29)', '1: j 1b');
-  if (o.phased) {
-    for (const name of ['func_every_trip', 'func_second_half']) {
-      lines.push(`${name}:`);
-      for (let i = 0; i < 6; i++) lines.push(`  ${pick(R_OPS)} ${reg()}, ${reg()}, ${reg()}`);
-      lines.push('  jalr x0, 0(x1)');
-    }
-  }
   if (o.traps) {
     // mscratch keeps x28 while the handler steps mepc over the ECALL (always 4 bytes long).
     lines.push('  .balign 4', 'trap_handler:', '  csrw mscratch, x28', '  csrr x28, mepc', '  addi x28, x28, 4',
@@ -237,7 +219,6 @@ for (let seed = 301; seed <= 306; seed++) {
 for (const seed of [101, 102, 103]) {
   RANDOM_PROGRAMS[`late-${seed}`] = { seed, length: 50, loops: 30_000, branches: true, fp: false };
 }
-RANDOM_PROGRAMS['phased-121'] = { seed: 121, length: 40, loops: 60_000, branches: true, phased: true };
 // Compiled blocks chained in the dispatcher, reading the counters: their instret must count the
 // blocks before them in the same entry.
 RANDOM_PROGRAMS['late-csr-111'] = { seed: 111, length: 50, loops: 30_000, branches: true, csr: true };
