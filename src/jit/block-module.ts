@@ -25,8 +25,11 @@ export interface CompileJob {
   /** The hart's own number for the batch, returned with the result. */
   id: number;
   blocks: BlockCode[];
-  /** The batch's translation units: each the indexes in `blocks` of the blocks one function holds. */
-  units: number[][];
+  /**
+   * The batch's translation units: each the indexes in `blocks` of the blocks one function holds,
+   * and the privilege they run at.
+   */
+  units: { blocks: number[]; priv: number }[];
   ctx: TranslateContext;
 }
 
@@ -42,7 +45,7 @@ export function compileBlocks(job: CompileJob): CompileResult {
   const started = performance.now();
   const functions = job.units.map((unit) => {
     const body = new FunctionBody();
-    translateUnit(unit.map((i) => job.blocks[i]), job.ctx, body);
+    translateUnit(unit.blocks.map((i) => job.blocks[i]), job.ctx, body, unit.priv);
     return { type: 0, body };
   });
   const bytes = buildModule({

@@ -88,12 +88,13 @@ const TWO32 = 4294967296;
  * of its unit; a block on another page, or of another generation, could be stale or mapped
  * elsewhere, so control reaches it through the dispatcher. Returns indexes into `batch`.
  */
-function translationUnits(batch: readonly PendingBlock[]): number[][] {
-  const units = new Map<string, number[]>();
+function translationUnits(batch: readonly PendingBlock[]): CompileJob['units'] {
+  const units = new Map<string, CompileJob['units'][number]>();
   batch.forEach((p, i) => {
     const key = unitKey(p);
     const unit = units.get(key);
-    if (unit === undefined) units.set(key, [i]); else unit.push(i);
+    // The fetch context is the privilege (mmu.ts contextTag).
+    if (unit === undefined) units.set(key, { blocks: [i], priv: (p.fetchTag >>> 24) & 3 }); else unit.blocks.push(i);
   });
   return [...units.values()];
 }
@@ -183,7 +184,7 @@ export class Jit {
   private pending: PendingBlock[] = [];
   private firstQueuedAt = 0;
   /** Batches at the compile pool, by job id, with their translation units. */
-  private readonly inFlight = new Map<number, { batch: PendingBlock[]; units: number[][] }>();
+  private readonly inFlight = new Map<number, { batch: PendingBlock[]; units: CompileJob['units'] }>();
   private nextJobId = 1;
   private nextPollAt = 0;
   private dataTagSet = NaN;
@@ -422,13 +423,13 @@ export class Jit {
    * Instantiates a compiled batch and adds its blocks to the cache (not yet to the lookup table):
    * each block gets a table slot of its own, holding its unit's function.
    */
-  private addModule(module: WebAssembly.Module, batch: PendingBlock[], units: number[][]): void {
+  private addModule(module: WebAssembly.Module, batch: PendingBlock[], units: CompileJob['units']): void {
     if (this.freeSlots.length < batch.length) this.flush();
     const instance = new WebAssembly.Instance(module, this.imports);
     units.forEach((unit, u) => {
-      this.stats.largestUnit = Math.max(this.stats.largestUnit, unit.length);
+      this.stats.largestUnit = Math.max(this.stats.largestUnit, unit.blocks.length);
       const fn = instance.exports[`u${u}`] as WebAssembly.ExportValue as never;
-      unit.forEach((i, entry) => {
+      unit.blocks.forEach((i, entry) => {
         const p = batch[i];
         const slot = this.freeSlots.pop()!;
         this.table.set(slot, fn);

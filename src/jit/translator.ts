@@ -23,6 +23,7 @@ import { FP_LOCALS, emitFpMemory, emitFpNative, type TlbAccess } from './transla
 import { type BlockCode, type GuestInstruction, branchOffset, jalOffset } from './block.ts';
 import { JitArea, State, TLB_MASK } from '../memory/layout.ts';
 import { Exit } from '../cpu/exit.ts';
+import { CsrNum, Slot } from '../cpu/csr-numbers.ts';
 import { PAUSE } from '../cpu/pause.ts';
 
 /** Global indexes every block module imports. */
@@ -110,7 +111,7 @@ function planBlock(block: BlockCode): BlockPlan {
  * to a pc where another block of the unit starts goes there directly (a `br_table` on the block's
  * index), with the guest registers still in locals, until the budget is spent.
  */
-export function translateUnit(blocks: BlockCode[], ctx: TranslateContext, f: FunctionBody): void {
+export function translateUnit(blocks: BlockCode[], ctx: TranslateContext, f: FunctionBody, priv: number): void {
   const plans = blocks.map(planBlock);
   const multi = blocks.length > 1;
   /** Where each block of the unit starts, by pc. */
@@ -146,7 +147,7 @@ export function translateUnit(blocks: BlockCode[], ctx: TranslateContext, f: Fun
   }
   plans.forEach((plan, i) => {
     if (multi) f.end(); // block i's body starts here
-    translateBody(plan, i, { ctx, f, entryOf, multi });
+    translateBody(plan, i, { ctx, f, entryOf, multi, priv });
   });
   if (multi) {
     f.end(); // the dispatch loop: every path through it has branched out
@@ -167,11 +168,32 @@ interface UnitContext {
   /** Block starts of the unit, by pc, and their index. */
   entryOf: Map<number, number>;
   multi: boolean;
+  /**
+   * The privilege the unit runs at: its blocks were read in one fetch context, which the dispatcher's
+   * lookup matches, and only a trap or an xRET (which leave the function) changes it.
+   */
+  priv: number;
+}
+
+/**
+ * The scratch, epc, cause and tval CSRs of S- and M-mode are plain storage (epc's bit 0 reads 0),
+ * legal at the unit's privilege or above: compiled code reads and writes their slots in the state
+ * block itself, where every other CSR goes through the interpreter's CSR file (Fn.Csr). Skipping
+ * the helper only moves where a pending interrupt is noticed, to the next exit. Returns the slot,
+ * or -1.
+ */
+function inlineCsrSlot(csr: number, priv: number): number {
+  const supervisor = [CsrNum.Sscratch, CsrNum.Sepc, CsrNum.Scause, CsrNum.Stval];
+  const machine = [CsrNum.Mscratch, CsrNum.Mepc, CsrNum.Mcause, CsrNum.Mtval];
+  const slots = [Slot.Sscratch, Slot.Sepc, Slot.Scause, Slot.Stval, Slot.Mscratch, Slot.Mepc, Slot.Mcause, Slot.Mtval];
+  const i = [...supervisor, ...machine].indexOf(csr);
+  if (i < 0 || (i >= 4 ? priv < 3 : priv < 1)) return -1;
+  return slots[i];
 }
 
 /** Emits block `self` of a unit; every path through it leaves the function or goes to another block. */
 function translateBody(plan: BlockPlan, self: number, unit: UnitContext): void {
-  const { ctx, f, entryOf, multi } = unit;
+  const { ctx, f, entryOf, multi, priv } = unit;
   const { block, internal } = plan;
   const insts = block.insts;
   const n = insts.length;
@@ -404,6 +426,25 @@ function translateBody(plan: BlockPlan, self: number, unit: UnitContext): void {
           exit(Exit.EndBlock, newPc, k + 1);
           f.end();
           exit(Exit.None, newPc, k + 1);
+          break;
+        }
+        const slot = inlineCsrSlot(inst >>> 20, priv);
+        if (slot >= 0) {
+          // CSRRW/S/C and their immediate forms: the old value, then the write (S and C with a zero
+          // source do not write), then rd, as rs1 may be rd.
+          const slotOffset = ctx.stateBase + (State.CSR + 2 * slot) * 4;
+          const op = f3 & 3;
+          f.i32(0).mem(Op.I64Load, 3, slotOffset).set(L_TMP);
+          if (op === 1 || rs1 !== 0) {
+            f.i32(0);
+            const source = (): void => { if (f3 >= 4) f.i64(rs1); else get(rs1); };
+            if (op === 1) source();
+            else if (op === 2) { f.get(L_TMP); source(); f.op(Op.I64Or); }
+            else { f.get(L_TMP); source(); f.i64(-1).op(Op.I64Xor).op(Op.I64And); }
+            if (slot === Slot.Sepc || slot === Slot.Mepc) f.i64(-2).op(Op.I64And);
+            f.mem(Op.I64Store, 3, slotOffset);
+          }
+          if (rd !== 0) { f.get(L_TMP); put(rd); }
           break;
         }
         if (f3 < 4 && rs1 !== 0) f.i32(0).get(rs1).mem(Op.I64Store, 3, regOffset(ctx, rs1));
