@@ -18,14 +18,14 @@ import type { HartState } from './hart-state.ts';
 
 const TWO32 = 4294967296;
 /** mstatus.UXL = mstatus.SXL = 2 (64-bit) in bits 35:32. */
-const MSTATUS_XL_HI = 0xa;
+export const MSTATUS_XL_HI = 0xa;
 /** sstatus shows these mstatus fields (SIE, SPIE, UBE, SPP, VS, FS, XS, SUM, MXR) and SD, UXL. */
-const SSTATUS_MASK = Mstatus.SIE | Mstatus.SPIE | Mstatus.UBE | Mstatus.SPP | Mstatus.VS | Mstatus.FS |
+export const SSTATUS_MASK = Mstatus.SIE | Mstatus.SPIE | Mstatus.UBE | Mstatus.SPP | Mstatus.VS | Mstatus.FS |
   Mstatus.XS | Mstatus.SUM | Mstatus.MXR;
 /** Writable mstatus fields; FS too, as the F and D extensions are always present. */
 const MSTATUS_WRITABLE = Mstatus.SIE | Mstatus.MIE | Mstatus.SPIE | Mstatus.MPIE | Mstatus.SPP | Mstatus.MPP |
   Mstatus.MPRV | Mstatus.SUM | Mstatus.MXR | Mstatus.TVM | Mstatus.TW | Mstatus.TSR | Mstatus.FS;
-const SSTATUS_WRITABLE = Mstatus.SIE | Mstatus.SPIE | Mstatus.SPP | Mstatus.SUM | Mstatus.MXR | Mstatus.FS;
+export const SSTATUS_WRITABLE = Mstatus.SIE | Mstatus.SPIE | Mstatus.SPP | Mstatus.SUM | Mstatus.MXR | Mstatus.FS;
 const MIE_WRITABLE = 0xaaa;
 /** mip bits software may set directly; MSIP/MTIP/MEIP come from the CLINT and PLIC. */
 const MIP_SOFT_WRITABLE = IrqBit.SSIP | IrqBit.STIP | IrqBit.SEIP;

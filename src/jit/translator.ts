@@ -23,7 +23,8 @@ import { FP_LOCALS, emitFpMemory, emitFpNative, type TlbAccess } from './transla
 import { type BlockCode, type GuestInstruction, branchOffset, jalOffset } from './block.ts';
 import { JitArea, State, TLB_MASK } from '../memory/layout.ts';
 import { Exit } from '../cpu/exit.ts';
-import { CsrNum, Slot } from '../cpu/csr-numbers.ts';
+import { CsrNum, Mstatus, Slot } from '../cpu/csr-numbers.ts';
+import { MSTATUS_XL_HI, SSTATUS_MASK, SSTATUS_WRITABLE } from '../cpu/csrs.ts';
 import { PAUSE } from '../cpu/pause.ts';
 
 /** Global indexes every block module imports. */
@@ -447,25 +448,33 @@ function translateBody(plan: BlockPlan, self: number, unit: UnitContext): void {
           if (rd !== 0) { f.get(L_TMP); put(rd); }
           break;
         }
-        if (f3 < 4 && rs1 !== 0) f.i32(0).get(rs1).mem(Op.I64Store, 3, regOffset(ctx, rs1));
-        f.i32(0).i64(pc).mem(Op.I64Store, 3, pcOffset);
-        f.i32(inst);
-        f.get(L_COUNT).i32(k).op(Op.I32Add); // retired in this block before it
-        if (internal.size > 0) f.get(L_SKIP).op(Op.I32Sub);
-        callHelper(f, Fn.Csr).tee(L_IDX).op(Op.I32Eqz);
-        const handlerPc = (): void => { f.i32(0).mem(Op.I64Load, 3, pcOffset); };
-        f.begin(Op.If);
-        exit(Exit.None, handlerPc, k); // the exception was taken: go on at its handler
-        f.end();
-        if (rd !== 0) f.i32(0).mem(Op.I64Load, 3, regOffset(ctx, rd)).set(rd);
-        f.get(L_IDX).i32(2).op(Op.I32Eq);
-        f.begin(Op.If);
-        exit(Exit.EndBlock, next, k + 1);
-        f.end();
-        f.get(L_IDX).i32(4).op(Op.I32Eq);
-        f.begin(Op.If);
-        exit(Exit.None, handlerPc, k + 1); // an interrupt the write unmasked was taken: its handler
-        f.end();
+        /** The access through the interpreter's CSR file (Fn.Csr), with its exits. */
+        const throughCsrFile = (): void => {
+          if (f3 < 4 && rs1 !== 0) f.i32(0).get(rs1).mem(Op.I64Store, 3, regOffset(ctx, rs1));
+          f.i32(0).i64(pc).mem(Op.I64Store, 3, pcOffset);
+          f.i32(inst);
+          f.get(L_COUNT).i32(k).op(Op.I32Add); // retired in this block before it
+          if (internal.size > 0) f.get(L_SKIP).op(Op.I32Sub);
+          callHelper(f, Fn.Csr).tee(L_IDX).op(Op.I32Eqz);
+          const handlerPc = (): void => { f.i32(0).mem(Op.I64Load, 3, pcOffset); };
+          f.begin(Op.If);
+          exit(Exit.None, handlerPc, k); // the exception was taken: go on at its handler
+          f.end();
+          if (rd !== 0) f.i32(0).mem(Op.I64Load, 3, regOffset(ctx, rd)).set(rd);
+          f.get(L_IDX).i32(2).op(Op.I32Eq);
+          f.begin(Op.If);
+          exit(Exit.EndBlock, next, k + 1);
+          f.end();
+          f.get(L_IDX).i32(4).op(Op.I32Eq);
+          f.begin(Op.If);
+          exit(Exit.None, handlerPc, k + 1); // an interrupt the write unmasked was taken: its handler
+          f.end();
+        };
+        if ((inst >>> 20) === CsrNum.Sstatus && priv >= 1) {
+          emitSstatus(f, inst, ctx.stateBase, { get, put, throughCsrFile });
+          break;
+        }
+        throughCsrFile();
         break;
       }
       case 0x6f: { // JAL
@@ -527,6 +536,49 @@ function translateBody(plan: BlockPlan, self: number, unit: UnitContext): void {
   if (!transfers) goTo(insts[n - 1].pc + insts[n - 1].len, n);
   f.end(); // loop: every path through it has branched out
   f.op(Op.Unreachable);
+}
+
+/**
+ * An access to sstatus at S-mode or above: reads inline (mstatus under the sstatus mask, UXL and SD
+ * in the high word, as csrs.ts reads it), and so do writes that leave SUM and MXR alone and set no
+ * SIE that was clear (saving and masking interrupts, restoring them masked). A write that changes
+ * the data context or may unmask an interrupt goes through the CSR file, which updates the one and
+ * takes the other.
+ */
+function emitSstatus(
+  f: FunctionBody, inst: number, stateBase: number,
+  c: { get: (r: number) => void; put: (r: number) => void; throughCsrFile: () => void },
+): void {
+  const rd = (inst >>> 7) & 31, rs1 = (inst >>> 15) & 31, f3 = (inst >>> 12) & 7;
+  const op = f3 & 3;
+  const writes = op === 1 || rs1 !== 0;
+  const status = stateBase + (State.CSR + 2 * Slot.Mstatus) * 4;
+  const OLD = L_IDX, NEW = L_RETIRED; // i32 scratch (L_RETIRED is set again at any exit)
+  f.i32(0).mem(Op.I32Load, 2, status).set(OLD);
+  if (writes) {
+    const source = (): void => { if (f3 >= 4) f.i32(rs1); else { c.get(rs1); f.op(Op.I32WrapI64); } };
+    f.get(OLD).i32(~SSTATUS_WRITABLE).op(Op.I32And);
+    if (op === 1) source();
+    else if (op === 2) { f.get(OLD); source(); f.op(Op.I32Or); }
+    else { f.get(OLD); source(); f.i32(-1).op(Op.I32Xor).op(Op.I32And); }
+    f.i32(SSTATUS_WRITABLE).op(Op.I32And).op(Op.I32Or).set(NEW);
+    f.get(NEW).get(OLD).op(Op.I32Xor).i32(Mstatus.SUM | Mstatus.MXR).op(Op.I32And);
+    f.get(NEW).get(OLD).i32(-1).op(Op.I32Xor).op(Op.I32And).i32(Mstatus.SIE).op(Op.I32And);
+    f.op(Op.I32Or);
+    f.begin(Op.If);
+    c.throughCsrFile();
+    f.op(Op.Else);
+  }
+  if (writes) f.i32(0).get(NEW).op(Op.I64ExtendI32U).mem(Op.I64Store, 3, status); // the high word is 0 after a write, as csrs.ts has it
+  if (rd !== 0) {
+    // The old value as sstatus reads: SD (bit 63) when FS or XS is Dirty.
+    f.get(OLD).i32(Mstatus.FS).op(Op.I32And).i32(Mstatus.FS).op(Op.I32Eq);
+    f.get(OLD).i32(Mstatus.XS).op(Op.I32And).i32(Mstatus.XS).op(Op.I32Eq).op(Op.I32Or);
+    f.i32(31).op(Op.I32Shl).i32(MSTATUS_XL_HI & 3).op(Op.I32Or).op(Op.I64ExtendI32U).i64(32).op(Op.I64Shl);
+    f.get(OLD).i32(SSTATUS_MASK).op(Op.I32And).op(Op.I64ExtendI32U).op(Op.I64Or);
+    c.put(rd);
+  }
+  if (writes) f.end();
 }
 
 /**

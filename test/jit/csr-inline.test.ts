@@ -1,12 +1,13 @@
 /**
  * The CSRs compiled code reads and writes itself (translator.ts inlineCsrSlot: the scratch, epc,
- * cause and tval CSRs of S- and M-mode) against the interpreter, at each privilege: every form of
- * access, the epc's clear bit 0, rs1 = rd, and the illegal-instruction trap when the privilege is
- * too low (there compiled code must call the CSR file, which raises it). Random programs cover the
+ * cause and tval CSRs of S- and M-mode; emitSstatus: sstatus, but for writes that change SUM or MXR
+ * or set SIE) against the interpreter, at each privilege: every form of access, the epc's clear bit
+ * 0, rs1 = rd, and the illegal-instruction trap when the privilege is too low (there compiled code
+ * must call the CSR file, which raises it). Random programs cover the
  * M-mode ones in lockstep (differential.test.ts); only here do S-mode and U-mode units run them.
  */
 import { describe, expect, it } from 'vitest';
-import { BareHart, CODE, CsrNum, PRIV_M, PRIV_S, PRIV_U, Slot } from '../cpu/helpers/bare-hart.ts';
+import { BareHart, CODE, CsrNum, IrqBit, Mstatus, PRIV_M, PRIV_S, PRIV_U, Slot } from '../cpu/helpers/bare-hart.ts';
 import { csrrc, csrrci, csrrs, csrrsi, csrrw, csrrwi } from '../cpu/helpers/asm.ts';
 import { Jit } from '../../src/jit/jit.ts';
 import { runWithJit } from '../../src/jit/run-loop.ts';
@@ -49,5 +50,52 @@ describe('CSR accesses compiled code does itself', () => {
         expect(run(true)).toBe(run(false));
       });
     }
+  }
+});
+
+describe('sstatus in compiled code', () => {
+  // Old mstatus values and sources that between them keep, set and clear SIE, SUM, MXR, FS (Dirty
+  // makes SD), SPP and SPIE; with a supervisor software interrupt pending and enabled, so that a
+  // write setting SIE must have it taken.
+  const OLD = [0, Mstatus.SIE | Mstatus.SUM, Mstatus.FS | Mstatus.SPP | Mstatus.SPIE, Mstatus.MXR | Mstatus.FS, -1 >>> 1];
+  const SOURCES = [0n, BigInt(Mstatus.SIE), BigInt(Mstatus.SUM), BigInt(Mstatus.FS), 0xffff_ffff_ffff_ffffn, BigInt(Mstatus.SPP | Mstatus.MXR)];
+  const ACCESS: [name: string, encode: number][] = [
+    ['csrrw', csrrw(5, CsrNum.Sstatus, 7)], ['csrrs', csrrs(5, CsrNum.Sstatus, 7)], ['csrrc', csrrc(5, CsrNum.Sstatus, 7)],
+    ['csrr', csrrs(5, CsrNum.Sstatus, 0)], ['csrrsi SIE', csrrsi(5, CsrNum.Sstatus, 2)], ['csrrci SIE', csrrci(5, CsrNum.Sstatus, 2)],
+  ];
+  for (const [privName, priv] of [['M', PRIV_M], ['S', PRIV_S], ['U', PRIV_U]] as const) {
+    it.each(ACCESS)(`%s in ${privName}-mode agrees with the interpreter`, (_name, encode) => {
+      for (const old of OLD) {
+        for (const source of SOURCES) {
+          const run = (compiled: boolean): string => {
+            const m = new BareHart();
+            const h = m.hart;
+            m.load([encode]);
+            m.csrWriteM(CsrNum.Mideleg, IrqBit.SSIP);
+            m.csrWriteM(CsrNum.Mie, IrqBit.SSIP);
+            m.csrWriteM(CsrNum.Mip, IrqBit.SSIP);
+            if (priv !== PRIV_M) m.enter(priv);
+            h.csr[2 * Slot.Mstatus] = (h.csr[2 * Slot.Mstatus] & ~0x000c_ffff) | (old & 0x000c_6122 & ~Mstatus.MPP);
+            h.updateContext();
+            m.setX(5, 0x55n);
+            m.setX(7, source);
+            const jit = new Jit(h, { pleSpins: 0 });
+            // Then one interpreted step: an interrupt the write unmasks is taken at once in compiled
+            // code (the CSR file takes it), and by the interpreter when it next looks for events,
+            // at its next run; either way the hart is then in the handler.
+            if (compiled) {
+              expect(jit.compileNow(CODE)).toBe(true);
+              runWithJit(h, jit, 1);
+            } else {
+              h.run(1);
+            }
+            h.run(1);
+            return JSON.stringify({ x5: m.x(5).toString(16), mstatus: m.slot(Slot.Mstatus).toString(16), dataTag: h.dataTag, pc: h.pc,
+              priv: h.priv, scause: m.slot(Slot.Scause).toString(16), mcause: m.slot(Slot.Mcause).toString(16) });
+          };
+          expect(run(true), `old ${old.toString(16)} source ${source.toString(16)}`).toBe(run(false));
+        }
+      }
+    });
   }
 });
