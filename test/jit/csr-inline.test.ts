@@ -25,6 +25,17 @@ const ACCESSES: [name: string, encode: (csr: number) => number][] = [
   ['csrrsi', (c) => csrrsi(5, c, 3)], ['csrrci', (c) => csrrci(5, c, 0x1f)], ['csrrw rs1 = rd', (c) => csrrw(7, c, 7)],
 ];
 
+/** Runs the instruction at CODE once: compiled (alone, then one entry into compiled code) or interpreted. */
+function runOnce(m: BareHart, compiled: boolean): void {
+  const jit = new Jit(m.hart, { pleSpins: 0 });
+  if (compiled) {
+    expect(jit.compileNow(CODE)).toBe(true);
+    runWithJit(m.hart, jit, 1);
+  } else {
+    m.hart.run(1);
+  }
+}
+
 describe('CSR accesses compiled code does itself', () => {
   for (const [privName, priv] of [['M', PRIV_M], ['S', PRIV_S], ['U', PRIV_U]] as const) {
     for (const [accessName, encode] of ACCESSES) {
@@ -37,13 +48,7 @@ describe('CSR accesses compiled code does itself', () => {
           m.setX(5, 0x55n);
           m.setX(7, 0xf0f0_f0f0_0000_0ff1n);
           if (priv !== PRIV_M) m.enter(priv);
-          const jit = new Jit(h, { pleSpins: 0 });
-          if (compiled) {
-            expect(jit.compileNow(CODE)).toBe(true);
-            runWithJit(h, jit, 1);
-          } else {
-            h.run(1);
-          }
+          runOnce(m, compiled);
           return JSON.stringify({ x5: m.x(5).toString(16), x7: m.x(7).toString(16), slot: m.slot(slot).toString(16), pc: h.pc, priv: h.priv,
             mcause: m.slot(Slot.Mcause).toString(16), mtval: m.slot(Slot.Mtval).toString(16) });
         };
@@ -79,16 +84,10 @@ describe('sstatus in compiled code', () => {
             h.updateContext();
             m.setX(5, 0x55n);
             m.setX(7, source);
-            const jit = new Jit(h, { pleSpins: 0 });
             // Then one interpreted step: an interrupt the write unmasks is taken at once in compiled
             // code (the CSR file takes it), and by the interpreter when it next looks for events,
             // at its next run; either way the hart is then in the handler.
-            if (compiled) {
-              expect(jit.compileNow(CODE)).toBe(true);
-              runWithJit(h, jit, 1);
-            } else {
-              h.run(1);
-            }
+            runOnce(m, compiled);
             h.run(1);
             return JSON.stringify({ x5: m.x(5).toString(16), mstatus: m.slot(Slot.Mstatus).toString(16), dataTag: h.dataTag, pc: h.pc,
               priv: h.priv, scause: m.slot(Slot.Scause).toString(16), mcause: m.slot(Slot.Mcause).toString(16) });
