@@ -84,7 +84,7 @@ function regUse(insts: GuestInstruction[]): RegUse {
   return { read, written };
 }
 
-/** What a block's body needs to know of itself: its forward jumps inside, and where it starts in the unit. */
+/** A block and its forward jumps inside itself: what its body needs to know. */
 interface BlockPlan {
   block: BlockCode;
   /** Branches and jumps (by index) to an instruction further on in the block, and that index. */
@@ -146,10 +146,10 @@ export function translateUnit(blocks: BlockCode[], ctx: TranslateContext, f: Fun
     f.get(L_ENTRY);
     f.brTable(blocks.map((_, i) => i), blocks.length - 1);
   }
-  plans.forEach((plan, i) => {
-    if (multi) f.end(); // block i's body starts here
-    translateBody(plan, i, { ctx, f, entryOf, multi, priv });
-  });
+  for (const plan of plans) {
+    if (multi) f.end(); // the next block's body starts here
+    translateBody(plan, { ctx, f, entryOf, multi, priv });
+  }
   if (multi) {
     f.end(); // the dispatch loop: every path through it has branched out
     f.op(Op.Unreachable);
@@ -193,12 +193,12 @@ function inlineCsrSlot(csr: number, priv: number): number {
 }
 
 /** Emits block `self` of a unit; every path through it leaves the function or goes to another block. */
-function translateBody(plan: BlockPlan, self: number, unit: UnitContext): void {
+function translateBody(plan: BlockPlan, unit: UnitContext): void {
   const { ctx, f, entryOf, multi, priv } = unit;
   const { block, internal } = plan;
   const insts = block.insts;
   const n = insts.length;
-    const pcOffset = ctx.stateBase + State.PcLo * 4;
+  const pcOffset = ctx.stateBase + State.PcLo * 4;
 
   const get = (r: number): void => { if (r === 0) f.i64(0); else f.get(r); };
   const put = (r: number): void => { if (r === 0) f.op(Op.Drop); else f.set(r); };
