@@ -528,7 +528,7 @@ function translateBody(plan: BlockPlan, unit: UnitContext): void {
         break;
       }
       default:
-        throw new Error(`translateBlock: untranslatable instruction 0x${(inst >>> 0).toString(16)} at 0x${pc.toString(16)}`);
+        throw new Error(`translateUnit: untranslatable instruction 0x${(inst >>> 0).toString(16)} at 0x${pc.toString(16)}`);
     }
   }
   const tail = insts[n - 1].inst & 0x7f;
