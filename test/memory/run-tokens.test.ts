@@ -119,11 +119,11 @@ describe('RunTokens', () => {
     const memory = createSharedMemory(1 << 20);
     const mem = new Int32Array(memory.buffer);
     new RunTokens(mem, harts).init(hostCpus);
-    const insideWord = 1000, maxWord = 1001; // spare global words for the test's own counters
+    const insideWord = 1000, maxWord = 1001, readyWord = 1002; // spare global words for the test's own counters
     const results = await Promise.all(Array.from({ length: harts }, (_, hart) => new Promise<{ lostWakeups: number; handOvers: number }>((resolve, reject) => {
       // The worker loads the TypeScript helper through tsx, as workers/load-body.mjs loads vCPU bodies.
       const w = new Worker(`import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(WORKER)}, ${JSON.stringify(import.meta.url)}))`, {
-        eval: true, workerData: { buffer: memory.buffer, hart, harts, rounds, insideWord, maxWord },
+        eval: true, workerData: { buffer: memory.buffer, hart, harts, rounds, insideWord, maxWord, readyWord },
       });
       w.once('message', resolve);
       w.once('error', reject);

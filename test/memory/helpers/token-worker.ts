@@ -7,9 +7,9 @@
 import { workerData, parentPort } from 'node:worker_threads';
 import { RunTokens } from '../../../src/memory/run-tokens.ts';
 
-interface Init { buffer: SharedArrayBuffer; hart: number; harts: number; rounds: number; insideWord: number; maxWord: number }
+interface Init { buffer: SharedArrayBuffer; hart: number; harts: number; rounds: number; insideWord: number; maxWord: number; readyWord: number }
 
-const { buffer, hart, harts, rounds, insideWord, maxWord } = workerData as Init;
+const { buffer, hart, harts, rounds, insideWord, maxWord, readyWord } = workerData as Init;
 const mem = new Int32Array(buffer);
 const tokens = new RunTokens(mem, harts);
 let lostWakeups = 0;
@@ -31,6 +31,12 @@ function waitForToken(): boolean {
     if (granted) return true;
   }
 }
+
+// Start together: each worker takes long to load (tsx), and one that ran its rounds before the others
+// arrived would find nobody queued, and the test no contention.
+Atomics.add(mem, readyWord, 1);
+Atomics.notify(mem, readyWord);
+for (let ready = Atomics.load(mem, readyWord); ready < harts; ready = Atomics.load(mem, readyWord)) Atomics.wait(mem, readyWord, ready, 100);
 
 for (let round = 0; round < rounds; round++) {
   if (!tokens.request(hart, 0) && !waitForToken()) break;
