@@ -63,6 +63,11 @@ export function contextTag(priv: number, mstatus: number): number {
   return ((priv & 3) | ((mstatus & Mstatus.SUM) !== 0 ? 4 : 0) | ((mstatus & Mstatus.MXR) !== 0 ? 8 : 0)) << 24;
 }
 
+/** The privilege a context tag was made for (contextTag's first argument). */
+export function privilegeOfTag(tag: number): number {
+  return (tag >>> 24) & 3;
+}
+
 export class Tlb {
   /**
    * Virtual page tags, a 64-bit word per entry: tags[2i] is the low word of the page address (low 12

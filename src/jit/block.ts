@@ -68,7 +68,7 @@ export function translatable(inst: number, extensions: number): boolean {
     case 0x73: // Zicsr, and ECALL, EBREAK, SRET, MRET, WFI, SFENCE.VMA: through the interpreter (translator.ts)
       return (f3 & 3) !== 0 || inst === 0x00000073 || inst === 0x00100073 || inst === 0x10200073 || inst === 0x30200073 ||
         inst === 0x10500073 || (inst & 0xfe007fff) === 0x12000073;
-    // F and D: compiled code calls the interpreter's FPU for them (see translator.ts emitFp).
+    // F and D: natively where translate-fp.ts can, else compiled code calls the interpreter's FPU.
     case 0x07: case 0x27: return f3 === 2 || f3 === 3;
     case 0x43: case 0x47: case 0x4b: case 0x4f: case 0x53: return true;
     case 0x2f: { // A: LR, SC, and the AMOs with a wasm read-modify-write (MIN/MAX stay interpreted)

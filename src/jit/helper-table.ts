@@ -40,9 +40,10 @@ export const enum Fn {
    */
   Csr = 20,
   /**
-   * ECALL, EBREAK, SRET, MRET, with the instruction's pc in the state block: (inst, retired in this
-   * block before it) -> 0 leave it to the interpreter (not executed), 1 a trap was entered, 2 done,
-   * 3 done but the run loop must look first; after 1..3 the next pc is in the state block.
+   * ECALL, EBREAK, SRET, MRET, WFI, SFENCE.VMA, with the instruction's pc in the state block:
+   * (inst, retired in this block before it) -> 0 leave it to the interpreter (not executed), 1 a
+   * trap was entered, 2 done, 3 done but the run loop must look first; after 1..3 the next pc is in
+   * the state block.
    */
   System = 21,
   /** How many there are. */

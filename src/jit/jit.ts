@@ -28,6 +28,7 @@ import { buildRuntimeModule } from './runtime.ts';
 import { atomic } from '../cpu/atomics.ts';
 import { Exit } from '../cpu/exit.ts';
 import type { Hart } from '../cpu/hart.ts';
+import { privilegeOfTag } from '../cpu/mmu.ts';
 import { TARGET_PROFILE_ENTRIES, targetSlot, type TargetProfile } from '../cpu/target-profile.ts';
 import {
   JitArea, LOOKUP_ENTRIES, RAM_OFFSET, STATE_BYTES, State, jitByteBase, lookupSlot, stateByteBase,
@@ -93,10 +94,14 @@ function translationUnits(batch: readonly PendingBlock[]): CompileJob['units'] {
   batch.forEach((p, i) => {
     const key = unitKey(p);
     const unit = units.get(key);
-    // The fetch context is the privilege (mmu.ts contextTag).
-    if (unit === undefined) units.set(key, { blocks: [i], priv: (p.fetchTag >>> 24) & 3 }); else unit.blocks.push(i);
+    if (unit === undefined) units.set(key, { blocks: [i], priv: privilegeOfTag(p.fetchTag) }); else unit.blocks.push(i);
   });
   return [...units.values()];
+}
+
+/** A lookup entry's function word for `b`: its table slot, and its index in its unit in the top half (runtime.ts). */
+function functionWord(b: CompiledBlock): number {
+  return b.slot | (b.entry << 16);
 }
 
 /** What the blocks of one translation unit share (translationUnits). */
@@ -444,25 +449,18 @@ export class Jit {
     this.stats.units += units.length;
   }
 
-  /** Takes a block out of the lookup and function tables (not out of `blocks`). */
-  private drop(b: CompiledBlock): void {
-    this.uninstall(b);
-    this.table.set(b.slot, null as never);
-    this.freeSlots.push(b.slot);
-  }
-
   private install(b: CompiledBlock): void {
     const e = lookupSlot(b.pc | 0) * 4;
-    const hi = Math.floor(b.pc / 4294967296) | 0;
+    const hi = Math.floor(b.pc / TWO32) | 0;
     this.lookup[e] = b.pc | 0;
     this.lookup[e + 1] = hi ^ b.fetchTag;
-    this.lookup[e + 2] = b.slot | (b.entry << 16);
+    this.lookup[e + 2] = functionWord(b);
     this.lookup[e + 3] = RAM_OFFSET + (b.pa - RAM_BASE) - (b.pa % 4096);
   }
 
   private uninstall(b: CompiledBlock): void {
     const e = lookupSlot(b.pc | 0) * 4;
-    if (this.lookup[e + 2] === (b.slot | (b.entry << 16)) && this.lookup[e] === (b.pc | 0)) this.lookup[e] = 1;
+    if (this.lookup[e + 2] === functionWord(b) && this.lookup[e] === (b.pc | 0)) this.lookup[e] = 1;
   }
 
   /**
@@ -474,7 +472,9 @@ export class Jit {
     for (const [pc, list] of this.blocks) {
       const keep = list.filter((b) => {
         if (pages.generation(b.pa) === b.generation) return true;
-        this.drop(b);
+        this.uninstall(b);
+        this.table.set(b.slot, null as never);
+        this.freeSlots.push(b.slot);
         this.hot[targetSlot(pc)] = 0; // so that the new code gets hot again
         this.stats.invalidated++;
         return false;

@@ -184,13 +184,17 @@ interface UnitContext {
  * or -1.
  */
 function inlineCsrSlot(csr: number, priv: number): number {
-  const supervisor = [CsrNum.Sscratch, CsrNum.Sepc, CsrNum.Scause, CsrNum.Stval];
-  const machine = [CsrNum.Mscratch, CsrNum.Mepc, CsrNum.Mcause, CsrNum.Mtval];
-  const slots = [Slot.Sscratch, Slot.Sepc, Slot.Scause, Slot.Stval, Slot.Mscratch, Slot.Mepc, Slot.Mcause, Slot.Mtval];
-  const i = [...supervisor, ...machine].indexOf(csr);
-  if (i < 0 || (i >= 4 ? priv < 3 : priv < 1)) return -1;
-  return slots[i];
+  const inline = INLINE_CSRS.get(csr);
+  return inline === undefined || priv < inline.priv ? -1 : inline.slot;
 }
+
+/** The CSRs inlineCsrSlot knows: their slot and the least privilege that may access them. */
+const INLINE_CSRS = new Map<number, { slot: Slot; priv: number }>([
+  [CsrNum.Sscratch, { slot: Slot.Sscratch, priv: 1 }], [CsrNum.Sepc, { slot: Slot.Sepc, priv: 1 }],
+  [CsrNum.Scause, { slot: Slot.Scause, priv: 1 }], [CsrNum.Stval, { slot: Slot.Stval, priv: 1 }],
+  [CsrNum.Mscratch, { slot: Slot.Mscratch, priv: 3 }], [CsrNum.Mepc, { slot: Slot.Mepc, priv: 3 }],
+  [CsrNum.Mcause, { slot: Slot.Mcause, priv: 3 }], [CsrNum.Mtval, { slot: Slot.Mtval, priv: 3 }],
+]);
 
 /** Emits block `self` of a unit; every path through it leaves the function or goes to another block. */
 function translateBody(plan: BlockPlan, unit: UnitContext): void {
