@@ -1,7 +1,7 @@
-// The TypeScript sources compiled into four plain ES modules (the CLI, the vCPU worker body, the
-// batch job and the JIT compile job) with esbuild, so that the hartvm command and each of its worker
-// threads load one JavaScript file instead of running tsx's on-the-fly compiler over every source file: start-up
-// time counts in every Linux boot and every test. The bundle is rebuilt whenever a source file is
+// The TypeScript sources compiled into five plain ES modules (the CLI, the vCPU thread starter, the
+// vCPU worker body, the batch job and the JIT compile job) with esbuild, so that the hartvm command
+// and each of its worker threads load one JavaScript file instead of running tsx's on-the-fly
+// compiler over every source file: start-up time counts in every Linux boot and every test. The bundle is rebuilt whenever a source file is
 // newer than it, so it can never be stale; without esbuild, everything still runs through tsx.
 //
 // The bundles live in build/dist/, two levels below the root like src/<dir>/, so the source's
@@ -16,7 +16,7 @@ export const BUNDLE_DIR = path.join(ROOT, 'build', 'dist');
 // command's start. piscina stays a package of its own: it starts its workers from its own files.
 const UNBUNDLED = ['piscina'];
 const ENTRIES = {
-  cli: 'src/cli/main.ts', vcpu: 'src/vcpu/vcpu.ts', 'batch-job': 'src/cli/batch-job.ts', 'jit-compile': 'src/jit/block-module.ts',
+  cli: 'src/cli/main.ts', 'vcpu-thread': 'src/machine/vcpu-thread.ts', vcpu: 'src/vcpu/vcpu.ts', 'batch-job': 'src/cli/batch-job.ts', 'jit-compile': 'src/jit/block-module.ts',
 };
 
 function newestSource(dir) {

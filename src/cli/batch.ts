@@ -6,7 +6,6 @@
 
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Piscina } from 'piscina';
 import type { CliIo } from './cli-io.ts';
 import type { BatchJob, BatchJobResult } from './batch-job.ts';
 
@@ -24,6 +23,8 @@ export interface BatchOptions {
 const JOB_WORKER = fileURLToPath(new URL('../../workers/batch-job.worker.mjs', import.meta.url));
 
 export async function runBatch(options: BatchOptions, io: CliIo): Promise<number> {
+  // Loaded here, not with the CLI: it takes some 45 ms, which `hartvm run` would pay for nothing.
+  const { Piscina } = await import('piscina');
   const pool = new Piscina({
     filename: JOB_WORKER,
     minThreads: Math.min(options.jobs, options.files.length),

@@ -4,8 +4,8 @@
  * 124 timeout) for the bin to set. No emulation logic lives here.
  */
 
-import yargs, { type Argv } from 'yargs';
-import { startMachine, type MachineHandle } from '../machine/machine.ts';
+import yargs, { type Arguments, type Argv, type Options } from 'yargs';
+import { startMachine, type MachineHandle, type MachineThreads } from '../machine/machine.ts';
 import { HostConsole } from './host-console.ts';
 import { parseDriveSpec, type DriveSpec } from '../machine/drive-spec.ts';
 import { CPU_MODEL, parseCpuSpec } from '../machine/cpu-spec.ts';
@@ -87,93 +87,130 @@ function driveOf(text: string): DriveSpec {
   }
 }
 
-export async function main(argv: string[], io: CliIo): Promise<number> {
-  let status = 0;
-  const parser: Argv = yargs(argv)
-    .scriptName('hartvm')
-    .usage('$0 <command> [options]\n\nA RISC-V (RV64) virtual machine: one worker thread per guest hart.')
-    .command('run [kernel]', 'Boot a guest program', (y) => y
-      .positional('kernel', { type: 'string', describe: 'Guest program: an ELF or a raw binary (or give it as --kernel FILE)' })
-      .options(runOptions)
-      .example('$0 run --bios none prog.elf', 'Run a bare-metal program in M-mode')
-      .example('$0 run --bios none --timeout 10 --stats prog.elf', 'Stop after 10 s; print MIPS'),
-    async (args) => {
-      const kernel = (args.kernel as string | undefined) ?? '';
-      const config: MachineConfig = {
-        kernel,
-        bios: parseBios(args.bios as string),
-        memoryBytes: memoryOf(args.memory as string),
-        harts: args.smp as number,
-        timeoutSeconds: args.timeout as number | undefined,
-        trace: args.trace as boolean,
-        append: args.append as string | undefined,
-        initrd: args.initrd as string | undefined,
-        // A repeated --drive arrives as an array, a single one as a string.
-        drives: ([] as string[]).concat((args.drive as string | string[] | undefined) ?? []).map((d) => driveOf(d)),
-        hostCpus: args['host-cpus'] as number | undefined,
-        timesliceMs: args.timeslice as number,
-        ple: {
-          enabled: args.ple === 'on', spins: args['ple-spins'] as number,
-          yield: args['ple-yield'] as 'directed' | 'sleep', sleepMicros: args['ple-sleep-us'] as number,
-        },
-        jit: ((args.jit as string | undefined) ?? jitDefault()) === 'on',
-        extensions: extensionsOf(args.cpu as string),
-      };
-      status = await runOne(config, { stats: args.stats as boolean, verbose: args.verbose as boolean }, io);
-    })
-    .command('batch <files..>', 'Run many programs, each in its own fresh single-hart VM, on a pool', (y) => y
-      .positional('files', { type: 'string', array: true, describe: 'Guest programs' })
-      .options({
-        ...machineOptions,
-        jobs: { alias: 'j', type: 'number', default: 2, describe: 'VMs run at once' },
-      })
-      .example('$0 batch --bios none --jobs 2 tests/*.elf', 'Print PASS/FAIL per program and a summary'),
-    async (args) => {
-      const jobs = args.jobs as number;
-      if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs ${jobs}: must be a whole number of at least 1`);
-      status = await runBatch({
-        files: args.files as string[],
-        bios: args.bios as string,
-        memoryBytes: memoryOf(args.memory as string),
-        timeoutSeconds: args.timeout as number | undefined,
-        jit: ((args.jit as string | undefined) ?? jitDefault()) === 'on',
-        extensions: extensionsOf(args.cpu as string),
-        jobs,
-      }, io);
-    })
-    .command('dtb', 'Write the device tree a machine would give its guest', (y) => y
-      .options({
+/** A command: its options and how it is shown, then what it does with its arguments. */
+interface Command {
+  usage: string;
+  describe: string;
+  options: Record<string, Options>;
+  examples: [string, string][];
+  /** Checks the positional arguments (yargs' `_`) and runs; returns the exit status. */
+  action(args: Arguments, positionals: string[]): Promise<number>;
+}
+
+const usageError = (text: string): UsageError => new UsageError(text);
+
+/** `started`: threads the caller started ahead (bin/hartvm.mjs starts hart 0's while this loads). */
+export async function main(argv: string[], io: CliIo, started: MachineThreads = {}): Promise<number> {
+  const commands: Record<string, Command> = {
+    run: {
+      usage: '$0 run [kernel] [options]\n\nBoot a guest program: an ELF or a raw binary, given as the argument or as --kernel FILE.',
+      describe: 'Boot a guest program',
+      options: runOptions,
+      examples: [
+        ['$0 run --bios none prog.elf', 'Run a bare-metal program in M-mode'],
+        ['$0 run --bios none --timeout 10 --stats prog.elf', 'Stop after 10 s; print MIPS'],
+      ],
+      action: (args, positionals) => {
+        const given = [...positionals, ...(args.kernel !== undefined ? [String(args.kernel)] : [])];
+        if (given.length > 1) throw usageError(`one guest program at a time (got ${given.join(', ')})`);
+        const config: MachineConfig = {
+          kernel: given[0] ?? '',
+          bios: parseBios(args.bios as string),
+          memoryBytes: memoryOf(args.memory as string),
+          harts: args.smp as number,
+          timeoutSeconds: args.timeout as number | undefined,
+          trace: args.trace as boolean,
+          append: args.append as string | undefined,
+          initrd: args.initrd as string | undefined,
+          // A repeated --drive arrives as an array, a single one as a string.
+          drives: ([] as string[]).concat((args.drive as string | string[] | undefined) ?? []).map((d) => driveOf(d)),
+          hostCpus: args['host-cpus'] as number | undefined,
+          timesliceMs: args.timeslice as number,
+          ple: {
+            enabled: args.ple === 'on', spins: args['ple-spins'] as number,
+            yield: args['ple-yield'] as 'directed' | 'sleep', sleepMicros: args['ple-sleep-us'] as number,
+          },
+          jit: ((args.jit as string | undefined) ?? jitDefault()) === 'on',
+          extensions: extensionsOf(args.cpu as string),
+        };
+        return runOne(config, { stats: args.stats as boolean, verbose: args.verbose as boolean }, io, started);
+      },
+    },
+    batch: {
+      usage: '$0 batch <files..> [options]\n\nRun many programs, each in its own fresh single-hart VM, on a pool.',
+      describe: 'Run many programs, each in its own fresh single-hart VM, on a pool',
+      options: { ...machineOptions, jobs: { alias: 'j', type: 'number', default: 2, describe: 'VMs run at once' } },
+      examples: [['$0 batch --bios none --jobs 2 tests/*.elf', 'Print PASS/FAIL per program and a summary']],
+      action: (args, positionals) => {
+        if (positionals.length === 0) throw usageError('name at least one guest program to run');
+        const jobs = args.jobs as number;
+        if (!Number.isInteger(jobs) || jobs < 1) throw usageError(`--jobs ${jobs}: must be a whole number of at least 1`);
+        return runBatch({
+          files: positionals,
+          bios: args.bios as string,
+          memoryBytes: memoryOf(args.memory as string),
+          timeoutSeconds: args.timeout as number | undefined,
+          jit: ((args.jit as string | undefined) ?? jitDefault()) === 'on',
+          extensions: extensionsOf(args.cpu as string),
+          jobs,
+        }, io);
+      },
+    },
+    dtb: {
+      usage: '$0 dtb [options]\n\nWrite the device tree a machine would give its guest.',
+      describe: 'Write the device tree a machine would give its guest',
+      options: {
         smp: { type: 'number', default: 1, describe: 'Number of harts' },
         memory: machineOptions.memory,
         cpu: machineOptions.cpu,
         append: { type: 'string', describe: 'Kernel command line (bootargs)' },
         output: { alias: 'o', type: 'string', demandOption: true, describe: "Output file ('-' for stdout)" },
-      })
-      .example('$0 dtb --smp 4 -o virt.dtb && dtc -I dtb -O dts virt.dtb', 'Inspect the generated tree'),
-    async (args) => {
-      const harts = args.smp as number;
-      if (!Number.isInteger(harts) || harts < 1 || harts > MAX_HARTS) {
-        throw new UsageError(`--smp ${harts}: the number of harts must be a whole number from 1 to ${MAX_HARTS}`);
-      }
-      status = await runDtbCommand({
-        harts, memoryBytes: memoryOf(args.memory as string), bootargs: args.append as string | undefined,
-        extensions: extensionsOf(args.cpu as string),
-        output: args.output as string,
-      }, io);
-    })
-    .demandCommand(1, 'Name a command: run, batch or dtb')
-    .strict()
+      },
+      examples: [['$0 dtb --smp 4 -o virt.dtb && dtc -I dtb -O dts virt.dtb', 'Inspect the generated tree']],
+      action: (args, positionals) => {
+        if (positionals.length > 0) throw usageError(`dtb takes no arguments (got ${positionals.join(', ')})`);
+        const harts = args.smp as number;
+        if (!Number.isInteger(harts) || harts < 1 || harts > MAX_HARTS) {
+          throw usageError(`--smp ${harts}: the number of harts must be a whole number from 1 to ${MAX_HARTS}`);
+        }
+        return runDtbCommand({
+          harts, memoryBytes: memoryOf(args.memory as string), bootargs: args.append as string | undefined,
+          extensions: extensionsOf(args.cpu as string),
+          output: args.output as string,
+        }, io);
+      },
+    },
+  };
+
+  // Each command has a parser of its own rather than being a yargs command: yargs lays out a
+  // command's whole help text whenever it runs one, and that took some 40 ms of every start.
+  const wantsHelp = argv.some((a) => a === '--help' || a === '-h');
+  const parser = (args: string[]): Argv => yargs(args)
+    .scriptName('hartvm')
+    .strictOptions()
     .help()
     .alias('h', 'help')
     .version()
-    .wrap(Math.min(110, process.stdout.columns ?? 110))
+    .wrap(wantsHelp ? Math.min(110, process.stdout.columns ?? 110) : null)
     .exitProcess(false)
     .fail((msg, err) => {
       throw err ?? new UsageError(msg);
     });
   try {
-    await parser.parseAsync();
-    return status;
+    const command = commands[argv[0]];
+    if (command === undefined) {
+      // No command: only --help, --version, or a usage error.
+      let top = parser(argv).usage('$0 <command> [options]\n\nA RISC-V (RV64) virtual machine: one worker thread per guest hart.');
+      for (const [name, c] of Object.entries(commands)) top = top.command(name, c.describe);
+      const args = await top.demandCommand(1, 'Name a command: run, batch or dtb').strict().parseAsync();
+      if (args.help || args.version) return 0;
+      throw usageError(`unknown command ${String(args._[0])}: name run, batch or dtb`);
+    }
+    let p = parser(argv.slice(1)).usage(command.usage).options(command.options);
+    for (const [example, what] of command.examples) p = p.example(example, what);
+    const args = await p.parseAsync();
+    if (args.help || args.version) return 0;
+    return await command.action(args, args._.map(String));
   } catch (err) {
     if (err instanceof UsageError || err instanceof ConfigError || err instanceof LoaderError ||
         (err as Error).name === 'YError') {
@@ -185,14 +222,15 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-async function runOne(config: MachineConfig, report: { stats: boolean; verbose: boolean }, io: CliIo): Promise<number> {
+async function runOne(config: MachineConfig, report: { stats: boolean; verbose: boolean }, io: CliIo, started: MachineThreads): Promise<number> {
   let machine: MachineHandle | undefined;
   let quit = false;
   const console = io.stdin ? new HostConsole(io.stdin, (text) => io.stderr(text), () => { quit = true; machine?.stop(); }) : undefined;
   let result;
   try {
     for (;;) {
-      machine = startMachine(config, { output: (bytes) => io.stdout(bytes), input: console?.guestInput });
+      // Threads started ahead serve the first boot only.
+      machine = startMachine(config, { output: (bytes) => io.stdout(bytes), input: console?.guestInput }, result === undefined ? started : {});
       if (report.verbose && result === undefined) for (const note of machine.bootNotes) io.stderr(`hartvm: ${note}\n`);
       result = await machine.finished;
       // A guest reset (SBI SRST reboot, finisher 0x7777) starts the machine afresh, as QEMU's

@@ -8,7 +8,6 @@ import { CodePages } from '../memory/code-pages.ts';
 import type { JitStats } from '../jit/jit.ts';
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Control, Global, HsmState, RAM_OFFSET, State, StopReason, controlWordBase, createSharedMemory, requestStop, stateByteBase } from '../memory/layout.ts';
 import { MachineClock } from '../memory/clock.ts';
 import { ALL_EXTENSIONS } from '../memory/extensions.ts';
@@ -32,6 +31,7 @@ import { VirtioBlk, VirtioBlkError } from '../devices/virtio/blk.ts';
 import { VirtioRng } from '../devices/virtio/rng.ts';
 import { EmptyVirtioSlot } from '../devices/virtio/empty-slot.ts';
 import type { DriveSpec } from './drive-spec.ts';
+import { VcpuThread } from './vcpu-thread.ts';
 
 import { prepareBoot } from './boot.ts';
 import { SbiConsoleBackend } from '../vmm/console-backend.ts';
@@ -68,7 +68,6 @@ export interface RunResult {
   stats: HartStats[];
 }
 
-const VCPU_WORKER = fileURLToPath(new URL('../../workers/vcpu.worker.mjs', import.meta.url));
 /** How long stopping harts get to leave their loops before they are terminated. */
 const STOP_GRACE_MS = 2000;
 
@@ -104,8 +103,25 @@ export interface MachineHandle {
   readonly bootNotes: readonly string[];
 }
 
-export function startMachine(config: MachineConfig, io: MachineIo): MachineHandle {
+export interface MachineThreads {
+  /** Hart 0's thread, started early by the caller (bin/hartvm.mjs starts it before it loads the CLI). */
+  hart0?: VcpuThread;
+}
+
+export function startMachine(config: MachineConfig, io: MachineIo, started: MachineThreads = {}): MachineHandle {
   validateConfig(config);
+  const harts = config.harts;
+  // The vCPU threads boot while the machine is built (vcpu-thread.ts); they get their harts in step 5.
+  const threads = Array.from({ length: harts }, (_, hart) => (hart === 0 ? started.hart0 : undefined) ?? new VcpuThread(hart));
+  try {
+    return buildAndRun(config, io, threads);
+  } catch (err) {
+    for (const t of threads) t.discard();
+    throw err;
+  }
+}
+
+function buildAndRun(config: MachineConfig, io: MachineIo, threads: VcpuThread[]): MachineHandle {
   const harts = config.harts;
 
   // 1. Memory: one shared wasm Memory holding the state blocks, control words and guest RAM.
@@ -187,10 +203,12 @@ export function startMachine(config: MachineConfig, io: MachineIo): MachineHandl
   server.start();
   uartShared.watch(() => uart.takeSharedTx());
 
-  // 5. One worker per hart.
+  // 5. Each vCPU thread gets its hart.
   const stats: HartStats[] = [];
   let fatalMessage: string | undefined;
-  const exited: Promise<void>[] = [];
+  // A hart is done when it has posted its final stats, or when its thread ended without them (a
+  // crash). The threads' own teardown (some 25 ms each) is left to run after the result is in.
+  const done: Promise<void>[] = [];
   const workers: Worker[] = [];
   const controls: Comlink.Remote<VcpuControl>[] = [];
   const jit = (config.jit ?? DEFAULT_JIT) && !config.trace;
@@ -211,22 +229,25 @@ export function startMachine(config: MachineConfig, io: MachineIo): MachineHandl
       extensions: config.extensions ?? ALL_EXTENSIONS,
       compilePort,
     };
-    const worker = new Worker(VCPU_WORKER, {
-      workerData: init, name: `hart-${hart}`, transferList: compilePort !== undefined ? [compilePort] : [],
-    });
+    const worker = threads[hart].worker;
     workers.push(worker);
     controls.push(Comlink.wrap<VcpuControl>(nodeEndpoint(worker)));
-    worker.on('message', (m: VcpuMessage) => {
-      // The same port carries comlink's replies: only our two message types are handled here.
-      if (m?.type === 'fatal') fatalMessage ??= m.message;
-      else if (m?.type === 'exited') stats.push({ hart: m.hart, instret: m.instret, micros: m.micros, jit: m.jit, accounting: m.accounting });
-    });
-    exited.push(new Promise((resolve) => {
-      worker.on('error', (err) => {
-        fatalMessage ??= `hart ${hart}: internal error: ${err.stack ?? err.message}`;
-        requestStop(mem, harts, StopReason.Fatal, 1);
+    done.push(new Promise((resolve) => {
+      worker.on('message', (m: VcpuMessage) => {
+        // The same port carries comlink's replies: only our two message types are handled here.
+        if (m?.type === 'fatal') fatalMessage ??= m.message;
+        else if (m?.type === 'exited') {
+          stats.push({ hart: m.hart, instret: m.instret, micros: m.micros, jit: m.jit, accounting: m.accounting });
+          resolve();
+        }
       });
-      worker.on('exit', () => resolve());
+      threads[hart].start(init, {
+        error: (err) => {
+          fatalMessage ??= `hart ${hart}: internal error: ${err.stack ?? err.message}`;
+          requestStop(mem, harts, StopReason.Fatal, 1);
+        },
+        exit: () => resolve(),
+      });
     }));
   }
 
@@ -235,13 +256,13 @@ export function startMachine(config: MachineConfig, io: MachineIo): MachineHandl
   if (config.timeoutSeconds !== undefined) {
     timer = setTimeout(() => requestStop(mem, harts, StopReason.Timeout, 124), config.timeoutSeconds * 1000);
   }
-  const allExited = Promise.all(exited);
+  const allDone = Promise.all(done);
   const finished = (async (): Promise<RunResult> => {
-    await Promise.race([waitForStop(mem), allExited]);
+    await Promise.race([waitForStop(mem), allDone]);
     requestStop(mem, harts, StopReason.Host, 0); // no-op if already stopped: makes every hart leave
     if (timer) clearTimeout(timer);
     const grace = setTimeout(() => { for (const w of workers) void w.terminate(); }, STOP_GRACE_MS);
-    await allExited;
+    await allDone;
     clearTimeout(grace);
     server.close();
     uart.takeSharedTx(); // what the guest printed last, before it stopped the machine

@@ -37,6 +37,12 @@ import { VcpuState } from './vcpu-state.ts';
  */
 const WARMUP_RUNS = 64;
 const WARMUP_BUDGET = 200;
+/**
+ * Guest time a running vCPU has before it trains the interpreter (VcpuParts.warmUp). A short guest
+ * (a test, a one-loop program) ends before it and never pays the training; a long one pays it once,
+ * early. A vCPU that starts HSM-stopped trains at once, while it waits for hart_start.
+ */
+const WARM_UP_AFTER_MS = 25;
 const BUDGET = 1 << 22;
 /** How often a paused vCPU checks for a stop. */
 const PAUSED_POLL_MS = 50;
@@ -73,6 +79,8 @@ export interface VcpuParts {
   pleSleepMicros: number;
   /** The hart cannot go on: report it and end the machine. */
   fatal(): void;
+  /** Trains V8 on the interpreter's paths (cpu/warm-up.ts), once, off the guest's start-up path. */
+  warmUp?(): void;
 }
 
 /** Lets queued control-plane messages run: the run loop is synchronous between these points. */
@@ -99,11 +107,13 @@ export class VcpuRunLoop {
   private spinningSince = -1;
   /** Whether this vCPU counts itself among the live ones (RunTokens.setLive). */
   private live = false;
+  private warmUpDue: boolean;
 
   constructor(private readonly parts: VcpuParts) {
     this.mem = parts.hart.mem;
     this.wakeWord = parts.hart.ctl + Control.Wake;
     this.pleSpins = parts.hart.pleSpinLimit;
+    this.warmUpDue = parts.warmUp !== undefined;
     const id = parts.hart.id;
     this.actions = {
       hartStopped: () => parts.harts.setHsmState(id, HsmState.Stopped),
@@ -223,6 +233,10 @@ export class VcpuRunLoop {
         }
       }
       this.setLive(state !== VcpuState.Stopped);
+      if (this.warmUpDue && (state === VcpuState.Stopped || acct.runningMs >= WARM_UP_AFTER_MS)) {
+        this.warmUpDue = false;
+        this.parts.warmUp?.();
+      }
       acct.otherMs += performance.now() - mark;
       switch (state) {
         case VcpuState.Running: {

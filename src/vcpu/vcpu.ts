@@ -7,6 +7,7 @@
 import { parentPort, type MessagePort } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import { compressedTable } from '../cpu/compressed.ts';
 import { Hart } from '../cpu/hart.ts';
 import { enterSupervisor, resetHart, setUpForSupervisor } from '../cpu/reset.ts';
 import { warmUpInterpreter } from '../cpu/warm-up.ts';
@@ -62,9 +63,15 @@ export type VcpuMessage =
   | { type: 'fatal'; hart: number; message: string }
   | { type: 'exited'; hart: number; instret: number; micros: number; jit?: JitStats; accounting: VcpuAccounting };
 
+/**
+ * What a vCPU needs that depends on no hart, done while its thread waits for its VcpuInit
+ * (vcpu-thread.ts): then it is off the guest's start-up path.
+ */
+export function prepareVcpu(): void {
+  compressedTable();
+}
+
 export async function runVcpu(init: VcpuInit): Promise<void> {
-  // Before the guest, so that V8 optimizes the interpreter for every path from the start.
-  warmUpInterpreter();
   const post = (m: VcpuMessage): void => parentPort?.postMessage(m);
   const buffer = init.memory.buffer as unknown as SharedArrayBuffer;
   const mem = new Int32Array(buffer);
@@ -105,6 +112,8 @@ export async function runVcpu(init: VcpuInit): Promise<void> {
   const loop = new VcpuRunLoop({
     hart, jit, harts, sbi, tokens: new RunTokens(mem, init.harts), timesliceMicros: init.timesliceMicros,
     trace: init.trace, pleYield: init.ple.yield, pleSleepMicros: init.ple.sleepMicros,
+    // Early in the guest rather than before it (run-loop.ts), so that a short guest starts at once.
+    warmUp: () => { warmUpInterpreter(); },
     fatal: () => {
       post({ type: 'fatal', hart: init.hart, message: hart.fatalMessage });
       requestStop(mem, init.harts, StopReason.Fatal, 1);

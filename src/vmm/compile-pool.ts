@@ -6,14 +6,15 @@
  *
  * Each hart talks to the pool through a MessageChannel of its own: the main thread receives its
  * jobs, runs them on the pool and posts the results back. The hart reads results with
- * receiveMessageOnPort (compile-client.ts), between blocks, without waiting for its event loop. The pool's thread starts
- * with the first job, so a guest that never gets hot never pays for it. The machine has a pool only
+ * receiveMessageOnPort (compile-client.ts), between blocks, without waiting for its event loop. The pool (piscina
+ * itself, some 45 ms to load, and its thread) starts with the first job, so a guest that never gets
+ * hot never pays for it. The machine has a pool only
  * when the host has a core to spare beyond one per hart (machine.ts); otherwise harts compile in place.
  */
 
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import type { CompileJob, CompileResult } from '../jit/block-module.ts';
 
 const COMPILE_WORKER = fileURLToPath(new URL('../../workers/jit-compile.worker.mjs', import.meta.url));
@@ -26,7 +27,7 @@ const POOL_THREADS = 1;
 
 /** Main-thread side: the pool and each hart's channel. */
 export class CompilePool {
-  private pool: Piscina | undefined;
+  private pool: Promise<Piscina> | undefined;
   private readonly ports: MessagePort[] = [];
   private closed = false;
 
@@ -34,8 +35,9 @@ export class CompilePool {
   connect(): MessagePort {
     const { port1, port2 } = new MessageChannel();
     port1.on('message', (job: CompileJob) => {
-      this.pool ??= new Piscina({ filename: COMPILE_WORKER, minThreads: POOL_THREADS, maxThreads: POOL_THREADS });
-      this.pool.run(job).then(
+      this.pool ??= import('piscina').then(({ Piscina }) =>
+        new Piscina({ filename: COMPILE_WORKER, minThreads: POOL_THREADS, maxThreads: POOL_THREADS }));
+      this.pool.then((pool) => pool.run(job)).then(
         (result: CompileResult) => { if (!this.closed) port1.postMessage(result); },
         () => { /* the batch is lost; the hart interprets that code (stale entries never install) */ },
       );
@@ -47,6 +49,6 @@ export class CompilePool {
   async close(): Promise<void> {
     this.closed = true;
     for (const p of this.ports) p.close();
-    await this.pool?.destroy();
+    await (await this.pool)?.destroy();
   }
 }
