@@ -14,7 +14,9 @@
  * The fused multiply-adds have no wasm instruction: they are built from the same exact pieces, and
  * take the FPU when those cannot prove the rounding (emitFused). FMIN/FMAX (no NaN operand), the
  * sign injections and the moves between x and f registers are exact and set no flag; they are
- * always native but for the NaN cases of FMIN/FMAX.
+ * always native but for the NaN cases of FMIN/FMAX. So are FEQ/FLT/FLE.D on ordered operands. The
+ * conversions between doubles and integers are native where wasm's conversion is the right one and
+ * its exactness can be checked (emitToInteger, emitFromInteger).
  *
  * FLW, FLD, FSW and FSD take the same inline TLB check as integer loads and stores (emitFpMemory).
  *
@@ -23,7 +25,7 @@
 
 import { Mstatus, Slot } from '../cpu/csr-numbers.ts';
 import { State } from '../memory/layout.ts';
-import { Op, Type, type FunctionBody } from './wasm-writer.ts';
+import { MiscOp, Op, Type, type FunctionBody } from './wasm-writer.ts';
 
 /** fflags' inexact bit. */
 const NX = 1;
@@ -318,6 +320,22 @@ export function emitFpNative(f: FunctionBody, inst: number, c: FpContext): boole
       f.end();
       return true;
     }
+    case 0x51: { // FEQ.D (rm 2), FLT.D (rm 1), FLE.D (rm 0): native unless an operand is a NaN
+      if (rm > 2) return false;
+      fsOn(f, c);
+      f.i32(0).mem(Op.F64Load, 3, fOffset(c, rs1)).tee(a).get(a).op(Op.F64Eq).op(Op.I32And);
+      f.i32(0).mem(Op.F64Load, 3, fOffset(c, rs2)).tee(b).get(b).op(Op.F64Eq).op(Op.I32And);
+      f.begin(Op.If);
+      // Ordered operands: the comparison sets no flag (a NaN may set NV, which the FPU decides).
+      f.get(a).get(b).op(rm === 2 ? Op.F64Eq : rm === 1 ? Op.F64Lt : Op.F64Le).op(Op.I64ExtendI32U);
+      c.put(rd);
+      f.op(Op.Else);
+      c.interpreted();
+      f.end();
+      return true;
+    }
+    case 0x61: return emitToInteger(f, inst, c);
+    case 0x69: return emitFromInteger(f, inst, c);
     case 0x71: case 0x79: { // FMV.X.D, FMV.D.X
       if (rm !== 0 || rs2 !== 0) return false;
       fsOn(f, c);
@@ -336,4 +354,88 @@ export function emitFpNative(f: FunctionBody, inst: number, c: FpContext): boole
     }
   }
   return false;
+}
+
+/** wasm's rounding of an f64 to an integral f64 for RISC-V's static modes RNE, RTZ, RDN and RUP (RMM has none). */
+const ROUND_TO_INTEGRAL = [Op.F64Nearest, Op.F64Trunc, Op.F64Floor, Op.F64Ceil];
+
+/**
+ * FCVT.W.D, FCVT.WU.D, FCVT.L.D, FCVT.LU.D with a static rounding mode other than RMM, natively
+ * when the rounded value fits the integer type (no NaN, no overflow: no NV). Rounding to an
+ * integral value is exact in f64, so the conversion is inexact (NX) exactly when rounding changed
+ * the value; fflags changes (and FS becomes Dirty) only when NX was not already set, as in the FPU.
+ * Out-of-range values, NaNs and the dynamic mode take the FPU.
+ */
+function emitToInteger(f: FunctionBody, inst: number, c: FpContext): boolean {
+  const rm = (inst >>> 12) & 7, kind = (inst >>> 20) & 31;
+  const rd = (inst >>> 7) & 31, rs1 = (inst >>> 15) & 31;
+  if (rm > 3 || kind > 3) return false;
+  const x = c.first, r = c.first + 1;
+  // The rounded value's range: above `low` and below `high` (exclusive), as f64s.
+  const [low, high] = [[-2147483649, 2147483648], [-1, 4294967296], [-9223372036854777856, 9223372036854775808], [-1, 18446744073709551616]][kind];
+  fsOn(f, c);
+  f.i32(0).mem(Op.F64Load, 3, fOffset(c, rs1)).tee(x).op(ROUND_TO_INTEGRAL[rm]).tee(r).f64(low).op(Op.F64Gt).op(Op.I32And);
+  f.get(r).f64(high).op(Op.F64Lt).op(Op.I32And);
+  f.begin(Op.If);
+  f.get(r).get(x).op(Op.F64Ne);
+  f.begin(Op.If);
+  inexact(f, c);
+  f.end();
+  // The 32-bit results are sign-extended from bit 31, FCVT.WU.D's too.
+  if (kind === 0) f.get(r).op(Op.I32TruncF64S).op(Op.I64ExtendI32S);
+  else if (kind === 1) f.get(r).op(Op.I32TruncF64U).op(Op.I64ExtendI32S);
+  else f.get(r).op(kind === 2 ? Op.I64TruncF64S : Op.I64TruncF64U);
+  c.put(rd);
+  f.op(Op.Else);
+  c.interpreted();
+  f.end();
+  return true;
+}
+
+/**
+ * FCVT.D.W, FCVT.D.WU (always exact), FCVT.D.L, FCVT.D.LU (exact below 2^53 in magnitude; wasm
+ * rounds to nearest-even, so these are native only under RNE, static or dynamic). The rounding
+ * mode must be valid even where it does not matter: an invalid one takes the FPU, which refuses the
+ * instruction.
+ */
+function emitFromInteger(f: FunctionBody, inst: number, c: FpContext): boolean {
+  const rm = (inst >>> 12) & 7, kind = (inst >>> 20) & 31;
+  const rd = (inst >>> 7) & 31, rs1 = (inst >>> 15) & 31;
+  const wide = kind >= 2;
+  if (kind > 3 || rm === 5 || rm === 6 || (wide && rm !== 0 && rm !== 7)) return false;
+  const r = c.first;
+  if (wide) fpOnInRne(f, c, rm);
+  else {
+    fsOn(f, c);
+    if (rm === 7) f.i32(0).mem(Op.I32Load, 2, fcsrOffset(c)).i32(5).op(Op.I32ShrU).i32(7).op(Op.I32And).i32(5).op(Op.I32LtU).op(Op.I32And);
+  }
+  f.begin(Op.If);
+  c.get(rs1);
+  if (wide) {
+    // Exact exactly when the double converts back to the same integer. Rounding may reach 2^63
+    // (2^64 unsigned), which no integer of the type equals but where trunc_sat saturates to the
+    // largest one: that result is inexact whatever the saturated value says.
+    f.op(kind === 2 ? Op.F64ConvertI64S : Op.F64ConvertI64U).tee(r);
+    f.misc(kind === 2 ? MiscOp.I64TruncSatF64S : MiscOp.I64TruncSatF64U);
+    c.get(rs1);
+    f.op(Op.I64Ne);
+    f.get(r).f64(kind === 2 ? 2 ** 63 : 2 ** 64).op(Op.F64Ge).op(Op.I32Or);
+  } else {
+    f.op(Op.I32WrapI64).op(kind === 0 ? Op.F64ConvertI32S : Op.F64ConvertI32U).set(r);
+    f.i32(0);
+  }
+  writeResult(f, c, r, rd);
+  f.op(Op.Else);
+  c.interpreted();
+  f.end();
+  return true;
+}
+
+/** Accrues NX in fflags, marking FS Dirty when that changes fflags (as the FPU's finish does). */
+function inexact(f: FunctionBody, c: FpContext): void {
+  f.i32(0).mem(Op.I32Load, 2, fcsrOffset(c)).i32(NX).op(Op.I32And).op(Op.I32Eqz);
+  f.begin(Op.If);
+  f.i32(0).i32(0).mem(Op.I32Load, 2, fcsrOffset(c)).i32(NX).op(Op.I32Or).mem(Op.I32Store, 2, fcsrOffset(c));
+  setFsDirty(f, c);
+  f.end();
 }

@@ -69,6 +69,9 @@ export const enum Op {
   F64Eq = 0x61,
   F64Ne = 0x62,
   F64Lt = 0x63,
+  F64Gt = 0x64,
+  F64Le = 0x65,
+  F64Ge = 0x66,
   I32Clz = 0x67,
   I32Ctz = 0x68,
   I32Popcnt = 0x69,
@@ -107,6 +110,10 @@ export const enum Op {
   I64Rotr = 0x8a,
   F64Abs = 0x99,
   F64Neg = 0x9a,
+  F64Ceil = 0x9b,
+  F64Floor = 0x9c,
+  F64Trunc = 0x9d,
+  F64Nearest = 0x9e,
   F64Sqrt = 0x9f,
   F64Add = 0xa0,
   F64Sub = 0xa1,
@@ -115,14 +122,30 @@ export const enum Op {
   F64Min = 0xa4,
   F64Max = 0xa5,
   I32WrapI64 = 0xa7,
+  I32TruncF64S = 0xaa,
+  I32TruncF64U = 0xab,
   I64ExtendI32S = 0xac,
   I64ExtendI32U = 0xad,
+  I64TruncF64S = 0xb0,
+  I64TruncF64U = 0xb1,
+  F64ConvertI32S = 0xb7,
+  F64ConvertI32U = 0xb8,
+  F64ConvertI64S = 0xb9,
+  F64ConvertI64U = 0xba,
   I64Extend8S = 0xc2,
   I64Extend16S = 0xc3,
   I64ReinterpretF64 = 0xbd,
   F64ReinterpretI64 = 0xbf,
+  /** Prefix of the saturating conversions (and bulk memory). */
+  Misc = 0xfc,
   /** Prefix of the atomic instructions. */
   Atomic = 0xfe,
+}
+
+/** Sub-opcodes after Op.Misc. */
+export const enum MiscOp {
+  I64TruncSatF64S = 0x06,
+  I64TruncSatF64U = 0x07,
 }
 
 /** Sub-opcodes after Op.Atomic. */
@@ -271,6 +294,7 @@ export class FunctionBody {
   /** A load or store with its alignment hint (log2 bytes) and constant offset. */
   mem(o: Op, alignLog2: number, offset: number): this { this.code.byte(o).u32(alignLog2).u32(offset); return this; }
   atomic(o: AtomicOp, alignLog2: number, offset: number): this { this.code.byte(Op.Atomic).u32(o).u32(alignLog2).u32(offset); return this; }
+  misc(o: MiscOp): this { this.code.byte(Op.Misc).u32(o); return this; }
   fence(): this { this.code.byte(Op.Atomic).u32(AtomicOp.Fence).byte(0); return this; }
   /** Starts a block, loop or if with no result (0x40) or one result type. */
   begin(o: Op.Block | Op.Loop | Op.If, result?: Type): this { this.code.byte(o).byte(result ?? 0x40); this.depth++; return this; }

@@ -133,3 +133,70 @@ describe('FP loads and stores in compiled code', () => {
     });
   }
 });
+
+/** Doubles at and around the edges of the integer types, fractions, halves, and the specials. */
+function conversionOperand(rnd: () => number): bigint {
+  const k = rnd();
+  if (k < 0.5) return operand(rnd);
+  const edges = [2 ** 31, 2 ** 32, 2 ** 53, 2 ** 63, 2 ** 64];
+  const edge = edges[Math.floor(rnd() * edges.length)]!;
+  const sign = rnd() < 0.5 ? -1 : 1;
+  const nudge = [0, -0.5, 0.5, -1, 1, -1.5, 2 ** -20, -(2 ** 11), 2 ** 11][Math.floor(rnd() * 9)]!;
+  return bitsOf(k < 0.8 ? sign * (edge + nudge) : sign * (Math.floor(rnd() * 8) / 2));
+}
+
+/** 64-bit integers: small, near 2^31, 2^32, 2^53 and 2^63, and any. */
+function integerOperand(rnd: () => number): bigint {
+  const k = rnd();
+  const any = (BigInt(Math.floor(rnd() * TWO32)) << 32n) | BigInt(Math.floor(rnd() * TWO32));
+  if (k < 0.25) return any;
+  if (k < 0.5) return BigInt.asUintN(64, BigInt(Math.floor(rnd() * 2000) - 1000));
+  const edge = [31n, 32n, 53n, 54n, 63n][Math.floor(rnd() * 5)]!;
+  return BigInt.asUintN(64, (rnd() < 0.5 ? -1n : 1n) * ((1n << edge) + BigInt(Math.floor(rnd() * 64) - 32)));
+}
+
+describe('native FP comparisons and conversions in compiled code', () => {
+  // [name, f7, rm, rs2, operands]: the comparisons and FCVT.int.D read f1 and f2 and write x3;
+  // FCVT.D.int reads x1 and writes f3. fcsr, mstatus (FS) and both destinations must agree.
+  const cases: [name: string, f7: number, rm: number, rs2: number, from: 'float' | 'integer'][] = [
+    ['feq.d', 0x51, 2, 2, 'float'], ['flt.d', 0x51, 1, 2, 'float'], ['fle.d', 0x51, 0, 2, 'float'],
+    ...(['w', 'wu', 'l', 'lu'] as const).flatMap((t, kind) => [
+      ...[[0, 'rne'], [1, 'rtz'], [2, 'rdn'], [3, 'rup'], [4, 'rmm'], [DYN, 'dyn']].map(([rm, m]) =>
+        [`fcvt.${t}.d ${m}`, 0x61, rm as number, kind, 'float'] as [string, number, number, number, 'float']),
+      ...[[0, 'rne'], [1, 'rtz'], [DYN, 'dyn'], [5, 'reserved rm']].map(([rm, m]) =>
+        [`fcvt.d.${t} ${m}`, 0x69, rm as number, kind, 'integer'] as [string, number, number, number, 'integer']),
+    ]),
+  ];
+  it.each(cases)('%s agrees with the interpreter', (_name, f7, rm, rs2, from) => {
+    const m = new BareHart();
+    const h = m.hart;
+    m.load([opFp(f7, rm, 3, 1, rs2)]);
+    const jit = new Jit(h, { pleSpins: 0 });
+    expect(jit.compileNow(CODE)).toBe(true);
+    const rnd = prng(f7 * 64 + rm * 8 + rs2);
+    const setF = (r: number, v: bigint): void => { h.f[2 * r] = Number(BigInt.asIntN(32, v)); h.f[2 * r + 1] = Number(BigInt.asIntN(32, v >> 32n)); };
+    const report: string[] = [];
+    let differences = 0;
+    for (let i = 0; i < 3000; i++) {
+      const a = from === 'float' ? conversionOperand(rnd) : integerOperand(rnd), b = conversionOperand(rnd);
+      const frm = rnd() < 0.3 ? Math.floor(rnd() * 8) : 0; // some invalid (5-7): the instruction is then illegal
+      const fflags = rnd() < 0.5 ? 0 : 1; // sometimes NX is already set
+      const fs = 1 + Math.floor(rnd() * 3); // Initial, Clean or Dirty
+      const run = (compiled: boolean): string => {
+        if (from === 'float') setF(1, a); else m.setX(1, a);
+        setF(2, b); setF(3, 0x1234n); m.setX(3, 0x5678n);
+        h.csr[Slot.Mstatus * 2] = (h.csr[Slot.Mstatus * 2] & ~(3 << Mstatus.FS_SHIFT)) | (fs << Mstatus.FS_SHIFT);
+        h.fpu.writeCsr(0x003, (frm << 5) | fflags);
+        h.pc = CODE;
+        if (compiled) runWithJit(h, jit, 1); else h.run(1);
+        return JSON.stringify({ x3: m.x(3).toString(16), f3: [h.f[6], h.f[7]], fcsr: h.fpu.readCsr(0x003), mstatus: m.mstatus, pc: h.pc });
+      };
+      const want = run(false), got = run(true);
+      if (got !== want) {
+        differences++;
+        if (report.length < 5) report.push(`a=${a.toString(16)} b=${b.toString(16)} frm=${frm} fflags=${fflags} fs=${fs}: compiled ${got} interpreted ${want}`);
+      }
+    }
+    expect(differences, report.join('\n')).toBe(0);
+  });
+});
