@@ -125,6 +125,16 @@ describe('hartvm run', () => {
     expect(r.stderr).toMatch(/^hart 1: \d+ instructions in [\d.]+ s, [\d.]+ MIPS$/m);
   });
 
+  it('prints every instruction with --trace, the last ones too', async () => {
+    // The trace is written by the vCPU thread; the machine may not end before all of it is out.
+    const args = ['run', '--bios', 'none', '--trace', '--stats', cli('hello')];
+    const r = await hartvm(args, 60_000);
+    expect(r.code, describeRun(args, r)).toBe(0);
+    const retired = Number(/^hart 0: (\d+) instructions/m.exec(r.stderr)?.[1]);
+    expect(retired).toBeGreaterThan(10);
+    expect(r.stderr.match(/^hart0 pc=[0-9a-f]+ priv=3$/gm)?.length).toBe(retired);
+  });
+
   it('accounts each hart\'s time by run-loop state with --stats, adding up to its run time', async () => {
     const elf = path.join(BUILD, 'smp-m', 'wfi-wake.elf'); // harts 1..3 sleep in WFI until hart 0 wakes them
     const args = ['run', '--bios', 'none', '--smp', '4', '--stats', elf];

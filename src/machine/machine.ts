@@ -207,8 +207,11 @@ function buildAndRun(config: MachineConfig, io: MachineIo, threads: VcpuThread[]
   const stats: HartStats[] = [];
   let fatalMessage: string | undefined;
   // A hart is done when it has posted its final stats, or when its thread ended without them (a
-  // crash). The threads' own teardown (some 25 ms each) is left to run after the result is in.
+  // crash). The threads' own teardown (some 25 ms each) is left to run after the result is in,
+  // except with --trace: the thread writes the trace to stderr itself, and only its end makes sure
+  // that the last lines have reached the process.
   const done: Promise<void>[] = [];
+  const doneAtStats = !config.trace;
   const workers: Worker[] = [];
   const controls: Comlink.Remote<VcpuControl>[] = [];
   const jit = (config.jit ?? DEFAULT_JIT) && !config.trace;
@@ -238,7 +241,7 @@ function buildAndRun(config: MachineConfig, io: MachineIo, threads: VcpuThread[]
         if (m?.type === 'fatal') fatalMessage ??= m.message;
         else if (m?.type === 'exited') {
           stats.push({ hart: m.hart, instret: m.instret, micros: m.micros, jit: m.jit, accounting: m.accounting });
-          resolve();
+          if (doneAtStats) resolve();
         }
       });
       threads[hart].start(init, {
