@@ -46,8 +46,10 @@ export const enum Fn {
    * the state block.
    */
   System = 21,
+  /** mtime, the value of the `time` CSR: () -> ticks as an f64 (exact: below 2^53). */
+  Mtime = 22,
   /** How many there are. */
-  Count = 22,
+  Count = 23,
 }
 
 /** The function types of a block module: a block, then the signatures of the Fn helpers. */
@@ -58,6 +60,7 @@ export const BLOCK_MODULE_TYPES: FuncType[] = [
   { params: [Type.I64, Type.I64], results: [Type.I64] }, // 64-bit M helpers, Zbc's and Zbkx's
   { params: [Type.I32, Type.I32], results: [Type.I32] }, // 32-bit M helpers, csr, system
   { params: [Type.I32], results: [Type.I32] }, // atomicSlow, fp
+  { params: [], results: [Type.F64] }, // mtime
 ];
 
 /** The type (index in BLOCK_MODULE_TYPES) of the function in table slot `fn`. */
@@ -66,6 +69,7 @@ export function helperType(fn: Fn): number {
   if (fn === Fn.StoreSlow) return 2;
   if (fn <= Fn.Rem64U || (fn >= Fn.Clmul && fn <= Fn.Xperm8)) return 3;
   if (fn <= Fn.Rem32U || fn === Fn.Csr || fn === Fn.System) return 4;
+  if (fn === Fn.Mtime) return 6;
   return 5;
 }
 

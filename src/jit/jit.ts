@@ -212,6 +212,7 @@ export class Jit {
         return 1;
       },
       atomicSlow: (inst: number): number => (atomic(host, inst) ? 1 : 0),
+      mtime: (): number => host.platform.mtime(),
       fp: (inst: number): number => host.executeFp(inst),
       // The block left the instruction's pc in the state block, and the instructions it retired
       // before it in `retired` (those of earlier blocks of this entry are in State.JitRetired).

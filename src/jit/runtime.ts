@@ -26,8 +26,8 @@ import { Fn } from './helper-table.ts';
 const HELPERS = ['mulhu', 'mulh', 'mulhsu', 'div64s', 'div64u', 'rem64s', 'rem64u', 'div32s', 'div32u', 'rem32s', 'rem32u'] as const;
 /** The Zbc and Zbkx helpers, in table slot order (Fn.Clmul onwards). */
 const BITMANIP_HELPERS = ['clmul', 'clmulh', 'clmulr', 'xperm4', 'xperm8'] as const;
-/** The interpreter's slow paths, imported from JavaScript in this order: function indexes 0-5. */
-const SLOW_PATHS = ['loadSlow', 'storeSlow', 'atomicSlow', 'fp', 'csr', 'system'] as const;
+/** The interpreter's slow paths and the clock, imported from JavaScript in this order: function indexes 0-6. */
+const SLOW_PATHS = ['loadSlow', 'storeSlow', 'atomicSlow', 'fp', 'csr', 'system', 'mtime'] as const;
 
 const I64_MIN = -(1n << 63n);
 
@@ -38,6 +38,7 @@ export function buildRuntimeModule(stateBase: number, jitArea: number, tableSize
     { params: [Type.I32, Type.I32], results: [Type.I32] }, // 2
     { params: [Type.I32, Type.I32, Type.I32], results: [Type.I32] }, // 3: loadSlow(lo, hi, f3)
     { params: [Type.I32, Type.I32, Type.I32, Type.I32, Type.I32], results: [Type.I32] }, // 4: storeSlow(lo, hi, f3, vlo, vhi)
+    { params: [], results: [Type.F64] }, // 5: mtime()
   ];
   const imports: Import[] = [
     { module: 'e', name: 'loadSlow', kind: 'func', type: 3 },
@@ -46,6 +47,7 @@ export function buildRuntimeModule(stateBase: number, jitArea: number, tableSize
     { module: 'e', name: 'fp', kind: 'func', type: 0 },
     { module: 'e', name: 'csr', kind: 'func', type: 2 },
     { module: 'e', name: 'system', kind: 'func', type: 2 },
+    { module: 'e', name: 'mtime', kind: 'func', type: 5 },
     { module: 'e', name: 'memory', kind: 'memory', shared: true, min: 0, max: 65536 },
     { module: 'e', name: 'table', kind: 'table', min: tableSize },
     { module: 'e', name: 'helpers', kind: 'table', min: Fn.Count },
@@ -202,7 +204,7 @@ export function buildRuntimeModule(stateBase: number, jitArea: number, tableSize
   helper('xperm4', 1, xperm(2));
   helper('xperm8', 1, xperm(3));
   // The helper table (table 1), in helper-table.ts Fn order: loadSlow, storeSlow, the M helpers,
-  // atomicSlow, fp, the bit-manipulation helpers, csr, system.
-  const slots = [0, 1, ...HELPERS.map(index), 2, 3, ...BITMANIP_HELPERS.map(index), 4, 5];
+  // atomicSlow, fp, the bit-manipulation helpers, csr, system, mtime.
+  const slots = [0, 1, ...HELPERS.map(index), 2, 3, ...BITMANIP_HELPERS.map(index), 4, 5, 6];
   return buildModule({ types, imports, functions, exports, elements: [{ table: 1, offset: 0, funcs: slots }] });
 }

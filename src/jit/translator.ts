@@ -14,7 +14,7 @@
  * exit.
  */
 
-import { AtomicOp, Op, Type, type FunctionBody } from './wasm-writer.ts';
+import { AtomicOp, MiscOp, Op, Type, type FunctionBody } from './wasm-writer.ts';
 import { Fn, callHelper } from './helper-table.ts';
 import { decodeBitmanip, NOT_BITMANIP } from '../cpu/bitmanip.ts';
 import { ALL_EXTENSIONS } from '../memory/extensions.ts';
@@ -478,6 +478,10 @@ function translateBody(plan: BlockPlan, unit: UnitContext): void {
           emitSstatus(f, inst, ctx.stateBase, { get, put, throughCsrFile });
           break;
         }
+        if ((inst >>> 20) === CsrNum.Time && rs1 === 0 && (f3 & 3) >= 2) {
+          emitTimeRead(f, priv, ctx.stateBase, rd, put, throughCsrFile);
+          break;
+        }
         throughCsrFile();
         break;
       }
@@ -549,6 +553,30 @@ function translateBody(plan: BlockPlan, unit: UnitContext): void {
  * the data context or may unmask an interrupt goes through the CSR file, which updates the one and
  * takes the other.
  */
+/**
+ * A read of `time` (CSRRS or CSRRC from x0, or their immediate forms with 0): mtime from the clock
+ * helper (Fn.Mtime), without the CSR file, where the counter enables allow it. Below M-mode that is
+ * mcounteren.TM, and scounteren.TM too in U-mode, read when the code runs; where they refuse, the
+ * access goes through the CSR file, which raises the illegal-instruction exception or serves it
+ * anyway as the builtin SBI firmware does (csrs.ts counterAllowed).
+ */
+function emitTimeRead(f: FunctionBody, priv: number, stateBase: number, rd: number, put: (r: number) => void, throughCsrFile: () => void): void {
+  const TM = 1 << 1;
+  const enable = (slot: Slot): void => { f.i32(0).mem(Op.I32Load, 2, stateBase + (State.CSR + 2 * slot) * 4).i32(TM).op(Op.I32And); };
+  if (priv < 3) {
+    enable(Slot.Mcounteren);
+    if (priv === 0) { enable(Slot.Scounteren); f.op(Op.I32And); }
+    f.begin(Op.If);
+  }
+  callHelper(f, Fn.Mtime).misc(MiscOp.I64TruncSatF64U);
+  put(rd);
+  if (priv < 3) {
+    f.op(Op.Else);
+    throughCsrFile();
+    f.end();
+  }
+}
+
 function emitSstatus(
   f: FunctionBody, inst: number, stateBase: number,
   c: { get: (r: number) => void; put: (r: number) => void; throughCsrFile: () => void },
