@@ -3,7 +3,7 @@
  * that they are atomic against every other hart's thread.
  */
 
-import { State } from '../memory/layout.ts';
+import { State, TLB_MASK } from '../memory/layout.ts';
 import { Access, Cause, accessFaultCause } from './trap-causes.ts';
 import { fromBig, out, toBigSigned } from './int64.ts';
 import { translateData } from './memory-access.ts';
@@ -31,13 +31,26 @@ export function atomic(h: HartState, inst: number): boolean {
     h.exception(isLr ? Cause.LoadMisaligned : Cause.StoreMisaligned, lo, hi);
     return false;
   }
-  const pa = translateData(h, lo, hi, access);
-  if (pa < 0) return false;
-  if (!h.mmu.isRam(pa, size)) { // no atomics on devices
-    h.exception(accessFaultCause(access), lo, hi);
-    return false;
+  // A TLB hit spares the page walk; a miss fills the entry, so that compiled code, which takes the
+  // TLB inline and comes here only on a miss, does its next access to the page itself. A store
+  // entry is never made for a page holding translated code (mmu.ts fill), so a hit needs no
+  // noteWrite.
+  const tlb = h.mmu.tlbs[access], t = (lo >>> 12) & TLB_MASK;
+  const hit = tlb.tags[2 * t] === (lo & -4096) && tlb.tags[2 * t + 1] === (hi ^ h.dataTag);
+  let pa = -1;
+  let host: number;
+  if (hit) {
+    host = (tlb.host[t] >>> 0) + (lo & 0xfff);
+  } else {
+    pa = translateData(h, lo, hi, access);
+    if (pa < 0) return false;
+    if (!h.mmu.isRam(pa, size)) { // no atomics on devices
+      h.exception(accessFaultCause(access), lo, hi);
+      return false;
+    }
+    h.mmu.fill(access, lo, hi, pa, h.dataTag);
+    host = h.mmu.hostOf(pa);
   }
-  const host = h.mmu.hostOf(pa);
   const st = h.state;
   let rlo: number, rhi: number;
   if (size === 4) {
@@ -102,7 +115,7 @@ export function atomic(h: HartState, inst: number): boolean {
     rlo = out[0]; rhi = out[1];
   }
   if (rd !== 0) { h.r[rd * 2] = rlo; h.r[rd * 2 + 1] = rhi; }
-  if (!isLr) h.codePages.noteWrite(pa, size);
+  if (!isLr && !hit) h.codePages.noteWrite(pa, size);
   return true;
 }
 
