@@ -20,7 +20,7 @@ import { ROOT, buildGuests } from './build-guests.mjs';
 /** The programs, in the order they run. interrupts.elf is left out: it waits for a real timer. */
 export const WARM_UP_PROGRAMS = [
   'isa/rv64i', 'isa/rv64m', 'isa/rv64a', 'isa/rv64c', 'isa/zicsr', 'isa/traps', 'isa/privilege',
-  'isa/vm-sv39', 'isa/vm-sv48', 'fp/fp-arith', 'fp/fp-state',
+  'isa/vm-sv39', 'isa/vm-sv48', 'isa/zifencei', 'fp/fp-arith', 'fp/fp-state',
 ];
 export const WARM_UP_FILE = path.join(ROOT, 'src', 'cpu', 'warm-up.bin');
 

@@ -43,6 +43,12 @@ const WARMUP_BUDGET = 200;
  * early. A vCPU that starts HSM-stopped trains at once, while it waits for hart_start.
  */
 const WARM_UP_AFTER_MS = 25;
+/**
+ * Instructions per step while the training is still due: a few milliseconds, so that the step that
+ * passes WARM_UP_AFTER_MS ends soon after it. With whole BUDGET steps the training came hundreds of
+ * milliseconds late in a Linux boot, after V8 had already dropped and recompiled run() four times.
+ */
+const BUDGET_BEFORE_WARM_UP = 1 << 16;
 const BUDGET = 1 << 22;
 /** How often a paused vCPU checks for a stop. */
 const PAUSED_POLL_MS = 50;
@@ -287,7 +293,7 @@ export class VcpuRunLoop {
       process.stderr.write(`hart${hart.id} pc=${hart.pc.toString(16)} priv=${hart.priv}\n`);
       return hart.run(1);
     }
-    const budget = this.runs < WARMUP_RUNS ? WARMUP_BUDGET : BUDGET;
+    const budget = this.runs < WARMUP_RUNS ? WARMUP_BUDGET : this.warmUpDue ? BUDGET_BEFORE_WARM_UP : BUDGET;
     this.runs++;
     return jit !== undefined ? runWithJit(hart, jit, budget) : hart.run(budget);
   }
