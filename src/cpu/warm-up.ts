@@ -70,16 +70,18 @@ export interface WarmUpReport {
   ms: number;
 }
 
-/** Runs the training programs through the interpreter on a scratch hart. */
-export function warmUpInterpreter(): WarmUpReport {
-  const started = performance.now();
-  const memory = createSharedMemory(SCRATCH_RAM_BYTES);
-  const buffer = memory.buffer as unknown as SharedArrayBuffer;
-  const words = new Int32Array(buffer);
-  const ram = new Uint8Array(buffer, RAM_OFFSET, SCRATCH_RAM_BYTES);
-  words[Global.Harts] = 1;
-  let passed = false;
-  const platform: HartPlatform = {
+/**
+ * The training, one program at a time, so that a vCPU thread can train while it would otherwise
+ * wait (for its hart, before the guest starts) and stop as soon as there is work.
+ */
+export class InterpreterWarmUp {
+  private readonly programs = unpack(readFileSync(WARM_UP_FILE));
+  private next = 0;
+  private readonly memory = createSharedMemory(SCRATCH_RAM_BYTES);
+  private readonly words = new Int32Array(this.memory.buffer as unknown as SharedArrayBuffer);
+  private readonly ram = new Uint8Array(this.memory.buffer as unknown as SharedArrayBuffer, RAM_OFFSET, SCRATCH_RAM_BYTES);
+  private passed = false;
+  private readonly platform: HartPlatform = {
     tohost: -1,
     mtime: () => 0,
     tohostWritten: () => undefined,
@@ -90,33 +92,57 @@ export function warmUpInterpreter(): WarmUpReport {
     },
     mmioWrite: (pa, _size, lo) => {
       if (pa === FINISHER_BASE) {
-        passed = (lo & 0xffff) === FinisherCode.Pass;
-        Atomics.store(words, Global.Stop, 1);
+        this.passed = (lo & 0xffff) === FinisherCode.Pass;
+        Atomics.store(this.words, Global.Stop, 1);
         return true;
       }
       return isDevice(pa);
     },
   };
-  const report: WarmUpReport = { programs: [], ms: 0 };
   // Counting that never reaches its threshold: with the JIT on, the guest's harts run the
   // interpreter with a branch-target profile most of the time, without it never.
-  const profile: TargetProfile = { counts: new Int32Array(TARGET_PROFILE_ENTRIES), threshold: 1 << 30 };
-  let n = 0;
-  for (const program of unpack(readFileSync(WARM_UP_FILE))) {
+  private readonly profile: TargetProfile = { counts: new Int32Array(TARGET_PROFILE_ENTRIES), threshold: 1 << 30 };
+  readonly report: WarmUpReport = { programs: [], ms: 0 };
+
+  constructor() {
+    this.words[Global.Harts] = 1;
+  }
+
+  get done(): boolean {
+    return this.next >= this.programs.length;
+  }
+
+  /** Runs the next training program; false when none was left. */
+  step(): boolean {
+    if (this.done) return false;
+    const started = performance.now();
+    const program = this.programs[this.next];
     for (const s of program.segments) {
-      ram.fill(0, s.paddr - RAM_BASE, s.paddr - RAM_BASE + s.memsz);
-      ram.set(s.bytes, s.paddr - RAM_BASE);
+      this.ram.fill(0, s.paddr - RAM_BASE, s.paddr - RAM_BASE + s.memsz);
+      this.ram.set(s.bytes, s.paddr - RAM_BASE);
     }
-    Atomics.store(words, Global.Stop, 0);
-    passed = false;
-    const hart = new Hart(memory, 0, SCRATCH_RAM_BYTES, platform);
+    Atomics.store(this.words, Global.Stop, 0);
+    this.passed = false;
+    const hart = new Hart(this.memory, 0, SCRATCH_RAM_BYTES, this.platform);
     resetHart(hart, program.entry, 3, 0);
     // PAUSE and tight loops counted toward pause-loop exiting, as on the machine, but never exiting.
     hart.pleSpinLimit = 1 << 30;
-    hart.profile = n++ % 2 === 0 ? profile : undefined;
-    while (Atomics.load(words, Global.Stop) === 0 && hart.instret < MAX_INSTRUCTIONS) hart.run(4096);
-    report.programs.push({ name: program.name, passed, instructions: hart.instret });
+    hart.profile = this.next % 2 === 0 ? this.profile : undefined;
+    while (Atomics.load(this.words, Global.Stop) === 0 && hart.instret < MAX_INSTRUCTIONS) hart.run(4096);
+    this.report.programs.push({ name: program.name, passed: this.passed, instructions: hart.instret });
+    this.report.ms += performance.now() - started;
+    this.next++;
+    return true;
   }
-  report.ms = performance.now() - started;
-  return report;
+
+  /** Runs the programs not run yet. */
+  finish(): WarmUpReport {
+    while (this.step());
+    return this.report;
+  }
+}
+
+/** Runs all the training programs through the interpreter on a scratch hart. */
+export function warmUpInterpreter(): WarmUpReport {
+  return new InterpreterWarmUp().finish();
 }

@@ -10,7 +10,7 @@ import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { compressedTable } from '../cpu/compressed.ts';
 import { Hart } from '../cpu/hart.ts';
 import { enterSupervisor, resetHart, setUpForSupervisor } from '../cpu/reset.ts';
-import { warmUpInterpreter } from '../cpu/warm-up.ts';
+import { InterpreterWarmUp } from '../cpu/warm-up.ts';
 import { Jit, type JitStats } from '../jit/jit.ts';
 import { MachineClock } from '../memory/clock.ts';
 import { HartsControl } from '../memory/harts-control.ts';
@@ -63,12 +63,26 @@ export type VcpuMessage =
   | { type: 'fatal'; hart: number; message: string }
   | { type: 'exited'; hart: number; instret: number; micros: number; jit?: JitStats; accounting: VcpuAccounting };
 
+/** The interpreter's training (warm-up.ts), begun while the thread waits and finished in the guest. */
+let training: InterpreterWarmUp | undefined;
+
 /**
  * What a vCPU needs that depends on no hart, done while its thread waits for its VcpuInit
  * (vcpu-thread.ts): then it is off the guest's start-up path.
  */
 export function prepareVcpu(): void {
   compressedTable();
+  training = new InterpreterWarmUp();
+}
+
+/**
+ * One more program of the interpreter's training, for a thread with nothing else to do yet (its
+ * VcpuInit has not come): false when the training is over. Hart 0's thread starts before the
+ * machine is built, and a kernel and initrd take tens of milliseconds to load, time in which the
+ * training then costs the guest nothing.
+ */
+export function trainWhileWaiting(): boolean {
+  return training?.step() ?? false;
 }
 
 export async function runVcpu(init: VcpuInit): Promise<void> {
@@ -112,8 +126,9 @@ export async function runVcpu(init: VcpuInit): Promise<void> {
   const loop = new VcpuRunLoop({
     hart, jit, harts, sbi, tokens: new RunTokens(mem, init.harts), timesliceMicros: init.timesliceMicros,
     trace: init.trace, pleYield: init.ple.yield, pleSleepMicros: init.ple.sleepMicros,
-    // Early in the guest rather than before it (run-loop.ts), so that a short guest starts at once.
-    warmUp: () => { warmUpInterpreter(); },
+    // What is left of it, early in the guest rather than before it (run-loop.ts), so that a short
+    // guest starts at once.
+    warmUp: training?.done ? undefined : () => { (training ??= new InterpreterWarmUp()).finish(); },
     fatal: () => {
       post({ type: 'fatal', hart: init.hart, message: hart.fatalMessage });
       requestStop(mem, init.harts, StopReason.Fatal, 1);
