@@ -460,19 +460,40 @@ export class Hart extends HartState implements FpHost {
    * (taken here, moving this.pc to the handler). Returns the Exit to leave with, or -1 to go on.
    */
   checkEvents(): Exit | -1 {
+    this.state[State.WakeSeen] = Atomics.load(this.mem, this.ctl + Control.Wake);
     if (Atomics.load(this.mem, Global.Stop) !== 0) return Exit.Stop;
     if (this.fatalMessage !== '') return Exit.Fatal;
     if (Atomics.load(this.mem, this.ctl + Control.ExitRequest) !== 0) { // a run-token timeslice ran out
       Atomics.store(this.mem, this.ctl + Control.ExitRequest, 0);
       return Exit.Preempted;
     }
+    this.serviceEvents();
+    return -1;
+  }
+
+  /**
+   * Events compiled code noticed (its wake word moved, State.WakeSeen) while it ran: false when the
+   * run loop must see them (a stop, a fatal error, the end of its timeslice, code written
+   * elsewhere), or after a remote TLB flush and taking any interrupt now takeable, true, and
+   * compiled code goes on at this.pc.
+   */
+  eventsInCompiledCode(): boolean {
+    this.state[State.WakeSeen] = Atomics.load(this.mem, this.ctl + Control.Wake);
+    if (Atomics.load(this.mem, Global.Stop) !== 0 || this.fatalMessage !== '' ||
+      Atomics.load(this.mem, this.ctl + Control.ExitRequest) !== 0 ||
+      Atomics.load(this.mem, this.ctl + Control.CodeWritten) !== 0) return false;
+    this.serviceEvents();
+    return true;
+  }
+
+  /** A remote SFENCE.VMA asked for, and the interrupt to take if one is takeable. */
+  private serviceEvents(): void {
     if (Atomics.load(this.mem, this.ctl + Control.FlushRequest) !== 0) { // a remote SFENCE.VMA
       Atomics.store(this.mem, this.ctl + Control.FlushRequest, 0);
       this.mmu.flush();
     }
     const irq = pendingInterrupt(this);
     if (irq >= 0) this.pc = takeInterrupt(this, irq, this.pc);
-    return -1;
   }
 
   /** Guest physical address of the instruction at pc in the current fetch context, or -1 (no fault is raised). */

@@ -31,7 +31,7 @@ import type { Hart } from '../cpu/hart.ts';
 import { privilegeOfTag } from '../cpu/mmu.ts';
 import { TARGET_PROFILE_ENTRIES, targetSlot, type TargetProfile } from '../cpu/target-profile.ts';
 import {
-  JitArea, LOOKUP_ENTRIES, RAM_OFFSET, STATE_BYTES, State, jitByteBase, lookupSlot, stateByteBase,
+  Control, JitArea, LOOKUP_ENTRIES, RAM_OFFSET, STATE_BYTES, State, controlWordBase, jitByteBase, lookupSlot, stateByteBase,
 } from '../memory/layout.ts';
 import { RAM_BASE } from '../memory/machine-map.ts';
 
@@ -177,6 +177,8 @@ export class Jit {
   private readonly lookup: Int32Array;
   private readonly stateBase: number;
   private readonly jitArea: number;
+  /** Byte offset of the hart's wake word (Control.Wake), which compiled code watches (State.WakeSeen). */
+  private readonly wakeAddress: number;
   /** Blocks by pc (several when the same pc was translated in other contexts or from other pages). */
   private readonly blocks = new Map<number, CompiledBlock[]>();
   private readonly freeSlots: number[] = [];
@@ -198,6 +200,7 @@ export class Jit {
   constructor(private readonly host: Hart, private readonly options: JitOptions) {
     this.stateBase = stateByteBase(host.id);
     this.jitArea = jitByteBase(host.id);
+    this.wakeAddress = (controlWordBase(host.id) + Control.Wake) * 4;
     const buffer = host.memory.buffer;
     this.state = new Int32Array(buffer, this.stateBase, STATE_BYTES / 4);
     this.lookup = new Int32Array(buffer, this.jitArea + JitArea.Lookup, LOOKUP_ENTRIES * 4);
@@ -232,13 +235,22 @@ export class Jit {
         if (result === 0 || result === 4) this.setStatePc(host.pc);
         return result;
       },
+      // Between blocks, the hart's wake word moved: take what can be taken here (an interrupt, a
+      // remote TLB flush) and go on at the pc the hart is at then, or leave (0) for the run loop.
+      events: (): number => {
+        host.pc = this.statePc();
+        if (!host.eventsInCompiledCode()) return 0;
+        this.followContexts();
+        this.setStatePc(host.pc);
+        return 1;
+      },
       storeSlow: (lo: number, hi: number, f3: number, vlo: number, vhi: number): number => {
         if (!host.storeSlow(lo, hi, f3, vlo, vhi)) return 0;
         if (host.endBlock) { host.endBlock = false; return 2; }
         return 1;
       },
     };
-    const runtime = new WebAssembly.Instance(new WebAssembly.Module(buildRuntimeModule(this.stateBase, this.jitArea, TABLE_SIZE)), {
+    const runtime = new WebAssembly.Instance(new WebAssembly.Module(buildRuntimeModule(this.stateBase, this.jitArea, TABLE_SIZE, this.wakeAddress)), {
       e: { ...slowPaths, memory: host.memory, table: this.table, helpers: this.helperTable, exit: this.exitGlobal, fetchContext: this.fetchContextGlobal },
     });
     this.run = runtime.exports.run as (budget: number) => number;
@@ -344,7 +356,7 @@ export class Jit {
   }
 
   private translateContext(): CompileJob['ctx'] {
-    return { stateBase: this.stateBase, jitArea: this.jitArea, pleSpins: this.options.pleSpins };
+    return { stateBase: this.stateBase, jitArea: this.jitArea, wakeAddress: this.wakeAddress, pleSpins: this.options.pleSpins };
   }
 
   /** Puts a block already compiled for pc, in this context and from the page pc maps to now, in the lookup table. */

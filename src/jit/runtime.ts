@@ -18,7 +18,8 @@
  * so TLB flushes and address-space switches need not touch the lookup table.
  */
 
-import { FunctionBody, Op, Type, buildModule, type FuncType, type Import } from './wasm-writer.ts';
+import { AtomicOp, FunctionBody, Op, Type, buildModule, type FuncType, type Import } from './wasm-writer.ts';
+import { Exit } from '../cpu/exit.ts';
 import { JitArea, LOOKUP_ENTRIES, State, TLB_MASK } from '../memory/layout.ts';
 import { Fn } from './helper-table.ts';
 
@@ -26,12 +27,21 @@ import { Fn } from './helper-table.ts';
 const HELPERS = ['mulhu', 'mulh', 'mulhsu', 'div64s', 'div64u', 'rem64s', 'rem64u', 'div32s', 'div32u', 'rem32s', 'rem32u'] as const;
 /** The Zbc and Zbkx helpers, in table slot order (Fn.Clmul onwards). */
 const BITMANIP_HELPERS = ['clmul', 'clmulh', 'clmulr', 'xperm4', 'xperm8'] as const;
-/** The interpreter's slow paths and the clock, imported from JavaScript in this order: function indexes 0-6. */
-const SLOW_PATHS = ['loadSlow', 'storeSlow', 'atomicSlow', 'fp', 'csr', 'system', 'mtime'] as const;
+/**
+ * The interpreter's slow paths and the clock, imported from JavaScript in this order: function
+ * indexes 0-6; then the dispatcher's own, `events` (index 7: Hart.eventsInCompiledCode).
+ */
+const SLOW_PATHS = ['loadSlow', 'storeSlow', 'atomicSlow', 'fp', 'csr', 'system', 'mtime', 'events'] as const;
+const EVENTS = 7;
 
 const I64_MIN = -(1n << 63n);
 
-export function buildRuntimeModule(stateBase: number, jitArea: number, tableSize: number): Uint8Array<ArrayBuffer> {
+/**
+ * `wakeAddress` is the byte offset of the hart's wake word (Control.Wake): when it differs from
+ * State.WakeSeen after a block, something was asked of the hart while it ran (an interrupt, a remote
+ * fence, the end of its timeslice, a stop), and the dispatcher calls `events` before going on.
+ */
+export function buildRuntimeModule(stateBase: number, jitArea: number, tableSize: number, wakeAddress: number): Uint8Array<ArrayBuffer> {
   const types: FuncType[] = [
     { params: [Type.I32], results: [Type.I32] }, // 0: a block, and run()
     { params: [Type.I64, Type.I64], results: [Type.I64] }, // 1
@@ -39,6 +49,7 @@ export function buildRuntimeModule(stateBase: number, jitArea: number, tableSize
     { params: [Type.I32, Type.I32, Type.I32], results: [Type.I32] }, // 3: loadSlow(lo, hi, f3)
     { params: [Type.I32, Type.I32, Type.I32, Type.I32, Type.I32], results: [Type.I32] }, // 4: storeSlow(lo, hi, f3, vlo, vhi)
     { params: [], results: [Type.F64] }, // 5: mtime()
+    { params: [], results: [Type.I32] }, // 6: events()
   ];
   const imports: Import[] = [
     { module: 'e', name: 'loadSlow', kind: 'func', type: 3 },
@@ -48,6 +59,7 @@ export function buildRuntimeModule(stateBase: number, jitArea: number, tableSize
     { module: 'e', name: 'csr', kind: 'func', type: 2 },
     { module: 'e', name: 'system', kind: 'func', type: 2 },
     { module: 'e', name: 'mtime', kind: 'func', type: 5 },
+    { module: 'e', name: 'events', kind: 'func', type: 6 },
     { module: 'e', name: 'memory', kind: 'memory', shared: true, min: 0, max: 65536 },
     { module: 'e', name: 'table', kind: 'table', min: tableSize },
     { module: 'e', name: 'helpers', kind: 'table', min: Fn.Count },
@@ -100,6 +112,14 @@ export function buildRuntimeModule(stateBase: number, jitArea: number, tableSize
   run.get(1).op(Op.I32Add).set(1);
   run.globalGet(0);
   run.begin(Op.If); leave(); run.end();
+  // Events: handled here if they only need a TLB flush or an interrupt taken (events() moves the pc
+  // to the handler), otherwise left to the run loop.
+  run.i32(0).atomic(AtomicOp.I32Load, 2, wakeAddress);
+  run.i32(0).mem(Op.I32Load, 2, stateBase + State.WakeSeen * 4).op(Op.I32Ne);
+  run.begin(Op.If);
+  run.call(EVENTS).op(Op.I32Eqz);
+  run.begin(Op.If); run.i32(Exit.EndBlock).globalSet(0); leave(); run.end();
+  run.end();
   run.get(1).get(0).op(Op.I32LtS).brIf(0);
   run.end();
   leave();
@@ -204,7 +224,7 @@ export function buildRuntimeModule(stateBase: number, jitArea: number, tableSize
   helper('xperm4', 1, xperm(2));
   helper('xperm8', 1, xperm(3));
   // The helper table (table 1), in helper-table.ts Fn order: loadSlow, storeSlow, the M helpers,
-  // atomicSlow, fp, the bit-manipulation helpers, csr, system, mtime.
+  // atomicSlow, fp, the bit-manipulation helpers, csr, system, mtime (not events: only run() calls it).
   const slots = [0, 1, ...HELPERS.map(index), 2, 3, ...BITMANIP_HELPERS.map(index), 4, 5, 6];
   return buildModule({ types, imports, functions, exports, elements: [{ table: 1, offset: 0, funcs: slots }] });
 }

@@ -57,6 +57,8 @@ export interface TranslateContext {
   /** Byte offset of the hart's state block and JIT area in the memory. */
   stateBase: number;
   jitArea: number;
+  /** Byte offset of the hart's wake word: a loop goes round only while it equals State.WakeSeen. */
+  wakeAddress: number;
   /** Pause-loop exiting: iterations of a store-free spin loop before a Yield exit; 0 = off. */
   pleSpins: number;
 }
@@ -163,6 +165,20 @@ export function translateUnit(blocks: BlockCode[], ctx: TranslateContext, f: Fun
 
 const regOffset = (ctx: TranslateContext, r: number): number => ctx.stateBase + (State.X + 2 * r) * 4;
 
+/**
+ * At a back-edge (a loop round a block, a jump to another block of the unit): pushes 1 if compiled
+ * code may go on, that is budget is left and nothing was asked of the hart since it last looked
+ * (its wake word still equals State.WakeSeen), else 0 and it leaves for the dispatcher, which takes
+ * an interrupt or a remote fence there. The wake word is read with an atomic load, which the engine
+ * may not hoist out of a loop that stores nothing.
+ */
+function emitGoOn(f: FunctionBody, ctx: TranslateContext): void {
+  f.get(L_COUNT).get(L_BUDGET).op(Op.I32LtS);
+  f.i32(0).atomic(AtomicOp.I32Load, 2, ctx.wakeAddress);
+  f.i32(0).mem(Op.I32Load, 2, ctx.stateBase + State.WakeSeen * 4).op(Op.I32Eq);
+  f.op(Op.I32And);
+}
+
 interface UnitContext {
   ctx: TranslateContext;
   f: FunctionBody;
@@ -228,7 +244,9 @@ function translateBody(plan: BlockPlan, unit: UnitContext): void {
     if (target === undefined) { exit(Exit.None, pc, retired); return; }
     f.get(L_COUNT).i32(retired).op(Op.I32Add);
     if (internal.size > 0) f.get(L_SKIP).op(Op.I32Sub).i32(0).set(L_SKIP); // counted: the next block starts at 0
-    f.tee(L_COUNT).get(L_BUDGET).op(Op.I32GeS);
+    f.set(L_COUNT);
+    emitGoOn(f, ctx);
+    f.op(Op.I32Eqz);
     f.begin(Op.If);
     exit(Exit.None, pc, 0);
     f.end();
@@ -492,7 +510,9 @@ function translateBody(plan: BlockPlan, unit: UnitContext): void {
           jumpInside(k, internal.get(k)!);
         } else if (target === block.start) {
           // An unconditional self-loop: go round while the budget lasts.
-          f.get(L_COUNT).i32(n).op(Op.I32Add).tee(L_COUNT).get(L_BUDGET).op(Op.I32LtS).brIf(loopBack());
+          f.get(L_COUNT).i32(n).op(Op.I32Add).set(L_COUNT);
+          emitGoOn(f, ctx);
+          f.brIf(loopBack());
           exit(Exit.None, target, 0);
         } else {
           goTo(target, k + 1);
@@ -526,7 +546,8 @@ function translateBody(plan: BlockPlan, unit: UnitContext): void {
           if (internal.size > 0) f.get(L_SKIP).op(Op.I32Sub).i32(0).set(L_SKIP); // this trip's count; the next starts at 0
           f.set(L_COUNT);
           if (spinCandidate) emitSpinCheck(f, rs1, rs2, ctx.stateBase + State.PleWindow * 4, () => exit(Exit.Yield, target, 0), get);
-          f.get(L_COUNT).get(L_BUDGET).op(Op.I32LtS).brIf(loopBack());
+          emitGoOn(f, ctx);
+          f.brIf(loopBack());
           exit(Exit.None, target, 0);
         } else {
           goTo(target, n);

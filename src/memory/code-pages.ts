@@ -112,7 +112,10 @@ export class CodePages {
     // Only the bits seen go: a bit a translator sets meanwhile belongs to code read after this write.
     Atomics.and(this.words, i, ~seenMask);
     const harts = Math.max(1, Atomics.load(this.mem, Global.Harts));
-    for (let h = 0; h < harts; h++) Atomics.store(this.mem, controlWordBase(h) + Control.CodeWritten, 1);
+    for (let h = 0; h < harts; h++) {
+      Atomics.store(this.mem, controlWordBase(h) + Control.CodeWritten, 1);
+      Atomics.add(this.mem, controlWordBase(h) + Control.Wake, 1); // a hart in compiled code leaves it soon
+    }
   }
 
   /** Empties every hart's store TLB entries that point at the page at buffer offset `host`. */

@@ -162,6 +162,13 @@ export const enum State {
    * several blocks in one function (jit/translator.ts translateUnit) and starts at this one.
    */
   JitEntry = 141,
+  /**
+   * The hart's wake word (Control.Wake) as it was when the hart last looked at its events
+   * (Hart.checkEvents). Everything another thread asks of a hart moves that word, so compiled code
+   * compares the two between blocks and at loop back-edges, and a difference sends it to look now
+   * rather than at the end of its slice.
+   */
+  WakeSeen = 142,
   /** CSR storage: CSR slot s (cpu/csr-numbers.ts Slot) lives at CSR + 2s as lo/hi. */
   CSR = 256,
 }
@@ -178,7 +185,10 @@ export const CSR_SLOTS = (STATE_BYTES / 4 - State.CSR) / 2;
 export const enum Control {
   /** mip bits raised from outside the hart (MSIP, MEIP, SEIP, ...): set with Atomics.or. */
   PendingIrq = 0,
-  /** Wake word for WFI and the stopped state: bumped and notified on any event for this hart. */
+  /**
+   * Bumped on any event for this hart, and notified where it may sleep on it (WFI, the stopped
+   * state); compiled code compares it with State.WakeSeen to notice events while it runs.
+   */
   Wake = 1,
   /** RunState of the hart. */
   RunState = 2,

@@ -193,7 +193,10 @@ export class RunTokens {
       if (Atomics.load(this.mem, ctl + Control.Token) !== TokenState.Held) continue;
       const left = sliceMicros - ((now - Atomics.load(this.mem, ctl + Control.TokenSince)) | 0);
       if (left <= 0) {
-        if (Atomics.load(this.mem, ctl + Control.ExitRequest) === 0) Atomics.store(this.mem, ctl + Control.ExitRequest, 1);
+        if (Atomics.load(this.mem, ctl + Control.ExitRequest) === 0) {
+          Atomics.store(this.mem, ctl + Control.ExitRequest, 1);
+          Atomics.add(this.mem, ctl + Control.Wake, 1); // compiled code looks at its events when this moves
+        }
         // Asked: look again after a fraction of a slice, in case the holder is slow to notice.
         next = Math.min(next, sliceMicros / 4);
       } else {
