@@ -4,9 +4,13 @@
  * skip the walk. One direct-mapped TLB per access kind, so that a hit needs no permission check:
  * an entry exists only where that access kind was allowed at the current privilege and mstatus.
  * An entry's tag also carries the context it was made in (privilege, and SUM/MXR for data; see
- * contextTag), so a trap, an xRET or an mstatus write switches context without a flush. The TLBs
- * are flushed when satp changes and on SFENCE.VMA; an SFENCE.VMA for one address drops only that
- * page's entries, unless the address may lie in a superpage something was cached from.
+ * contextTag), so a trap, an xRET or an mstatus write switches context without a flush. The tags
+ * carry no address-space ID, so a satp write drops every entry but those of global mappings (PTE.G,
+ * which exist alike in every address space: a kernel's), and a change of translation mode drops
+ * everything; so does an SFENCE.VMA, except that one for a single address drops only that page's
+ * entries, unless the address may lie in a superpage something was cached from. Keeping the
+ * global entries spares a kernel refilling its own pages after every context switch (Linux writes
+ * satp with a new ASID and no fence).
  *
  * The TLBs live in the hart's JIT area of the shared memory (layout.ts JitArea), where compiled wasm
  * code checks them inline. No store TLB entry ever points at a page holding translated code (see
@@ -28,6 +32,7 @@ const enum Pte {
   W = 1 << 2,
   X = 1 << 3,
   U = 1 << 4,
+  G = 1 << 5,
   A = 1 << 6,
   D = 1 << 7,
 }
@@ -76,6 +81,8 @@ export class Tlb {
   readonly tags: Int32Array;
   /** Byte offset of the page in the shared buffer, as an unsigned value stored in an Int32. */
   readonly host: Int32Array;
+  /** 1 where the entry was made from a global mapping (Mmu.flushNonGlobal keeps it). */
+  readonly global = new Uint8Array(TLB_ENTRIES);
 
   constructor(buffer: ArrayBufferLike, tagsOffset: number, hostOffset: number) {
     this.tags = new Int32Array(buffer, tagsOffset, TLB_ENTRIES * 2);
@@ -86,12 +93,18 @@ export class Tlb {
   flush(): void {
     for (let i = 0; i < TLB_ENTRIES; i++) this.tags[2 * i] = INVALID_TLB_TAG;
   }
+
+  flushNonGlobal(): void {
+    for (let i = 0; i < TLB_ENTRIES; i++) if (this.global[i] === 0) this.tags[2 * i] = INVALID_TLB_TAG;
+  }
 }
 
 export class Mmu {
   readonly tlbs: readonly [Tlb, Tlb, Tlb];
   /** Set by translate() when it returns -1: the cause to raise (tval is the virtual address). */
   faultCause = 0;
+  /** Whether the last translation translate() made came from a global mapping (for fill()). */
+  private lastGlobal = false;
   /** satp fields, cached at every satp write. */
   private mode: SatpMode = SatpMode.Bare;
   private rootPpn = 0;
@@ -146,9 +159,16 @@ export class Mmu {
   }
 
   setSatp(lo: number, hi: number): void {
-    this.mode = (hi >>> 28) as SatpMode;
+    const mode = (hi >>> 28) as SatpMode;
+    if (mode !== this.mode || mode === SatpMode.Bare) {
+      this.flush();
+    } else { // another address space: what global mappings gave holds in it too
+      this.tlbs[0].flushNonGlobal();
+      this.tlbs[1].flushNonGlobal();
+      this.tlbs[2].flushNonGlobal();
+    }
+    this.mode = mode;
     this.rootPpn = (hi & 0xfff) * TWO32 + (lo >>> 0);
-    this.flush();
   }
 
   isRam(pa: number, size: number): boolean {
@@ -166,6 +186,7 @@ export class Mmu {
    * leaves the cause in faultCause.
    */
   translate(lo: number, hi: number, access: Access, priv: number, mstatus: number): number {
+    this.lastGlobal = false;
     if (priv === 3 || this.mode === SatpMode.Bare) {
       // Physical addresses above 2^53 cannot name RAM or a device: report them as unmapped.
       if ((hi >>> 21) !== 0) { this.faultCause = accessFaultCause(access); return -1; }
@@ -179,6 +200,7 @@ export class Mmu {
 
     for (;;) { // restarts if another hart changed the PTE while we set its A/D bits
       let table = this.rootPpn * PAGE;
+      let global = 0; // a non-leaf PTE's G makes every mapping below it global
       for (let level = levels - 1; level >= 0; level--) {
         const shift = 12 + 9 * level;
         const vpn = Math.floor(va / 2 ** shift) % 512;
@@ -192,6 +214,7 @@ export class Mmu {
           this.faultCause = pageFaultCause(access); return -1;
         }
         let ppn = (pteHi & 0x3fffff) * 4194304 + (pteLo >>> 10);
+        global |= pteLo & Pte.G;
         if ((pteLo & (Pte.R | Pte.X)) === 0) { // pointer to the next level
           // A non-leaf PTE's N and PBMT are reserved.
           if (level === 0 || pteTop !== 0) { this.faultCause = pageFaultCause(access); return -1; }
@@ -217,6 +240,7 @@ export class Mmu {
           if (first < this.superpagesLow) this.superpagesLow = first;
           if (first + span > this.superpagesHigh) this.superpagesHigh = first + span;
         }
+        this.lastGlobal = global !== 0;
         return ppn * PAGE + (va % (span * PAGE));
       }
       // Only the A/D race above breaks out of the level loop: walk again.
@@ -245,7 +269,10 @@ export class Mmu {
     }
   }
 
-  /** Caches a translation, made in context `tag`, of the page holding virtual lo/hi to RAM physical address pa. */
+  /**
+   * Caches a translation, made in context `tag`, of the page holding virtual lo/hi to RAM physical
+   * address pa: the one translate() has just made (its global bit comes with it).
+   */
   fill(access: Access, lo: number, hi: number, pa: number, tag: number): void {
     const pagePa = pa - (pa % PAGE);
     if (!this.isRam(pagePa, PAGE)) return;
@@ -254,6 +281,7 @@ export class Mmu {
     const i = (lo >>> 12) & TLB_MASK;
     tlb.tags[2 * i + 1] = hi ^ tag;
     tlb.host[i] = this.hostOf(pagePa);
+    tlb.global[i] = this.lastGlobal ? 1 : 0;
     if (access !== Access.Store) {
       tlb.tags[2 * i] = lo & ~0xfff;
     } else {

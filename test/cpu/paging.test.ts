@@ -9,7 +9,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BareHart, CODE, Cause, CsrNum, Mstatus, PRIV_S, PRIV_U, RAM_BASE, mTrapAt, sTrapAt } from './helpers/bare-hart.ts';
-import { ld, lw, nop, sd, sfenceVma, sw } from './helpers/asm.ts';
+import { csrw, ld, lw, nop, sd, sfenceVma, sw } from './helpers/asm.ts';
+import { Access } from '../../src/cpu/trap-causes.ts';
+import { TLB_MASK } from '../../src/memory/layout.ts';
 
 const enum Pte { V = 1, R = 2, W = 4, X = 8, U = 16, G = 32, A = 64, D = 128 }
 const RW = Pte.R | Pte.W | Pte.A | Pte.D;
@@ -30,9 +32,10 @@ class PageTables {
   readonly root: number;
   private next: number;
 
-  constructor(private readonly m: BareHart, readonly mode: bigint) {
-    this.root = TABLES;
-    this.next = TABLES + PAGE;
+  /** `at`: where this address space's tables go (64 KiB are kept for them). */
+  constructor(private readonly m: BareHart, readonly mode: bigint, at = TABLES) {
+    this.root = at;
+    this.next = at + PAGE;
   }
 
   private get levels(): number {
@@ -72,9 +75,9 @@ class PageTables {
     this.m.write64(this.pteAddress(va, level), pte);
   }
 
-  /** Writes satp from M-mode: this mode, ASID 0, the root table. */
-  install(): void {
-    this.m.csrWriteM(CsrNum.Satp, (this.mode << 60n) | BigInt(this.root / PAGE));
+  /** Writes satp from M-mode: this mode, the ASID, the root table. */
+  install(asid = 0n): void {
+    this.m.csrWriteM(CsrNum.Satp, (this.mode << 60n) | (asid << 44n) | BigInt(this.root / PAGE));
   }
 }
 
@@ -455,5 +458,74 @@ describe('SFENCE.VMA', () => {
     const { m } = paged(() => undefined, { codeFlags: Pte.U });
     run(m, PRIV_U, [sfenceVma(0, 0)]);
     expect(m.mTrap()).toEqual(mTrapAt(Cause.IllegalInstruction, CODE, sfenceVma(0, 0)));
+  });
+});
+
+describe('satp writes and global mappings', () => {
+  /** A kernel-like address in the upper half, mapped the same in both address spaces. */
+  const KERNEL_VA = 0xffff_ffc0_0000_0000n + 0x5000n;
+  const USER_A = DATA_PA, USER_B = DATA_PA + 7 * PAGE, KERNEL_PA = DATA_PA + 9 * PAGE;
+
+  /** Whether the hart's load TLB holds an entry for `va` (any context). */
+  const cached = (m: BareHart, va: bigint | number): boolean => {
+    const lo = Number(BigInt.asIntN(32, BigInt.asUintN(64, BigInt(va)) & 0xffff_ffffn)), t = (lo >>> 12) & TLB_MASK;
+    return m.hart.mmu.tlbs[Access.Load].tags[2 * t] === (lo & -4096);
+  };
+
+  /**
+   * Two address spaces: DATA_VA to USER_A in the first (installed, ASID 1) and USER_B in the second,
+   * KERNEL_VA in both with `kernelFlags` on its leaf and `rootFlags` on its root PTE. S-mode code
+   * loads both addresses into x6 and x7, writes satp from x9 (the second space, ASID 2, or
+   * `nextSatp`), and loads them again into x10 and x11.
+   */
+  function twoSpaces(kernelFlags: number, rootFlags = 0, nextSatp?: bigint): BareHart {
+    const m = new BareHart();
+    const a = new PageTables(m, SV39), b = new PageTables(m, SV39, TABLES + 0x1_0000);
+    for (const pt of [a, b]) {
+      pt.map(RAM_BASE, RAM_BASE, Pte.R | Pte.X | Pte.A, 2);
+      pt.map(KERNEL_VA, KERNEL_PA, RW | kernelFlags);
+      if (rootFlags !== 0) pt.set(KERNEL_VA, pt.pte(KERNEL_VA, 2) | BigInt(rootFlags), 2);
+    }
+    a.map(DATA_VA, USER_A, RW);
+    b.map(DATA_VA, USER_B, RW);
+    m.write64(USER_A, 0xaan);
+    m.write64(USER_B, 0xbbn);
+    m.write64(KERNEL_PA, 0x4e1n);
+    a.install(1n);
+    m.setX(5, DATA_VA);
+    m.setX(8, KERNEL_VA);
+    m.setX(9, nextSatp ?? (SV39 << 60n) | (2n << 44n) | BigInt(b.root / PAGE));
+    m.load([ld(6, 5, 0), ld(7, 8, 0), csrw(CsrNum.Satp, 9), ld(10, 5, 0), ld(11, 8, 0)]);
+    m.enter(PRIV_S);
+    return m;
+  }
+
+  it('another address space (a new ASID, no SFENCE.VMA): a non-global page resolves through its own tables', () => {
+    const m = twoSpaces(Pte.G);
+    m.step(5);
+    expect([m.x(6), m.x(7), m.x(10), m.x(11)]).toEqual([0xaan, 0x4e1n, 0xbbn, 0x4e1n]);
+  });
+
+  it('keeps the TLB entries of global mappings across a satp write, and drops the others', () => {
+    const m = twoSpaces(Pte.G);
+    m.step(2);
+    expect([cached(m, DATA_VA), cached(m, KERNEL_VA)]).toEqual([true, true]);
+    m.step();
+    expect([cached(m, DATA_VA), cached(m, KERNEL_VA)]).toEqual([false, true]);
+  });
+
+  it('a G bit in a non-leaf PTE makes the mappings below it global', () => {
+    const m = twoSpaces(0, Pte.G);
+    m.step(3);
+    expect(cached(m, KERNEL_VA)).toBe(true);
+  });
+
+  it('drops every entry, global ones too, when there is no G bit or the translation mode changes', () => {
+    const plain = twoSpaces(0);
+    plain.step(3);
+    expect(cached(plain, KERNEL_VA)).toBe(false);
+    const bare = twoSpaces(Pte.G, 0, 0n);
+    bare.step(3);
+    expect(cached(bare, KERNEL_VA)).toBe(false);
   });
 });
