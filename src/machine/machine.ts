@@ -140,6 +140,7 @@ function buildAndRun(config: MachineConfig, io: MachineIo, threads: VcpuThread[]
     const state = !builtin || hart === 0 ? HsmState.Started : HsmState.Stopped;
     Atomics.store(mem, controlWordBase(hart) + Control.HsmState, state);
   }
+  Atomics.store(mem, Global.StartingHarts, builtin ? 1 : harts); // they start together (HartsControl.startTogether)
 
   // 3. Devices on the main thread's bus; the CLINT is served by the vCPUs themselves.
   const bus = new MmioBus();

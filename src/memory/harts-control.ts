@@ -5,7 +5,7 @@
  * functions work from any thread, so the VMM and a vCPU serving an SBI call route the same way.
  */
 
-import { Control, HsmState, controlWordBase } from './layout.ts';
+import { Control, Global, HsmState, controlWordBase } from './layout.ts';
 
 export class HartsControl {
   constructor(private readonly mem: Int32Array, readonly harts: number) {}
@@ -35,6 +35,25 @@ export class HartsControl {
     Atomics.add(this.mem, this.base(from) + Control.IpisSent, 1);
     Atomics.add(this.mem, this.base(to) + Control.IpisReceived, 1);
     this.raise(to, bit);
+  }
+
+  /**
+   * A hart that starts running checks in here, and waits until every hart that starts running has
+   * (Global.StartingHarts, which the machine sets): on hardware all harts leave reset together, but
+   * here each is a worker thread, and on a busy host the last can boot hundreds of milliseconds
+   * after the first, which a guest counting its harts at start-up takes for a missing hart.
+   */
+  startTogether(): void {
+    const starting = Atomics.load(this.mem, Global.StartingHarts);
+    if (Atomics.add(this.mem, Global.StartedHarts, 1) + 1 >= starting) {
+      Atomics.notify(this.mem, Global.StartedHarts);
+      return;
+    }
+    for (;;) {
+      const started = Atomics.load(this.mem, Global.StartedHarts);
+      if (started >= starting || Atomics.load(this.mem, Global.Stop) !== 0) return;
+      Atomics.wait(this.mem, Global.StartedHarts, started, 100); // a stop does not notify this word
+    }
   }
 
   /** IPIs a hart has sent and received so far. */

@@ -78,6 +78,10 @@ export const enum Global {
   TokenTicket = 16,
   /** vCPUs that may run (started under SBI HSM, not paused, not finished): halt polling goes by it. */
   LiveVcpus = 17,
+  /** How many harts start running (not HSM-stopped), set before any hart starts: they start together. */
+  StartingHarts = 18,
+  /** How many of those have checked in (HartsControl.startTogether). */
+  StartedHarts = 19,
 }
 
 /** The UART transmit ring's bytes: the upper half of the global page. */

@@ -151,6 +151,11 @@ export class VcpuRunLoop {
   /** Runs from `state` until the machine stops. */
   async run(state: VcpuState): Promise<void> {
     try {
+      if (state === VcpuState.Running) { // out of reset with the other harts that start running
+        const started = performance.now();
+        this.parts.harts.startTogether();
+        this.accounting.stoppedMs += performance.now() - started;
+      }
       await this.loop(state);
     } finally {
       this.releaseToken();

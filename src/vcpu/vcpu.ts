@@ -72,7 +72,6 @@ let training: InterpreterWarmUp | undefined;
  */
 export function prepareVcpu(): void {
   compressedTable();
-  training = new InterpreterWarmUp();
 }
 
 /**
@@ -82,7 +81,7 @@ export function prepareVcpu(): void {
  * training then costs the guest nothing.
  */
 export function trainWhileWaiting(): boolean {
-  return training?.step() ?? false;
+  return (training ??= new InterpreterWarmUp()).step();
 }
 
 export async function runVcpu(init: VcpuInit): Promise<void> {

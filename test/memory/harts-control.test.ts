@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { HartsControl } from '../../src/memory/harts-control.ts';
 import { IrqBit } from '../../src/memory/irq-bits.ts';
-import { Control, HsmState, controlWordBase, createSharedMemory } from '../../src/memory/layout.ts';
+import { Control, Global, HsmState, controlWordBase, createSharedMemory } from '../../src/memory/layout.ts';
+import { Worker } from 'node:worker_threads';
 
 function machine(harts = 2): { mem: Int32Array; control: HartsControl; word: (hart: number, w: Control) => number } {
   const mem = new Int32Array(createSharedMemory(1 << 20).buffer);
@@ -54,5 +55,33 @@ describe('HartsControl', () => {
     expect(control.hsmState(1)).toBe(HsmState.StartPending);
     expect(control.rawHsmState(1)).toBe(HsmState.StartClaimed);
     expect(control.requestStart(1, 0x8000_0000, 0n)).toBe(false);
+  });
+
+  it('lets the harts that start running begin together: each waits in startTogether until the last has come', async () => {
+    const { mem, control } = machine(2);
+    mem[Global.StartingHarts] = 2;
+    // The other hart, in a thread of its own, checks in a while from now.
+    const other = new Worker(`
+      const { workerData: mem } = require('node:worker_threads');
+      setTimeout(() => {
+        Atomics.add(mem, ${Global.StartedHarts}, 1);
+        Atomics.notify(mem, ${Global.StartedHarts});
+      }, 150);
+    `, { eval: true, workerData: mem });
+    control.startTogether();
+    const whenReturned = mem[Global.StartedHarts];
+    await new Promise((resolve) => other.once('exit', resolve));
+    expect(whenReturned).toBe(2); // it did not go on alone
+  });
+
+  it('does not wait when it is the last to come, or when the machine stops', () => {
+    const { mem, control } = machine(2);
+    mem[Global.StartingHarts] = 1;
+    control.startTogether();
+    expect(mem[Global.StartedHarts]).toBe(1);
+    mem[Global.StartingHarts] = 3;
+    mem[Global.Stop] = 1;
+    control.startTogether(); // returns within its 100 ms poll instead of waiting for a third hart
+    expect(mem[Global.StartedHarts]).toBe(2);
   });
 });
