@@ -73,6 +73,17 @@
   ld \rd, 0(\rd)
 .endm
 
+/* A watchdog: this hart's mtimecmp, \ms milliseconds from now (clobbers t0-t2). */
+.macro SMP_WATCHDOG ms
+  li t0, CLINT_MTIMECMP
+  slli t1, s11, 3
+  add t0, t0, t1
+  MTIME t1
+  li t2, \ms * TICKS_PER_MS
+  add t1, t1, t2
+  sd t1, 0(t0)
+.endm
+
 #define SMP_BEGIN \
   .section .text.init, "ax", @progbits; \
   .globl _start; \

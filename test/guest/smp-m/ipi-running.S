@@ -29,14 +29,7 @@ SMP_BEGIN
   bgeu s11, t0, smp_park                /* harts 2 and up sleep (holding no host CPU) */
   la t0, ipi_trap
   csrw mtvec, t0
-  /* watchdog: this hart's mtimecmp, WATCHDOG_MS ahead */
-  li t0, CLINT_MTIMECMP
-  slli t1, s11, 3
-  add t0, t0, t1
-  MTIME t1
-  li t2, WATCHDOG_MS * TICKS_PER_MS
-  add t1, t1, t2
-  sd t1, 0(t0)
+  SMP_WATCHDOG WATCHDOG_MS
   li t0, MIP_MSIP | MIP_MTIP
   csrw mie, t0
   la s6, counter

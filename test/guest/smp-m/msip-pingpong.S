@@ -27,14 +27,7 @@ SMP_BEGIN
 1:li t0, CLINT_MSIP
   slli t1, s2, 2
   add s3, t0, t1                        /* s3 = partner's msip */
-  /* watchdog */
-  li t0, CLINT_MTIMECMP
-  slli t1, s11, 3
-  add t0, t0, t1
-  MTIME t1
-  li t2, WATCHDOG_MS * TICKS_PER_MS
-  add t1, t1, t2
-  sd t1, 0(t0)
+  SMP_WATCHDOG WATCHDOG_MS
   li t0, MIP_MSIP | MIP_MTIP
   csrw mie, t0
   call smp_barrier
