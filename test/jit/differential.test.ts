@@ -54,6 +54,18 @@ for (const [title, prefix, first, last] of FAMILIES) {
   });
 }
 
+describe('JIT differential mode with interrupts taken inside compiled code', () => {
+  // A machine software interrupt raised before every 3rd entry, as another hart would raise it:
+  // compiled code notices it after the entry's first block (its wake word moved) and takes it in
+  // its events helper; the reference takes it after as many instructions. The programs with a trap
+  // handler (mtvec), which the interrupt enters too.
+  it.each(['csr-304', 'csr-305', 'csr-306'])('%s', (name) => {
+    const result = runLockstep(randomProgramElf(name), 200_000, { interruptEvery: 3 });
+    expect(result.mismatch).toBe('');
+    expect(result.interruptsTaken).toBeGreaterThanOrEqual(5);
+  });
+});
+
 /** A compile pool stand-in: compiles each batch only after `delay` looks, as a busy pool thread would. */
 class LateCompiler implements BlockCompiler {
   private readonly queue: { job: CompileJob; due: number }[] = [];

@@ -8,6 +8,11 @@
  * at 0x10_0000 (a store there ends the run). Every block start is translated at once, so the JIT
  * side runs compiled code wherever it can.
  *
+ * With `interruptEvery`, a machine software interrupt is raised on the JIT side before every n-th
+ * entry into compiled code, as another hart would raise it (the pending bit, then the wake word): the
+ * dispatcher notices it after the entry's first block and takes it in its events helper, inside
+ * compiled code. The reference takes the same interrupt after as many instructions.
+ *
  * runToEnd() is the coarser check of the production path: the JIT side runs the hart's own run loop
  * (hotness counting, batches, a BlockCompiler that may hand modules back late) and only the final
  * state and RAM are compared.
@@ -18,7 +23,11 @@ import { Hart, type HartPlatform } from '../../src/cpu/hart.ts';
 import { resetHart } from '../../src/cpu/reset.ts';
 import { raise } from '../../src/cpu/traps.ts';
 import { runWithJit } from '../../src/jit/run-loop.ts';
-import { Global, RAM_OFFSET, createSharedMemory } from '../../src/memory/layout.ts';
+import { Control, Global, RAM_OFFSET, controlWordBase, createSharedMemory } from '../../src/memory/layout.ts';
+import { IrqBit } from '../../src/memory/irq-bits.ts';
+import { csrRead, csrWrite } from '../../src/cpu/csrs.ts';
+import { CsrNum, Mstatus } from '../../src/cpu/csr-numbers.ts';
+import { out } from '../../src/cpu/int64.ts';
 import { parseElf } from '../../src/loader/elf.ts';
 import { Jit, type BlockCompiler, type JitStats } from '../../src/jit/jit.ts';
 import { FINISHER_BASE, RAM_BASE } from '../../src/memory/machine-map.ts';
@@ -37,6 +46,8 @@ export interface LockstepResult {
   /** Where the JIT side's blocks start. */
   blockStarts: number[];
   stats: JitStats;
+  /** Interrupts (interruptEvery) compiled code took in its events helper. */
+  interruptsTaken: number;
 }
 
 /**
@@ -76,6 +87,22 @@ class Side {
   }
 }
 
+/** A machine software interrupt raised on the hart as another hart would: the pending bit, then its wake word. */
+function raiseSoftwareInterrupt(h: Hart): void {
+  Atomics.or(h.mem, controlWordBase(h.id) + Control.PendingIrq, IrqBit.MSIP);
+  Atomics.add(h.mem, controlWordBase(h.id) + Control.Wake, 1);
+}
+
+function lowerSoftwareInterrupt(h: Hart): void {
+  Atomics.and(h.mem, controlWordBase(h.id) + Control.PendingIrq, ~IrqBit.MSIP);
+}
+
+/** A CSR's value as the hart holds it (64 bits, signed). */
+function readCsr(h: Hart, n: CsrNum): bigint {
+  csrRead(h, n);
+  return BigInt.asIntN(64, (BigInt(out[1] >>> 0) << 32n) | BigInt(out[0] >>> 0));
+}
+
 function describeState(h: Hart): string {
   const regs: string[] = [];
   for (let r = 1; r < 32; r++) regs.push(`x${r}=${(BigInt(h.r[2 * r + 1] >>> 0) << 32n | BigInt(h.r[2 * r] >>> 0)).toString(16)}`);
@@ -99,27 +126,49 @@ function compare(jit: Hart, ref: Hart): string {
  * entries run up to UNIT_MODE_BUDGETS instructions: the tiers are compared where compiled code
  * leaves, having gone between blocks inside units.
  */
-export function runLockstep(elf: Uint8Array, maxInstructions: number, { units = false, ramBytes = 1 << 20 } = {}): LockstepResult {
+export function runLockstep(elf: Uint8Array, maxInstructions: number, { units = false, ramBytes = 1 << 20, interruptEvery = 0 } = {}): LockstepResult {
   const a = new Side(elf, ramBytes), b = new Side(elf, ramBytes);
   const jitHart = a.hart, ref = b.hart;
+  if (interruptEvery > 0) {
+    for (const h of [jitHart, ref]) {
+      csrWrite(h, CsrNum.Mie, IrqBit.MSIP, 0);
+      csrWrite(h, CsrNum.Mstatus, h.mstatusLo() | Mstatus.MIE, 0);
+    }
+  }
   const jit = new Jit(jitHart, { pleSpins: 0 });
   if (units) jit.compileBatch(runLockstep(elf, maxInstructions, { ramBytes }).blockStarts);
   let entries = 0;
   let translated = 0;
+  let interruptsTaken = 0;
   /** Compiled code handed the next instruction to the interpreter (Exit.Interpret). */
   let interpretNext = false;
   while (!a.finished && jitHart.instret < maxInstructions) {
     const pc = jitHart.pc;
     let trapped = false;
     let where: string;
+    let interrupted = false;
     if (!interpretNext && jit.compileNow(pc)) {
-      const budget = units ? UNIT_MODE_BUDGETS[entries++ % UNIT_MODE_BUDGETS.length] : 1;
+      const budget = units ? UNIT_MODE_BUDGETS[entries % UNIT_MODE_BUDGETS.length] : 1;
+      const raised = interruptEvery > 0 && entries % interruptEvery === interruptEvery - 1;
+      entries++;
+      if (raised) {
+        for (const h of [jitHart, ref]) csrWrite(h, CsrNum.Mcause, 0, 0); // so that a taken one shows
+        raiseSoftwareInterrupt(jitHart);
+      }
       const retired = jit.enter(pc | 0, Math.floor(pc / TWO32) | 0, budget);
       jitHart.instret += retired;
       translated += retired;
       jitHart.pc = jit.pcHi * TWO32 + (jit.pcLo >>> 0);
       if (jit.exitKind === Exit.Trap) { jitHart.pc = raise(jitHart, jitHart.pc); trapped = true; }
       interpretNext = jit.exitKind === Exit.Interpret;
+      if (raised) {
+        // Taken in compiled code (it left mcause = machine software interrupt), or not at all: the
+        // pending bit goes, so that neither side takes it later.
+        const cause = readCsr(jitHart, CsrNum.Mcause);
+        interrupted = cause < 0n && (cause & 0xffn) === 3n;
+        if (interrupted) interruptsTaken++;
+        lowerSoftwareInterrupt(jitHart);
+      }
       where = `after the compiled block at ${pc.toString(16)}`;
     } else {
       const before = jitHart.instret;
@@ -134,6 +183,11 @@ export function runLockstep(elf: Uint8Array, maxInstructions: number, { units = 
       ref.run(jitHart.instret - ref.instret);
       if (ref.instret === before) break; // it trapped where the JIT did not
     }
+    if (interrupted) { // the reference takes it after as many instructions, where its next check would
+      raiseSoftwareInterrupt(ref);
+      ref.checkEvents();
+      lowerSoftwareInterrupt(ref);
+    }
     if (trapped) ref.run(1);
     // Compiled code takes ECALL's and EBREAK's traps itself (Fn.System) and goes on at the trap
     // vector: the reference, stopped at that instruction, takes the same trap in one step.
@@ -142,16 +196,16 @@ export function runLockstep(elf: Uint8Array, maxInstructions: number, { units = 
     if (diff !== '') {
       return {
         mismatch: `${diff} differs ${where}\n  jit:         ${describeState(jitHart)}\n  interpreter: ${describeState(ref)}`,
-        instret: jitHart.instret, translated, finished: false, blockStarts: jit.blockStarts, stats: jit.stats,
+        instret: jitHart.instret, translated, finished: false, blockStarts: jit.blockStarts, stats: jit.stats, interruptsTaken,
       };
     }
   }
   for (let i = 0; i < ramBytes; i++) {
     if (a.ram[i] !== b.ram[i]) {
-      return { mismatch: `RAM differs at 0x${(RAM_BASE + i).toString(16)}`, instret: jitHart.instret, translated, finished: a.finished, blockStarts: jit.blockStarts, stats: jit.stats };
+      return { mismatch: `RAM differs at 0x${(RAM_BASE + i).toString(16)}`, instret: jitHart.instret, translated, finished: a.finished, blockStarts: jit.blockStarts, stats: jit.stats, interruptsTaken };
     }
   }
-  return { mismatch: '', instret: jitHart.instret, translated, finished: a.finished, blockStarts: jit.blockStarts, stats: jit.stats };
+  return { mismatch: '', instret: jitHart.instret, translated, finished: a.finished, blockStarts: jit.blockStarts, stats: jit.stats, interruptsTaken };
 }
 
 export interface EndResult {
