@@ -23,7 +23,8 @@ import { Hart, type HartPlatform } from '../../src/cpu/hart.ts';
 import { resetHart } from '../../src/cpu/reset.ts';
 import { raise } from '../../src/cpu/traps.ts';
 import { runWithJit } from '../../src/jit/run-loop.ts';
-import { Control, Global, RAM_OFFSET, controlWordBase, createSharedMemory } from '../../src/memory/layout.ts';
+import { Global, RAM_OFFSET, createSharedMemory } from '../../src/memory/layout.ts';
+import { HartsControl } from '../../src/memory/harts-control.ts';
 import { IrqBit } from '../../src/memory/irq-bits.ts';
 import { csrRead, csrWrite } from '../../src/cpu/csrs.ts';
 import { CsrNum, Mstatus } from '../../src/cpu/csr-numbers.ts';
@@ -87,14 +88,13 @@ class Side {
   }
 }
 
-/** A machine software interrupt raised on the hart as another hart would: the pending bit, then its wake word. */
+/** A machine software interrupt raised on the hart as another hart would (the pending bit, then its wake word). */
 function raiseSoftwareInterrupt(h: Hart): void {
-  Atomics.or(h.mem, controlWordBase(h.id) + Control.PendingIrq, IrqBit.MSIP);
-  Atomics.add(h.mem, controlWordBase(h.id) + Control.Wake, 1);
+  new HartsControl(h.mem, 1).raise(h.id, IrqBit.MSIP);
 }
 
 function lowerSoftwareInterrupt(h: Hart): void {
-  Atomics.and(h.mem, controlWordBase(h.id) + Control.PendingIrq, ~IrqBit.MSIP);
+  new HartsControl(h.mem, 1).lower(h.id, IrqBit.MSIP);
 }
 
 /** A CSR's value as the hart holds it (64 bits, signed). */
