@@ -69,10 +69,10 @@ export function runWithJit(hart: Hart, jit: Jit, budget: number): Exit {
     checkEvents = retired !== 0;
     // A miss: no compiled block at pc yet. Interpret until a hot block start, or for a slice while
     // modules are being compiled elsewhere, so that they are picked up as soon as they are done.
-    if (jit.miss(hart.pc)) continue;
+    if (jit.miss(hart.pc, retired !== 0)) continue;
     jit.stats.interpreterRuns++;
     const before = hart.instret;
-    hart.profile = jit.profile;
+    hart.profile = jit.interpreterProfile;
     const exit = hart.run(jit.compiling && budget > JIT_SLICE ? JIT_SLICE : budget);
     hart.profile = undefined;
     budget -= Math.max(1, hart.instret - before);

@@ -12,7 +12,7 @@
  * table has thousands of slots.
  *
  * run(budget) loops: it reads the pc from the state block, looks it up in the hart's lookup table
- * (pc XOR the fetch context -> table index) and calls that block, until the budget is spent, a
+ * (pc XOR the fetch context -> table index, in one of two ways of a set) and calls that block, until the budget is spent, a
  * block sets the exit global, or the pc has no block (a miss: the JS side translates or interprets).
  * An entry counts only while the fetch TLB maps the pc's page to the page the block was read from,
  * so TLB flushes and address-space switches need not touch the lookup table.
@@ -20,7 +20,7 @@
 
 import { AtomicOp, FunctionBody, Op, Type, buildModule, type FuncType, type Import } from './wasm-writer.ts';
 import { Exit } from '../cpu/exit.ts';
-import { JitArea, LOOKUP_ENTRIES, State, TLB_MASK } from '../memory/layout.ts';
+import { JitArea, LOOKUP_HASH_SHIFT, LOOKUP_SETS, State, TLB_MASK } from '../memory/layout.ts';
 import { Fn } from './helper-table.ts';
 
 /** The M-extension helpers, in table slot order (helper-table.ts Fn.MulHU onwards). */
@@ -86,13 +86,17 @@ export function buildRuntimeModule(stateBase: number, jitArea: number, tableSize
   run.i32(0).globalSet(0);
   run.begin(Op.Loop);
   run.i32(0).mem(Op.I64Load, 3, stateBase + State.PcLo * 4).set(2);
-  // entry = lookupSlot(pc) * 16 (layout.ts)
+  // entry = lookupSet(pc) * 32 (layout.ts), the set's first way; the second is 16 bytes on.
   run.get(2).op(Op.I32WrapI64).i32(1).op(Op.I32ShrU);
-  run.get(2).op(Op.I32WrapI64).i32(14).op(Op.I32ShrU).op(Op.I32Xor);
-  run.i32(LOOKUP_ENTRIES - 1).op(Op.I32And).i32(4).op(Op.I32Shl).set(3);
+  run.get(2).op(Op.I32WrapI64).i32(LOOKUP_HASH_SHIFT).op(Op.I32ShrU).op(Op.I32Xor);
+  run.i32(LOOKUP_SETS - 1).op(Op.I32And).i32(5).op(Op.I32Shl).set(3);
   run.get(3).mem(Op.I64Load, 3, jitArea + JitArea.Lookup);
   run.get(2).globalGet(1).op(Op.I64Xor).op(Op.I64Ne);
+  run.begin(Op.If);
+  run.get(3).i32(16).op(Op.I32Add).tee(3).mem(Op.I64Load, 3, jitArea + JitArea.Lookup);
+  run.get(2).globalGet(1).op(Op.I64Xor).op(Op.I64Ne);
   run.begin(Op.If); leave(); run.end();
+  run.end();
   // The fetch TLB must map pc's page, in this context, to the block's page.
   run.get(2).op(Op.I32WrapI64).i32(12).op(Op.I32ShrU).i32(TLB_MASK).op(Op.I32And).set(4);
   run.get(4).i32(3).op(Op.I32Shl).mem(Op.I64Load, 3, jitArea + JitArea.FetchTags);

@@ -274,13 +274,23 @@ export const enum JitArea {
   Lookup = 0x1_0000,
 }
 export const LOOKUP_ENTRIES = 8192;
+/**
+ * The lookup table is two-way set associative: LOOKUP_SETS sets of two adjacent entries. Direct
+ * mapped, two hot blocks whose pcs shared a slot (a kernel path and the user code it serves, say)
+ * evicted each other on every pass, each time a trip through JavaScript to put the other back;
+ * with two ways, three must meet in one set.
+ */
+export const LOOKUP_WAYS = 2;
+export const LOOKUP_SETS = LOOKUP_ENTRIES / LOOKUP_WAYS;
+/** The lookup set bits are the pc's bits 1.. XOR its bits LOOKUP_HASH_SHIFT.. (lookupSet). */
+export const LOOKUP_HASH_SHIFT = 13;
 
 /**
- * The lookup table slot of a pc: pcLo is its low word. Compiled code (jit/runtime.ts) computes the
- * same from the same bits.
+ * The lookup table set of a pc: pcLo is its low word. Its entries are 2 * set and 2 * set + 1.
+ * Compiled code (jit/runtime.ts) computes the same from the same bits.
  */
-export function lookupSlot(pcLo: number): number {
-  return ((pcLo >>> 1) ^ (pcLo >>> 14)) & (LOOKUP_ENTRIES - 1);
+export function lookupSet(pcLo: number): number {
+  return ((pcLo >>> 1) ^ (pcLo >>> LOOKUP_HASH_SHIFT)) & (LOOKUP_SETS - 1);
 }
 
 /** SBI HSM hart states (SBI spec, Hart State Management extension). */
