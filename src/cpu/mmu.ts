@@ -8,7 +8,9 @@
  * carry no address-space ID, so a satp write drops every entry but those of global mappings (PTE.G,
  * which exist alike in every address space: a kernel's), and a change of translation mode drops
  * everything; so does an SFENCE.VMA, except that one for a single address drops only that page's
- * entries, unless the address may lie in a superpage something was cached from. Keeping the
+ * entries, unless the address may lie in a superpage something was cached from, and one for a
+ * single address space (rs2 not x0) keeps the entries of global mappings, which it does not order.
+ * Keeping the
  * global entries spares a kernel refilling its own pages after every context switch (Linux writes
  * satp with a new ASID and no fence).
  *
@@ -158,14 +160,19 @@ export class Mmu {
     this.tlbs[2].tags[i] = INVALID_TLB_TAG;
   }
 
+  /** Drops every entry not made from a global mapping (an SFENCE.VMA for one ASID, another address space). */
+  flushNonGlobal(): void {
+    this.tlbs[0].flushNonGlobal();
+    this.tlbs[1].flushNonGlobal();
+    this.tlbs[2].flushNonGlobal();
+  }
+
   setSatp(lo: number, hi: number): void {
     const mode = (hi >>> 28) as SatpMode;
     if (mode !== this.mode || mode === SatpMode.Bare) {
       this.flush();
     } else { // another address space: what global mappings gave holds in it too
-      this.tlbs[0].flushNonGlobal();
-      this.tlbs[1].flushNonGlobal();
-      this.tlbs[2].flushNonGlobal();
+      this.flushNonGlobal();
     }
     this.mode = mode;
     this.rootPpn = (hi & 0xfff) * TWO32 + (lo >>> 0);

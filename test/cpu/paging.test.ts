@@ -520,6 +520,42 @@ describe('satp writes and global mappings', () => {
     expect(cached(m, KERNEL_VA)).toBe(true);
   });
 
+  it('sfence.vma for one ASID (rs2 not x0) keeps global entries; sfence.vma x0, x0 drops them too', () => {
+    for (const [rs2, kept] of [[9, true], [0, false]] as const) {
+      const m = new BareHart();
+      const pt = new PageTables(m, SV39);
+      pt.map(RAM_BASE, RAM_BASE, Pte.R | Pte.X | Pte.A, 2);
+      pt.map(KERNEL_VA, KERNEL_PA, RW | Pte.G);
+      pt.map(DATA_VA, USER_A, RW);
+      pt.install(1n);
+      m.setX(5, DATA_VA);
+      m.setX(8, KERNEL_VA);
+      m.setX(9, 1); // the ASID
+      m.load([ld(6, 5, 0), ld(7, 8, 0), sfenceVma(0, rs2), ld(10, 5, 0)]);
+      m.enter(PRIV_S);
+      m.step(3);
+      expect([cached(m, DATA_VA), cached(m, KERNEL_VA)]).toEqual([false, kept]);
+    }
+  });
+
+  it('sfence.vma for one ASID still makes a changed non-global mapping visible', () => {
+    const m = new BareHart();
+    const pt = new PageTables(m, SV39);
+    pt.map(RAM_BASE, RAM_BASE, Pte.R | Pte.X | Pte.A, 2);
+    pt.map(DATA_VA, USER_A, RW);
+    pt.install(1n);
+    m.write64(USER_A, 0xaan);
+    m.write64(USER_B, 0xbbn);
+    m.setX(5, DATA_VA);
+    m.setX(9, 1);
+    m.load([ld(6, 5, 0), sfenceVma(0, 9), ld(7, 5, 0)]);
+    m.enter(PRIV_S);
+    m.step();
+    pt.map(DATA_VA, USER_B, RW);
+    m.step(2);
+    expect([m.x(6), m.x(7)]).toEqual([0xaan, 0xbbn]);
+  });
+
   it('drops every entry, global ones too, when there is no G bit or the translation mode changes', () => {
     const plain = twoSpaces(0);
     plain.step(3);
