@@ -12,8 +12,9 @@
  * table has thousands of slots.
  *
  * run(budget) loops: it reads the pc from the state block, looks it up in the hart's lookup table
- * (pc XOR the fetch context -> table index, in one of two ways of a set) and calls that block, until the budget is spent, a
- * block sets the exit global, or the pc has no block (a miss: the JS side translates or interprets).
+ * (pc XOR the fetch context -> table index, in either way of the pc's set) and calls that block,
+ * until the budget is spent, a block sets the exit global, or the pc has no block (a miss: the JS
+ * side translates or interprets).
  * An entry counts only while the fetch TLB maps the pc's page to the page the block was read from,
  * so TLB flushes and address-space switches need not touch the lookup table.
  */
