@@ -5,7 +5,7 @@
  * functions work from any thread, so the VMM and a vCPU serving an SBI call route the same way.
  */
 
-import { Control, Global, HsmState, controlWordBase } from './layout.ts';
+import { Control, FlushScope, Global, HsmState, controlWordBase } from './layout.ts';
 
 export class HartsControl {
   constructor(private readonly mem: Int32Array, readonly harts: number) {}
@@ -69,9 +69,9 @@ export class HartsControl {
     Atomics.and(this.mem, this.base(hart) + Control.PendingIrq, ~bits);
   }
 
-  /** Asks a hart to flush its TLB at its next block boundary, or when it next wakes. Never waits. */
-  requestFlush(hart: number): void {
-    Atomics.store(this.mem, this.base(hart) + Control.FlushRequest, 1);
+  /** Asks a hart to flush (`scope` of) its TLB at its next block boundary, or when it next wakes. Never waits. */
+  requestFlush(hart: number, scope: FlushScope = FlushScope.All): void {
+    Atomics.or(this.mem, this.base(hart) + Control.FlushRequest, scope);
     this.wake(hart);
   }
 

@@ -217,7 +217,10 @@ export const enum Control {
   StartAddrHi = 22,
   StartOpaqueLo = 23,
   StartOpaqueHi = 24,
-  /** Non-zero: another hart asked this one to flush its TLB (SBI RFENCE); honoured at its next block. */
+  /**
+   * FlushScope bits: another hart asked this one to flush its TLB (SBI RFENCE); honoured at its next
+   * block.
+   */
   FlushRequest = 25,
   /**
    * Non-zero: some hart (or a device) wrote to a page this machine has translated code from; this
@@ -291,6 +294,14 @@ export const LOOKUP_HASH_SHIFT = 13;
  */
 export function lookupSet(pcLo: number): number {
   return ((pcLo >>> 1) ^ (pcLo >>> LOOKUP_HASH_SHIFT)) & (LOOKUP_SETS - 1);
+}
+
+/** What a remote SFENCE.VMA asks a hart to drop (Control.FlushRequest bits; several may be asked). */
+export const enum FlushScope {
+  /** Every TLB entry: a fence for every address space. */
+  All = 1,
+  /** The entries of non-global mappings: a fence for one ASID, which orders no global mapping. */
+  NonGlobal = 2,
 }
 
 /** SBI HSM hart states (SBI spec, Hart State Management extension). */

@@ -11,7 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { BareHart, CODE, Cause, CsrNum, Mstatus, PRIV_S, PRIV_U, RAM_BASE, mTrapAt, sTrapAt } from './helpers/bare-hart.ts';
 import { csrw, ld, lw, nop, sd, sfenceVma, sw } from './helpers/asm.ts';
 import { Access } from '../../src/cpu/trap-causes.ts';
-import { TLB_MASK } from '../../src/memory/layout.ts';
+import { FlushScope, TLB_MASK } from '../../src/memory/layout.ts';
+import { HartsControl } from '../../src/memory/harts-control.ts';
 
 const enum Pte { V = 1, R = 2, W = 4, X = 8, U = 16, G = 32, A = 64, D = 128 }
 const RW = Pte.R | Pte.W | Pte.A | Pte.D;
@@ -554,6 +555,28 @@ describe('satp writes and global mappings', () => {
     pt.map(DATA_VA, USER_B, RW);
     m.step(2);
     expect([m.x(6), m.x(7)]).toEqual([0xaan, 0xbbn]);
+  });
+
+  it('a remote fence for one ASID (SBI remote_sfence_vma_asid) keeps global entries; one for every address space does not', () => {
+    const m = new BareHart();
+    const pt = new PageTables(m, SV39);
+    pt.map(RAM_BASE, RAM_BASE, Pte.R | Pte.X | Pte.A, 2);
+    pt.map(KERNEL_VA, KERNEL_PA, RW | Pte.G);
+    pt.map(DATA_VA, USER_A, RW);
+    pt.install(1n);
+    m.setX(5, DATA_VA);
+    m.setX(8, KERNEL_VA);
+    m.load([ld(6, 5, 0), ld(7, 8, 0), nop(), nop()]);
+    m.enter(PRIV_S);
+    m.step(2);
+    const control = new HartsControl(m.hart.mem, 1);
+    control.requestFlush(0, FlushScope.NonGlobal);
+    m.step(); // the request is honoured before the next instruction
+    expect([cached(m, DATA_VA), cached(m, KERNEL_VA)]).toEqual([false, true]);
+    control.requestFlush(0, FlushScope.NonGlobal);
+    control.requestFlush(0, FlushScope.All); // both asked: the wider wins
+    m.step();
+    expect(cached(m, KERNEL_VA)).toBe(false);
   });
 
   it('drops every entry, global ones too, when there is no G bit or the translation mode changes', () => {

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { HartsControl } from '../../src/memory/harts-control.ts';
 import { IrqBit } from '../../src/memory/irq-bits.ts';
-import { Control, Global, HsmState, controlWordBase, createSharedMemory } from '../../src/memory/layout.ts';
+import { Control, FlushScope, Global, HsmState, controlWordBase, createSharedMemory } from '../../src/memory/layout.ts';
 import { Worker } from 'node:worker_threads';
 
 function machine(harts = 2): { mem: Int32Array; control: HartsControl; word: (hart: number, w: Control) => number } {
@@ -28,8 +28,16 @@ describe('HartsControl', () => {
   it('asks for a TLB flush and wakes the hart, without waiting for it', () => {
     const { control, word } = machine();
     control.requestFlush(0);
-    expect(word(0, Control.FlushRequest)).toBe(1);
+    expect(word(0, Control.FlushRequest)).toBe(FlushScope.All);
     expect(word(0, Control.Wake)).toBe(1);
+  });
+
+  it('keeps every scope of flush asked for until the hart takes them', () => {
+    const { control, word } = machine();
+    control.requestFlush(1, FlushScope.NonGlobal);
+    expect(word(1, Control.FlushRequest)).toBe(FlushScope.NonGlobal);
+    control.requestFlush(1, FlushScope.All);
+    expect(word(1, Control.FlushRequest)).toBe(FlushScope.NonGlobal | FlushScope.All);
   });
 
   it('starts a STOPPED hart with its address and opaque value, and only a STOPPED one', () => {
