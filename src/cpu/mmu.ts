@@ -10,9 +10,8 @@
  * everything; so does an SFENCE.VMA, except that one for a single address drops only that page's
  * entries, unless the address may lie in a superpage something was cached from, and one for a
  * single address space (rs2 not x0) keeps the entries of global mappings, which it does not order.
- * Keeping the
- * global entries spares a kernel refilling its own pages after every context switch (Linux writes
- * satp with a new ASID and no fence).
+ * Keeping the global entries spares a kernel refilling its own pages after every context switch
+ * (Linux writes satp with a new ASID and no fence).
  *
  * The TLBs live in the hart's JIT area of the shared memory (layout.ts JitArea), where compiled wasm
  * code checks them inline. No store TLB entry ever points at a page holding translated code (see

@@ -50,9 +50,9 @@ export function system(h: HartState, inst: number, pc: number, ilen: number): nu
         if (fence || sinval) {
           if (h.priv === 0 || (h.priv === 1 && (status & Mstatus.TVM) !== 0)) break;
           const rs1 = (inst >> 15) & 31, rs2 = (inst >> 20) & 31;
-          // One address space (rs2 names an ASID register, even x-anything holding 0) orders no
-          // access to global mappings (privileged spec, SFENCE.VMA), so their entries may stay: Linux
-          // fences a process's ASID alone at exit and exec, and the kernel's mappings are global.
+          // A fence for one address space (rs2 not x0, whatever ASID it holds) orders no access to
+          // a global mapping (privileged spec, SFENCE.VMA), so those entries may stay: Linux fences
+          // a process's ASID alone, and the kernel's own mappings are global.
           if (rs1 !== 0) h.mmu.flushPage(h.r[rs1 * 2], h.r[rs1 * 2 + 1]);
           else if (rs2 !== 0) h.mmu.flushNonGlobal();
           else h.mmu.flush();

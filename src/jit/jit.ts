@@ -213,6 +213,8 @@ export class Jit {
   private readonly movesEpoch = new Int32Array(TARGET_PROFILE_ENTRIES);
   /** The block starts of the trail being followed, in the order the interpreter reached them; empty when none is. */
   private trail: number[] = [];
+  /** The fetch context the trail is followed in. */
+  private trailTag = 0;
   /** The profile the interpreter runs with while a trail is followed: it returns at every taken branch or jump. */
   private readonly trailProfile: TargetProfile = { counts: this.hot, threshold: -(1 << 30) };
   /** 1 where a straight-line block was sent back to count to STRAIGHT_LINE_THRESHOLD (queue()). */
@@ -332,6 +334,8 @@ export class Jit {
       return true;
     }
     const h = targetSlot(pc);
+    // A trap or an xRET on the way changed the fetch context: the starts collected belong to another.
+    if (this.trail.length > 0 && host.fetchTag !== this.trailTag) this.trail = [];
     if (this.trail.length > 0 && afterCompiled) this.endTrail(); // the interpreter reached compiled code
     if (this.trail.length > 0) this.followTrail(pc, h);
     else if (afterCompiled) {
@@ -340,6 +344,7 @@ export class Jit {
       if (++this.moves[h] >= TRAIL_MOVES) {
         this.moves[h] = 0;
         this.trail.push(pc);
+        this.trailTag = host.fetchTag;
       }
     }
     if (this.hot[h] < HOT_THRESHOLD) ++this.hot[h];
