@@ -521,19 +521,28 @@ describe('satp writes and global mappings', () => {
     expect(cached(m, KERNEL_VA)).toBe(true);
   });
 
+  /**
+   * One address space (ASID 1): KERNEL_VA global, DATA_VA not. S-mode code loads DATA_VA (x5) into
+   * x6 and KERNEL_VA (x8) into x7, then runs `next`.
+   */
+  function oneSpace(next: number[]): BareHart {
+    const m = new BareHart();
+    const pt = new PageTables(m, SV39);
+    pt.map(RAM_BASE, RAM_BASE, Pte.R | Pte.X | Pte.A, 2);
+    pt.map(KERNEL_VA, KERNEL_PA, RW | Pte.G);
+    pt.map(DATA_VA, USER_A, RW);
+    pt.install(1n);
+    m.setX(5, DATA_VA);
+    m.setX(8, KERNEL_VA);
+    m.load([ld(6, 5, 0), ld(7, 8, 0), ...next]);
+    m.enter(PRIV_S);
+    return m;
+  }
+
   it('sfence.vma for one ASID (rs2 not x0) keeps global entries; sfence.vma x0, x0 drops them too', () => {
     for (const [rs2, kept] of [[9, true], [0, false]] as const) {
-      const m = new BareHart();
-      const pt = new PageTables(m, SV39);
-      pt.map(RAM_BASE, RAM_BASE, Pte.R | Pte.X | Pte.A, 2);
-      pt.map(KERNEL_VA, KERNEL_PA, RW | Pte.G);
-      pt.map(DATA_VA, USER_A, RW);
-      pt.install(1n);
-      m.setX(5, DATA_VA);
-      m.setX(8, KERNEL_VA);
+      const m = oneSpace([sfenceVma(0, rs2), ld(10, 5, 0)]);
       m.setX(9, 1); // the ASID
-      m.load([ld(6, 5, 0), ld(7, 8, 0), sfenceVma(0, rs2), ld(10, 5, 0)]);
-      m.enter(PRIV_S);
       m.step(3);
       expect([cached(m, DATA_VA), cached(m, KERNEL_VA)]).toEqual([false, kept]);
     }
@@ -558,16 +567,7 @@ describe('satp writes and global mappings', () => {
   });
 
   it('a remote fence for one ASID (SBI remote_sfence_vma_asid) keeps global entries; one for every address space does not', () => {
-    const m = new BareHart();
-    const pt = new PageTables(m, SV39);
-    pt.map(RAM_BASE, RAM_BASE, Pte.R | Pte.X | Pte.A, 2);
-    pt.map(KERNEL_VA, KERNEL_PA, RW | Pte.G);
-    pt.map(DATA_VA, USER_A, RW);
-    pt.install(1n);
-    m.setX(5, DATA_VA);
-    m.setX(8, KERNEL_VA);
-    m.load([ld(6, 5, 0), ld(7, 8, 0), nop(), nop()]);
-    m.enter(PRIV_S);
+    const m = oneSpace([nop(), nop()]);
     m.step(2);
     const control = new HartsControl(m.hart.mem, 1);
     control.requestFlush(0, FlushScope.NonGlobal);
