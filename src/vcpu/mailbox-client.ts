@@ -13,6 +13,9 @@ import { MailboxKind, MailboxState, mailboxStateWord, readReply, writeRequest } 
  */
 const REPLY_SPIN_MS = 0.03;
 
+/** How long a hart that sees the machine stopping still waits for the reply to its access. */
+const STOP_REPLY_WAIT_MS = 20;
+
 export class MailboxClient {
   private readonly state: number;
 
@@ -30,7 +33,15 @@ export class MailboxClient {
       if ((i & 31) === 0 && performance.now() > deadline) break;
     }
     while (Atomics.load(m, state) === MailboxState.Request) {
-      if (Atomics.load(m, Global.Stop) !== 0) return false;
+      if (Atomics.load(m, Global.Stop) !== 0) {
+        // The access may be what stopped the machine (the finisher), its reply a moment away: the
+        // VMM stops the machine inside the device's handler and replies after. Give it that moment,
+        // so that the access completes (and retires) as it did; a VMM that stopped for another
+        // reason may never answer.
+        Atomics.wait(m, state, MailboxState.Request, STOP_REPLY_WAIT_MS);
+        if (Atomics.load(m, state) === MailboxState.Request) return false;
+        break;
+      }
       Atomics.wait(m, state, MailboxState.Request, 100);
     }
     return readReply(m, this.hart, result);
