@@ -23,7 +23,7 @@
 
 import { Fn } from './helper-table.ts';
 import { compileBlocks, type CompileJob, type CompileResult } from './block-module.ts';
-import { branchOffset, jalOffset, readBlock, type BlockCode } from './block.ts';
+import { MAX_BLOCK_INSTRUCTIONS, branchOffset, endsBlock, jalOffset, readBlock, type BlockCode } from './block.ts';
 import { buildRuntimeModule } from './runtime.ts';
 import { atomic } from '../cpu/atomics.ts';
 import { Exit } from '../cpu/exit.ts';
@@ -80,6 +80,8 @@ const STRAIGHT_LINE_THRESHOLD = 8000;
 export const TRAIL_MOVES = 1024;
 /** Guest instructions in a window of TRAIL_MOVES (a power of two): 20-60 ms of kernel code here. */
 const TRAIL_WINDOW = 1 << 21;
+/** Most continuations of a cut-short block queued with it (queueContinuations). */
+const MAX_CONTINUATIONS = 8;
 /** Most block starts a trail collects. */
 const TRAIL_LENGTH = 32;
 /** What queue() did with a block start. */
@@ -92,6 +94,11 @@ const POLL_INTERVAL_MS = 0.1;
  */
 const BATCH_BLOCKS = 64;
 const BATCH_WAIT_MS = 2;
+
+/** Whether a block reaches the end of its page: the code after it lies on the next. */
+function endsPage(code: BlockCode): boolean {
+  return Math.floor((code.start + code.bytes) / 4096) !== Math.floor(code.start / 4096);
+}
 
 /** Whether a block's last instruction jumps or branches back to its first. */
 function loopsToStart(code: BlockCode): boolean {
@@ -350,6 +357,7 @@ export class Jit {
     if (this.hot[h] < HOT_THRESHOLD) ++this.hot[h];
     if (this.hot[h] >= HOT_THRESHOLD && !this.pending.some((p) => p.code.start === pc && p.fetchTag === host.fetchTag)) {
       const queued = this.queue(pc, h);
+      if (queued === Queued.Now) this.queueContinuations();
       if (queued === Queued.Never) this.hot[h] = HOT_NEVER;
       else if (queued === Queued.Later) this.hot[h] = HOT_THRESHOLD - (STRAIGHT_LINE_THRESHOLD - HOT_THRESHOLD);
     }
@@ -394,6 +402,7 @@ export class Jit {
         const code = this.pending[this.pending.length - 1].code;
         covered.push([code.start, code.start + code.bytes]);
         this.hot[h] = HOT_THRESHOLD;
+        this.queueContinuations();
       }
     }
   }
@@ -504,6 +513,24 @@ export class Jit {
     if (this.pending.length === 0) this.firstQueuedAt = performance.now();
     this.pending.push({ code, fetchTag: host.fetchTag, pa, generation });
     return Queued.Now;
+  }
+
+  /**
+   * The block queued last was cut short, by MAX_BLOCK_INSTRUCTIONS or by the end of its page, and
+   * runs straight on into the next: queues that continuation too, and its own, up to
+   * MAX_CONTINUATIONS. A continuation is as hot as the block before it, but no branch leads there,
+   * so the interpreter never counts it: long unrolled code (a hash's rounds, say) would otherwise
+   * leave compiled code at the cut every time and stay interpreted from there on.
+   */
+  private queueContinuations(): void {
+    for (let i = 0; i < MAX_CONTINUATIONS; i++) {
+      const code = this.pending[this.pending.length - 1].code;
+      const last = code.insts[code.insts.length - 1];
+      if (endsBlock(last.inst, last.pc, code.start) || (code.insts.length < MAX_BLOCK_INSTRUCTIONS && !endsPage(code))) return;
+      const next = code.start + code.bytes;
+      if (this.blocks.has(next) || this.pending.some((p) => p.code.start === next)) return;
+      if (this.queue(next) !== Queued.Now) return;
+    }
   }
 
   /** Compiles every queued block into one module, here and now, and adds them to the cache. */
