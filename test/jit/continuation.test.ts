@@ -3,16 +3,12 @@
  * with the blocks that continue it, which no branch reaches and so nothing counts.
  * test/guest/jit/long-body.S loops over a 300-instruction straight-line body.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runToEnd } from './differential.ts';
-
-const ELF = path.join(import.meta.dirname, '..', '..', 'build', 'guest', 'jit', 'long-body.elf');
+import { runBuiltGuestToEnd } from './differential.ts';
 
 describe('JIT continuations of a block cut at the length limit', () => {
   it('ends in the interpreter\'s state, the whole body compiled with its first block', () => {
-    const result = runToEnd(new Uint8Array(readFileSync(ELF)), 10_000_000);
+    const result = runBuiltGuestToEnd('jit/long-body', 10_000_000);
     expect(result.mismatch).toBe('');
     expect(result.finished).toBe(true);
     // The first block gets hot after 8000 trips (STRAIGHT_LINE_THRESHOLD); its two continuations are

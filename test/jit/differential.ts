@@ -18,6 +18,8 @@
  * state and RAM are compared.
  */
 
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Exit } from '../../src/cpu/exit.ts';
 import { Hart, type HartPlatform } from '../../src/cpu/hart.ts';
 import { resetHart } from '../../src/cpu/reset.ts';
@@ -230,4 +232,10 @@ export function runToEnd(elf: Uint8Array, maxInstructions: number, compiler?: Bl
     if (a.ram[i] !== b.ram[i]) mismatch = `RAM differs at 0x${(RAM_BASE + i).toString(16)}`;
   }
   return { mismatch, instret: jitHart.instret, finished: a.finished, jit: jit.stats };
+}
+
+/** runToEnd on a guest program of test/guest, as built: `name` is its path under build/guest, without .elf. */
+export function runBuiltGuestToEnd(name: string, maxInstructions: number): EndResult {
+  const elf = path.join(import.meta.dirname, '..', '..', 'build', 'guest', `${name}.elf`);
+  return runToEnd(new Uint8Array(readFileSync(elf)), maxInstructions);
 }

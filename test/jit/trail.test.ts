@@ -5,16 +5,12 @@
  * test/guest/jit/call-chain.S is a loop whose body is spread over six functions; only the inner
  * loop of one of them gets hot on its own early.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runToEnd } from './differential.ts';
-
-const ELF = path.join(import.meta.dirname, '..', '..', 'build', 'guest', 'jit', 'call-chain.elf');
+import { runBuiltGuestToEnd } from './differential.ts';
 
 describe('JIT trails through a loop body spread over functions', () => {
   it('ends in the interpreter\'s state, having compiled the body after about TRAIL_MOVES moves', () => {
-    const result = runToEnd(new Uint8Array(readFileSync(ELF)), 5_000_000);
+    const result = runBuiltGuestToEnd('jit/call-chain', 5_000_000);
     expect(result.mismatch).toBe('');
     expect(result.finished).toBe(true);
     // 40000 trips of 36 instructions. The inner loop is compiled after about 1000 trips; from then
