@@ -74,8 +74,8 @@ const STRAIGHT_LINE_THRESHOLD = 8000;
  * host that cost more than the moves saved: with 256 moves in 1 s, a 1-hart Linux boot took 2.1 s
  * instead of 1.5 s (TurboFan compiled 300 functions in 1.7 s of background time instead of 40 in
  * 0.06 s), while the awk loop of bench:linux took 0.54 s instead of 0.70. At 1024 moves in 2^21
- * guest instructions the boot is within 2% and the loop 16% faster (medians of eight; windows of
- * 2^22 and 2^23 instructions made the boot 5-10% slower).
+ * guest instructions the loop is 15% faster and the boot 0-7% slower across runs, within this
+ * host's noise (medians of five to eight; windows of 2^22 and 2^23 made the boot 5-10% slower).
  */
 export const TRAIL_MOVES = 1024;
 /** Guest instructions in a window of TRAIL_MOVES (a power of two): 20-60 ms of kernel code here. */
