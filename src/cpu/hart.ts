@@ -10,7 +10,7 @@
  * is set, every taken branch and jump counts its target, and run() returns when one gets hot.
  */
 
-import { Control, FlushScope, Global, RAM_OFFSET, State, TLB_MASK } from '../memory/layout.ts';
+import { Control, Global, RAM_OFFSET, State, TLB_MASK } from '../memory/layout.ts';
 import { RAM_BASE } from '../memory/machine-map.ts';
 import { atomic } from './atomics.ts';
 import { bitmanip } from './bitmanip.ts';
@@ -489,9 +489,7 @@ export class Hart extends HartState implements FpHost {
   /** A remote SFENCE.VMA asked for, and the interrupt to take if one is takeable. */
   private serviceEvents(): void {
     if (Atomics.load(this.mem, this.ctl + Control.FlushRequest) !== 0) { // a remote SFENCE.VMA
-      const scope = Atomics.exchange(this.mem, this.ctl + Control.FlushRequest, 0);
-      if ((scope & FlushScope.All) !== 0) this.mmu.flush();
-      else this.mmu.flushNonGlobal();
+      this.mmu.flushScope(Atomics.exchange(this.mem, this.ctl + Control.FlushRequest, 0));
     }
     const irq = pendingInterrupt(this);
     if (irq >= 0) this.pc = takeInterrupt(this, irq, this.pc);

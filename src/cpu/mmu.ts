@@ -18,7 +18,7 @@
  * memory/code-pages.ts), so that stores there take the slow path, which notices the write.
  */
 
-import { INVALID_TLB_TAG, JitArea, RAM_OFFSET, TLB_ENTRIES, TLB_MASK, jitByteBase } from '../memory/layout.ts';
+import { FlushScope, INVALID_TLB_TAG, JitArea, RAM_OFFSET, TLB_ENTRIES, TLB_MASK, jitByteBase } from '../memory/layout.ts';
 import type { CodePages } from '../memory/code-pages.ts';
 import { Access, accessFaultCause, pageFaultCause } from './trap-causes.ts';
 import { Mstatus } from './csr-numbers.ts';
@@ -157,6 +157,12 @@ export class Mmu {
     this.tlbs[0].tags[i] = INVALID_TLB_TAG;
     this.tlbs[1].tags[i] = INVALID_TLB_TAG;
     this.tlbs[2].tags[i] = INVALID_TLB_TAG;
+  }
+
+  /** Drops what an SFENCE.VMA of `scope` drops: everything if FlushScope.All is among its bits, else the non-global entries. */
+  flushScope(scope: FlushScope): void {
+    if ((scope & FlushScope.All) !== 0) this.flush();
+    else this.flushNonGlobal();
   }
 
   /** Drops every entry not made from a global mapping (an SFENCE.VMA for one ASID, another address space). */

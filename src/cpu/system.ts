@@ -7,6 +7,7 @@
 
 import { CsrNum, Mstatus, Slot } from './csr-numbers.ts';
 import { Ext } from '../memory/extensions.ts';
+import { FlushScope } from '../memory/layout.ts';
 import { csrRead, csrWrite } from './csrs.ts';
 import { Exit } from './exit.ts';
 import { interruptWaiting } from './interrupts.ts';
@@ -54,8 +55,7 @@ export function system(h: HartState, inst: number, pc: number, ilen: number): nu
           // a global mapping (privileged spec, SFENCE.VMA), so those entries may stay: Linux fences
           // a process's ASID alone, and the kernel's own mappings are global.
           if (rs1 !== 0) h.mmu.flushPage(h.r[rs1 * 2], h.r[rs1 * 2 + 1]);
-          else if (rs2 !== 0) h.mmu.flushNonGlobal();
-          else h.mmu.flush();
+          else h.mmu.flushScope(rs2 !== 0 ? FlushScope.NonGlobal : FlushScope.All);
           return pc + ilen;
         }
       }

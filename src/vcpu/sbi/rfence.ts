@@ -21,9 +21,8 @@ export function handleRfence(ctx: SbiContext, fid: number): SbiRet {
   // mapping, so global entries stay (a kernel's mappings are global).
   const scope = fid === 2 ? FlushScope.NonGlobal : FlushScope.All;
   for (const t of targets) {
-    if (t !== ctx.hart.id) ctx.harts.requestFlush(t, scope);
-    else if (scope === FlushScope.All) ctx.hart.mmu.flush();
-    else ctx.hart.mmu.flushNonGlobal();
+    if (t === ctx.hart.id) ctx.hart.mmu.flushScope(scope);
+    else ctx.harts.requestFlush(t, scope);
   }
   return ok();
 }
