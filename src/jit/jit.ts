@@ -355,7 +355,7 @@ export class Jit {
       }
     }
     if (this.hot[h] < HOT_THRESHOLD) ++this.hot[h];
-    if (this.hot[h] >= HOT_THRESHOLD && !this.pending.some((p) => p.code.start === pc && p.fetchTag === host.fetchTag)) {
+    if (this.hot[h] >= HOT_THRESHOLD && !this.isQueued(pc)) {
       const queued = this.queue(pc, h);
       if (queued === Queued.Now) this.queueContinuations();
       if (queued === Queued.Never) this.hot[h] = HOT_NEVER;
@@ -381,7 +381,7 @@ export class Jit {
   private followTrail(pc: number, h: number): void {
     if (this.trail.includes(pc)) { this.endTrail(); return; } // round a loop: the trail is closed
     // A start already queued or at the compile pool, or one never translated, is not collected.
-    if (this.hot[h] >= 0 && !this.pending.some((p) => p.code.start === pc)) this.trail.push(pc);
+    if (this.hot[h] >= 0 && !this.isQueued(pc)) this.trail.push(pc);
     if (this.trail.length >= TRAIL_LENGTH) this.endTrail();
   }
 
@@ -397,7 +397,7 @@ export class Jit {
     for (const pc of trail) {
       if (covered.some(([start, end]) => pc > start && pc < end)) continue;
       const h = targetSlot(pc);
-      if (this.hot[h] < 0 || this.pending.some((p) => p.code.start === pc && p.fetchTag === this.host.fetchTag)) continue;
+      if (this.hot[h] < 0 || this.isQueued(pc)) continue;
       if (this.queue(pc) === Queued.Now) {
         const code = this.pending[this.pending.length - 1].code;
         covered.push([code.start, code.start + code.bytes]);
@@ -405,6 +405,12 @@ export class Jit {
         this.queueContinuations();
       }
     }
+  }
+
+  /** Whether the block at pc, in the current fetch context, waits in the queue for its batch. */
+  private isQueued(pc: number): boolean {
+    const tag = this.host.fetchTag;
+    return this.pending.some((p) => p.code.start === pc && p.fetchTag === tag);
   }
 
   /** Whether batches are out at the compile pool: the run loop should poll(). */
@@ -528,7 +534,7 @@ export class Jit {
       const last = code.insts[code.insts.length - 1];
       if (endsBlock(last.inst, last.pc, code.start) || (code.insts.length < MAX_BLOCK_INSTRUCTIONS && !endsPage(code))) return;
       const next = code.start + code.bytes;
-      if (this.blocks.has(next) || this.pending.some((p) => p.code.start === next)) return;
+      if (this.blocks.has(next) || this.isQueued(next)) return;
       if (this.queue(next) !== Queued.Now) return;
     }
   }
