@@ -59,9 +59,10 @@ export const DEFAULT_JIT = true;
  * 30 ms, the default of Xen's credit scheduler. A vCPU preempted inside a queued lock (Linux's ticket
  * and MCS spinlocks) stalls the lock until it runs again, and vCPUs that halt give their token back
  * anyway, so fewer forced hand-overs are worth more than a short wait for a queued vCPU. Measured
- * with Linux locktorture on 2 host CPUs (M writes/s, --ple off): at 4 vCPUs 0.07 with 3 ms slices,
- * 0.22-0.41 with 30 ms; at 8 vCPUs 0.014 and 0.05-0.12; at 2 vCPUs no change. A queued vCPU's
- * IPI still gets served sooner: a spinner waiting for it yields to it (directed-yield.ts).
+ * with Linux locktorture on 2 host CPUs (M writes/s, --ple off): at 4 vCPUs 0.07-0.11 with 3 ms
+ * slices, 0.22-0.41 with 30 ms; at 8 vCPUs 0.014 and 0.05-0.12; at 2 vCPUs no change. The price: a
+ * queued vCPU waits up to a timeslice for each vCPU ahead of it, and its timer interrupts and IPIs
+ * with it (a remote fence never waits for it: the hart honours the flush request when it next runs).
  */
 export const DEFAULT_TIMESLICE_MS = 30;
 
