@@ -59,7 +59,7 @@ const runOptions = {
   timeslice: { type: 'number', default: DEFAULT_TIMESLICE_MS, describe: 'Milliseconds a vCPU keeps its host CPU while another vCPU waits for one' },
   ple: { choices: ['on', 'off'], default: 'on', describe: 'Pause-loop exiting: spinning vCPUs (PAUSE, tight loops on unchanged values) leave guest code' },
   'ple-spins': { type: 'number', default: DEFAULT_PLE.spins, describe: 'Iterations of a tight spin loop before a vCPU pause-loop exits' },
-  'ple-yield': { choices: ['directed', 'sleep'], default: DEFAULT_PLE.yield, describe: 'What a pause-loop exit does while a vCPU waits for a host CPU: hand it to that vCPU while no other vCPU runs (directed) or give it away for --ple-sleep-us (sleep)' },
+  'ple-yield': { choices: ['directed', 'sleep'], default: DEFAULT_PLE.yield, describe: 'What a pause-loop exit does while a vCPU waits for a host CPU: hand it to that vCPU (directed) or give it away for --ple-sleep-us (sleep)' },
   'ple-sleep-us': { type: 'number', default: DEFAULT_PLE.sleepMicros, describe: 'How long a pause-loop exit gives the host CPU away with --ple-yield sleep (microseconds) unless woken' },
 } as const;
 

@@ -206,14 +206,6 @@ export class RunTokens {
     return Math.max(next, 50) / 1000;
   }
 
-  /** Whether a vCPU other than `hart` holds a token: runs guest code now. */
-  othersHolding(hart: number): boolean {
-    for (let h = 0; h < this.harts; h++) {
-      if (h !== hart && Atomics.load(this.mem, controlWordBase(h) + Control.Token) === TokenState.Held) return true;
-    }
-    return false;
-  }
-
   /** Queued harts, lowest ticket first. Call with the lock held. */
   private queuedInOrder(): number[] {
     const queued: number[] = [];

@@ -373,8 +373,7 @@ export class VcpuRunLoop {
    * Yielding, after a pause-loop exit: the guest spins, waiting for some other vCPU. When no vCPU
    * waits for a token there is nobody to give the core to: the spinner goes on at once, as KVM's PLE
    * handler does without a candidate, since what it waits for runs on a core of its own. Otherwise,
-   * directed: while no other vCPU runs, the token goes to the queued vCPU directed-yield.ts picks
-   * (this one queues behind it), and while one does the spinner goes on (why: directed-yield.ts);
+   * directed: the token goes to the queued vCPU directed-yield.ts picks (this one queues behind it);
    * sleep: the token goes back for pleSleepMicros, or until an event for this hart.
    */
   private yieldCpu(): VcpuState {
@@ -386,8 +385,7 @@ export class VcpuRunLoop {
     // costs a trip out of compiled code, and a long spin would otherwise make thousands of them.
     const now = performance.now();
     if (this.spinningSince < 0) this.spinningSince = now;
-    if (!this.holding || tokens.waiters() === 0 || (now - this.spinningSince) * 1000 < YIELD_AFTER_SPIN_MICROS ||
-        (this.parts.pleYield === 'directed' && !DirectedYield.mayYield(tokens.othersHolding(hart.id)))) {
+    if (!this.holding || tokens.waiters() === 0 || (now - this.spinningSince) * 1000 < YIELD_AFTER_SPIN_MICROS) {
       this.widenPleWindow();
       return VcpuState.Running;
     }

@@ -53,20 +53,6 @@ describe('RunTokens', () => {
     expect(tokens.state(1)).toBe(TokenState.Held);
   });
 
-  it('tells a holder whether another vCPU holds a token (runs) now', () => {
-    const { tokens } = machine(3, 2);
-    tokens.request(0, 0);
-    expect(tokens.othersHolding(0)).toBe(false); // nobody else runs
-    tokens.request(1, 0);
-    expect(tokens.othersHolding(0)).toBe(true);
-    tokens.request(2, 0); // queued: waiting is not running
-    tokens.release(1); // its token goes to 2
-    expect(tokens.othersHolding(0)).toBe(true);
-    tokens.release(2);
-    expect(tokens.othersHolding(0)).toBe(false);
-    expect(tokens.othersHolding(1)).toBe(true); // hart 0 still holds one
-  });
-
   it('takes a queued vCPU that gives up out of the queue', () => {
     const { tokens } = machine(3, 1);
     tokens.request(0, 0);
