@@ -64,7 +64,7 @@ const MAX_SLEEP_MS = 50;
 /**
  * Longest halt (until the timer) that hands the token over and queues instead of sleeping. Queued,
  * the vCPU gets a token back whenever one is passed on, and if its timer is not due yet it halts
- * again: with halts of several ms (a Linux idle vCPU's next tick) and 30 ms timeslices, traces showed
+ * again: with halts of several ms (a Linux idle vCPU's next tick) and long timeslices, traces showed
  * idle vCPUs passing tokens round every 30 µs. The lock guest's waiters nap for 10 µs.
  */
 const SHORT_HALT_MICROS = 1000;

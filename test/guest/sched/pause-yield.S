@@ -1,10 +1,10 @@
 /*
  * pause-yield: two harts that each raise a flag of their own and then wait for the other's in a
  * PAUSE loop (Zihintpause; a spin loop to pause-loop exiting). Run with 2 harts on `--host-cpus 1`
- * and a timeslice longer than the test's timeout (test/scheduler.test.ts): whichever hart gets the
- * one run token first can only finish once the other has run and raised its flag, and with no
- * other vCPU running the only way to that is a directed yield on a pause-loop exit. With --ple off
- * it spins on alone until --timeout.
+ * and a 1 s timeslice (test/scheduler.test.ts): whichever hart gets the one run token first can
+ * only finish once the other has run and raised its flag, and with no other vCPU running, the way
+ * to that is a directed yield on a pause-loop exit, which --stats counts. With --ple off it spins
+ * for the whole timeslice and ends with no yield counted.
  */
 #include "smp.h"
 
