@@ -238,8 +238,6 @@ export class Jit {
   private readonly trailProfile: TargetProfile = { counts: this.hot, threshold: -(1 << 30) };
   /** 1 where a straight-line block was sent back to count to STRAIGHT_LINE_THRESHOLD (queue()). */
   private readonly deferred = new Uint8Array(TARGET_PROFILE_ENTRIES);
-  /** 1 where the interpreter is passing a translated start because its runs were short (noteRunFromInterpreter). */
-  private readonly shortRuns = new Uint8Array(TARGET_PROFILE_ENTRIES);
   private pending: PendingBlock[] = [];
   private firstQueuedAt = 0;
   /** Batches at the compile pool, by job id, with their translation units. */
@@ -390,20 +388,15 @@ export class Jit {
   /**
    * Compiled code the interpreter handed `pc` to ran `retired` instructions and missed: if that was
    * too short to pay for the moves, the interpreter keeps pc for a while (SHORT_RUN). Returns how
-   * many moves the miss that follows stands for: SHORT_RUN_PROBE when the interpreter has passed pc
-   * that many times since the last try, so that a path run often enough still becomes a trail
-   * (TRAIL_MOVES) as soon as it did when every pass moved; 1 at a first try.
+   * many moves the miss that follows stands for: SHORT_RUN_PROBE when the interpreter now passes pc
+   * that many times, so that a path run often enough still becomes a trail (TRAIL_MOVES) as soon
+   * as it did when every pass moved.
    */
   noteRunFromInterpreter(pc: number, retired: number): number {
     const h = targetSlot(pc);
-    const passed = this.shortRuns[h] !== 0 ? SHORT_RUN_PROBE : 1;
-    if (retired >= SHORT_RUN || this.hot[h] < HOT_THRESHOLD) {
-      this.shortRuns[h] = 0;
-      return passed;
-    }
+    if (retired >= SHORT_RUN || this.hot[h] < HOT_THRESHOLD) return 1;
     this.hot[h] = HOT_THRESHOLD - SHORT_RUN_PROBE;
-    this.shortRuns[h] = 1;
-    return passed;
+    return SHORT_RUN_PROBE;
   }
 
   /** The profile the interpreter should count block starts in now (a trail's, while one is followed). */
@@ -673,7 +666,6 @@ export class Jit {
     this.moves.fill(0);
     this.trail = [];
     this.deferred.fill(0);
-    this.shortRuns.fill(0);
     this.stats.flushes++;
   }
 }
