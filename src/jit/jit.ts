@@ -82,18 +82,6 @@ export const TRAIL_MOVES = 1024;
 const TRAIL_WINDOW = 1 << 21;
 /** Most continuations of a cut-short block queued with it (queueContinuations). */
 const MAX_CONTINUATIONS = 8;
-/**
- * The interpreter hands a hart back to compiled code at every translated block start it reaches.
- * When compiled code entered that way retires fewer than SHORT_RUN instructions before it misses
- * again, the two moves (about a microsecond each) cost more than interpreting those instructions
- * (25-30 ns each): in a 1-hart Linux boot, 137,000 of 180,000 such entries ran fewer than 64
- * instructions (a compiled strcmp, strlen or memset called from interpreted sysfs code, say).
- * Such a start is then passed SHORT_RUN_PROBE more times by the interpreter before compiled code
- * is tried there again, so that a start whose callers have been translated meanwhile, or whose
- * runs grew longer, is handed over again.
- */
-const SHORT_RUN = 64;
-const SHORT_RUN_PROBE = 256;
 /** Most block starts a trail collects. */
 const TRAIL_LENGTH = 32;
 /** What queue() did with a block start. */
@@ -344,10 +332,9 @@ export class Jit {
 
   /**
    * Compiled code has no block for `pc`: installs one if it exists, else counts the pc's hotness and
-   * queues or compiles. Returns true when a block for pc is now in the lookup table. `moves` is how
-   * many moves out of compiled code a miss after compiled code stands for (noteRunFromInterpreter).
+   * queues or compiles. Returns true when a block for pc is now in the lookup table.
    */
-  miss(pc: number, afterCompiled: boolean, moves = 1): boolean {
+  miss(pc: number, afterCompiled: boolean): boolean {
     const host = this.host;
     if (this.installExisting(pc)) {
       if (this.trail.length > 0) this.endTrail();
@@ -361,7 +348,7 @@ export class Jit {
     else if (afterCompiled) {
       const epoch = Math.floor(host.instret / TRAIL_WINDOW) | 0;
       if (this.movesEpoch[h] !== epoch) { this.movesEpoch[h] = epoch; this.moves[h] = 0; }
-      if ((this.moves[h] += moves) >= TRAIL_MOVES) {
+      if (++this.moves[h] >= TRAIL_MOVES) {
         this.moves[h] = 0;
         this.trail.push(pc);
         this.trailTag = host.fetchTag;
@@ -383,20 +370,6 @@ export class Jit {
       return this.installExisting(pc);
     }
     return false;
-  }
-
-  /**
-   * Compiled code the interpreter handed `pc` to ran `retired` instructions and missed: if that was
-   * too short to pay for the moves, the interpreter keeps pc for a while (SHORT_RUN). Returns how
-   * many moves the miss that follows stands for: SHORT_RUN_PROBE when the interpreter now passes pc
-   * that many times, so that a path run often enough still becomes a trail (TRAIL_MOVES) as soon
-   * as it did when every pass moved.
-   */
-  noteRunFromInterpreter(pc: number, retired: number): number {
-    const h = targetSlot(pc);
-    if (retired >= SHORT_RUN || this.hot[h] < HOT_THRESHOLD) return 1;
-    this.hot[h] = HOT_THRESHOLD - SHORT_RUN_PROBE;
-    return SHORT_RUN_PROBE;
   }
 
   /** The profile the interpreter should count block starts in now (a trail's, while one is followed). */

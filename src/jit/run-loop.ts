@@ -19,8 +19,6 @@ export function runWithJit(hart: Hart, jit: Jit, budget: number): Exit {
   // Events are checked after compiled code ran; the interpreter checks them itself, and a miss
   // that only installs a block runs nothing in between.
   let checkEvents = true;
-  /** The interpreter ran last and stopped at a translated block start (which compiled code gets now). */
-  let handedOver = false;
   while (budget > 0) {
     if (checkEvents) {
       const event = hart.checkEvents();
@@ -46,8 +44,6 @@ export function runWithJit(hart: Hart, jit: Jit, budget: number): Exit {
     const slice = budget < JIT_SLICE ? budget : JIT_SLICE;
     const pc = hart.pc;
     const retired = jit.enter(pc | 0, Math.floor(pc / TWO32) | 0, slice);
-    const fromInterpreter = handedOver;
-    handedOver = false;
     hart.instret += retired;
     budget -= retired;
     const lo = jit.pcLo, hi = jit.pcHi;
@@ -70,13 +66,10 @@ export function runWithJit(hart: Hart, jit: Jit, budget: number): Exit {
       continue;
     }
     if (kind === Exit.EndBlock || retired >= slice) continue;
-    // A miss: compiled code ran into code with no block. When the interpreter had just handed pc
-    // over, the JIT learns whether that paid.
-    const moves = fromInterpreter && retired !== 0 ? jit.noteRunFromInterpreter(pc, retired) : 1;
     checkEvents = retired !== 0;
-    // No compiled block at pc yet. Interpret until a hot block start, or for a slice while
+    // A miss: no compiled block at pc yet. Interpret until a hot block start, or for a slice while
     // modules are being compiled elsewhere, so that they are picked up as soon as they are done.
-    if (jit.miss(hart.pc, retired !== 0, moves)) continue;
+    if (jit.miss(hart.pc, retired !== 0)) continue;
     jit.stats.interpreterRuns++;
     const before = hart.instret;
     hart.profile = jit.interpreterProfile;
@@ -84,7 +77,6 @@ export function runWithJit(hart: Hart, jit: Jit, budget: number): Exit {
     hart.profile = undefined;
     budget -= Math.max(1, hart.instret - before);
     if (exit !== Exit.None) return exit;
-    handedOver = true;
     checkEvents = false;
   }
   return Exit.None;
