@@ -19,7 +19,7 @@ SMP_BEGIN
   add t3, t1, t3
 1:lw t0, 0(t3)
   bnez t0, 2f
-  .word 0x0100000f           /* pause (Zihintpause; GCC 12 does not know the mnemonic) */
+  PAUSE
   j 1b
 2:bnez s11, 3f
   j smp_pass
