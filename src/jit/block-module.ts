@@ -3,10 +3,9 @@
  * pool (and does itself when it has no pool, as the differential mode does). Pure: it reads nothing
  * but its arguments, so it runs the same on the vCPU thread and on a pool thread.
  *
- * The module imports the shared memory, the hart's helper table and five globals (translator.ts
- * Glob), and exports one function per translation unit of the batch as u0, u1, ... in the order of
- * `units`. It imports no function (runtime.ts says why). Nothing in it belongs to one hart: the
- * globals say which hart's state an instance works on, so any hart may instantiate it.
+ * The module imports the shared memory, the hart's helper table and two globals, and exports one
+ * function per translation unit of the batch as u0, u1, ... in the order of `units`. It imports no
+ * function (runtime.ts says why).
  */
 
 import { FunctionBody, Type, buildModule, type Import } from './wasm-writer.ts';
@@ -19,9 +18,6 @@ const IMPORTS: Import[] = [
   { module: 'e', name: 'helpers', kind: 'table', min: Fn.Count },
   { module: 'e', name: 'exit', kind: 'global', type: Type.I32, mutable: true },
   { module: 'e', name: 'dataTag', kind: 'global', type: Type.I64, mutable: true },
-  { module: 'e', name: 'stateBase', kind: 'global', type: Type.I32, mutable: false },
-  { module: 'e', name: 'jitArea', kind: 'global', type: Type.I32, mutable: false },
-  { module: 'e', name: 'wake', kind: 'global', type: Type.I32, mutable: false },
 ];
 
 /** A batch to compile: plain data, so it can be posted to another thread. */

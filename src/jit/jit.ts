@@ -88,8 +88,6 @@ const TRAIL_LENGTH = 32;
 const enum Queued { Now, Later, Never }
 /** Time between two looks for finished modules (ms): each look is a call into the engine. */
 const POLL_INTERVAL_MS = 0.1;
-/** Time between two looks for modules other harts compiled (ms): they are not waited for. */
-const PEER_POLL_INTERVAL_MS = 1;
 /**
  * Queued blocks are compiled together once this many wait, or the oldest has waited BATCH_WAIT_MS:
  * a module costs about 100 µs on this host however small, a function in it only a few more.
@@ -150,48 +148,12 @@ export interface BlockCompiler {
   take(): CompileResult | undefined;
 }
 
-/**
- * A compiled module as one hart tells the others of it (vcpu/block-exchange.ts): plain data and the
- * module, so it can be posted to another thread. Each block says what another hart must find to
- * use it: the same pc, mapped to the same physical page at the same code generation, at the same
- * privilege (all a translation depends on besides the code; translator.ts TranslateContext).
- */
-export interface PeerBatch {
-  module: WebAssembly.Module;
-  blocks: { pc: number; pa: number; generation: number; priv: number; unit: number; entry: number }[];
-}
-
-/** Where a hart sends the modules it compiled, and collects those the other harts compiled. */
-export interface BlockExchange {
-  offer(batch: PeerBatch): void;
-  /** A batch from another hart, or undefined if none is waiting; never blocks. */
-  take(): PeerBatch | undefined;
-}
-
 export interface JitOptions {
   /** Pause-loop exiting limit (0 = off), as the interpreter has it. */
   pleSpins: number;
   /** Compiles batches off this thread; without it they compile in place. */
   compiler?: BlockCompiler;
-  /** Shares compiled modules with the machine's other harts (none on a one-hart machine). */
-  exchange?: BlockExchange;
 }
-
-/** A block another hart compiled, which this one may take (takePeerBlock). */
-interface PeerBlock {
-  batch: { module: WebAssembly.Module; instance?: WebAssembly.Instance };
-  pa: number;
-  generation: number;
-  priv: number;
-  unit: number;
-  entry: number;
-}
-
-/**
- * Most blocks of other harts waiting to be taken; past it they are forgotten (flush()). Blocks this
- * hart never reaches (another process's code, say) would otherwise pile up.
- */
-const MAX_PEER_BLOCKS = 65536;
 
 interface PendingBlock {
   code: BlockCode;
@@ -223,14 +185,12 @@ export interface JitStats {
   offThreadMs: number;
   /** Instructions retired by compiled code. */
   instret: number;
-  /** Blocks taken from modules other harts compiled (counted in `blocks` too). */
-  fromPeers: number;
   invalidated: number;
   flushes: number;
 }
 
 export class Jit {
-  readonly stats: JitStats = { blocks: 0, modules: 0, units: 0, largestUnit: 0, interpreterRuns: 0, compileMs: 0, offThreadMs: 0, instret: 0, fromPeers: 0, invalidated: 0, flushes: 0 };
+  readonly stats: JitStats = { blocks: 0, modules: 0, units: 0, largestUnit: 0, interpreterRuns: 0, compileMs: 0, offThreadMs: 0, instret: 0, invalidated: 0, flushes: 0 };
   /** Why the last enter() returned: Exit.None is a miss or a spent budget. */
   exitKind = Exit.None;
 
@@ -272,12 +232,6 @@ export class Jit {
   private readonly inFlight = new Map<number, { batch: PendingBlock[]; units: CompileJob['units'] }>();
   private nextJobId = 1;
   private nextPollAt = 0;
-  private nextPeerPollAt = 0;
-  /** Blocks other harts compiled, by pc, not taken yet; and how many. */
-  private readonly peerBlocks = new Map<number, PeerBlock[]>();
-  private peerBlockCount = 0;
-  /** 1 where a start was made hot only because another hart offered a block for it (acceptPeers). */
-  private readonly peerHot = new Uint8Array(TARGET_PROFILE_ENTRIES);
   private dataTagSet = NaN;
   private fetchTagSet = NaN;
 
@@ -338,13 +292,7 @@ export class Jit {
       e: { ...slowPaths, memory: host.memory, table: this.table, helpers: this.helperTable, exit: this.exitGlobal, fetchContext: this.fetchContextGlobal },
     });
     this.run = runtime.exports.run as (budget: number) => number;
-    const hartWord = (value: number): WebAssembly.Global => new WebAssembly.Global({ value: 'i32', mutable: false }, value);
-    this.imports = {
-      e: {
-        memory: host.memory, helpers: this.helperTable, exit: this.exitGlobal, dataTag: this.dataTagGlobal,
-        stateBase: hartWord(this.stateBase), jitArea: hartWord(this.jitArea), wake: hartWord(this.wakeAddress),
-      },
-    };
+    this.imports = { e: { memory: host.memory, helpers: this.helperTable, exit: this.exitGlobal, dataTag: this.dataTagGlobal } };
   }
 
   /**
@@ -393,9 +341,6 @@ export class Jit {
       return true;
     }
     const h = targetSlot(pc);
-    // Made hot for a block of another hart that does not fit here (another process's code at the
-    // same pc, say): it counts from nothing, as if the block had never been offered.
-    if (this.peerHot[h] === 1) { this.peerHot[h] = 0; if (this.hot[h] === HOT_THRESHOLD) this.hot[h] = 0; }
     // A trap or an xRET on the way changed the fetch context: the starts collected belong to another.
     if (this.trail.length > 0 && host.fetchTag !== this.trailTag) this.trail = [];
     if (this.trail.length > 0 && afterCompiled) this.endTrail(); // the interpreter reached compiled code
@@ -473,26 +418,12 @@ export class Jit {
     return this.inFlight.size > 0;
   }
 
-  /** Whether the run loop should poll(): batches are out at the compile pool, or other harts may send some. */
-  get polling(): boolean {
-    return this.inFlight.size > 0 || this.options.exchange !== undefined;
-  }
-
-  /**
-   * Instantiates the modules the compile pool has finished (looking at most every POLL_INTERVAL_MS),
-   * and takes note of those other harts compiled (every PEER_POLL_INTERVAL_MS).
-   */
+  /** Instantiates the modules the compile pool has finished (looking at most every POLL_INTERVAL_MS). */
   poll(): void {
     const now = performance.now();
     if (now < this.nextPollAt) return;
     this.nextPollAt = now + POLL_INTERVAL_MS;
-    const exchange = this.options.exchange;
-    if (exchange !== undefined && now >= this.nextPeerPollAt) {
-      this.nextPeerPollAt = now + PEER_POLL_INTERVAL_MS;
-      this.acceptPeers(exchange);
-    }
-    const compiler = this.options.compiler;
-    if (compiler === undefined) return;
+    const compiler = this.options.compiler!;
     for (let result = compiler.take(); result !== undefined; result = compiler.take()) {
       const job = this.inFlight.get(result.id);
       if (job === undefined) continue;
@@ -521,84 +452,22 @@ export class Jit {
   }
 
   private translateContext(): CompileJob['ctx'] {
-    return { pleSpins: this.options.pleSpins };
+    return { stateBase: this.stateBase, jitArea: this.jitArea, wakeAddress: this.wakeAddress, pleSpins: this.options.pleSpins };
   }
 
   /** Puts a block already compiled for pc, in this context and from the page pc maps to now, in the lookup table. */
   private installExisting(pc: number): boolean {
     const candidates = this.blocks.get(pc);
-    const host = this.host;
-    if (candidates !== undefined) {
-      const pa = host.fetchPhysical(pc);
-      for (const b of candidates) {
-        if (b.fetchTag === host.fetchTag && b.pa === pa && host.codePages.generation(pa) === b.generation) {
-          this.install(b);
-          return true;
-        }
-      }
-    }
-    return this.peerBlockCount > 0 && this.takePeerBlock(pc);
-  }
-
-  /**
-   * Notes the blocks of modules other harts compiled, and makes their starts hot, so that the
-   * interpreter hands them over (to miss(), which takes them) the next time it reaches one.
-   */
-  private acceptPeers(exchange: BlockExchange): void {
-    const pages = this.host.codePages;
-    for (let batch = exchange.take(); batch !== undefined; batch = exchange.take()) {
-      const shared = { module: batch.module };
-      for (const { pc, pa, generation, priv, unit, entry } of batch.blocks) {
-        if (pages.generation(pa) !== generation) continue; // written since: it would never be taken
-        if (this.blocks.get(pc)?.some((b) => b.pa === pa && b.generation === generation)) continue; // compiled here too
-        if (this.peerBlockCount >= MAX_PEER_BLOCKS) this.forgetPeerBlocks();
-        const list = this.peerBlocks.get(pc);
-        const block: PeerBlock = { batch: shared, pa, generation, priv, unit, entry };
-        if (list === undefined) this.peerBlocks.set(pc, [block]); else list.push(block);
-        this.peerBlockCount++;
-        const h = targetSlot(pc);
-        if (this.hot[h] >= 0 && this.hot[h] < HOT_THRESHOLD) { this.hot[h] = HOT_THRESHOLD; this.peerHot[h] = 1; }
-      }
-    }
-  }
-
-  /**
-   * Installs a block another hart compiled for pc, if one fits this hart here: the same physical
-   * page at the same generation, and the same privilege. Its module is instantiated for this hart
-   * the first time one of its blocks is taken.
-   */
-  private takePeerBlock(pc: number): boolean {
-    const offers = this.peerBlocks.get(pc);
-    if (offers === undefined) return false;
+    if (candidates === undefined) return false;
     const host = this.host;
     const pa = host.fetchPhysical(pc);
-    const priv = privilegeOfTag(host.fetchTag);
-    const i = offers.findIndex((o) => o.pa === pa && o.priv === priv && host.codePages.generation(pa) === o.generation);
-    if (i < 0) return false;
-    const offer = offers[i];
-    offers.splice(i, 1);
-    if (offers.length === 0) this.peerBlocks.delete(pc);
-    this.peerBlockCount--;
-    this.peerHot[targetSlot(pc)] = 0;
-    if (this.freeSlots.length === 0) return false; // the next compile flushes the cache
-    const started = performance.now();
-    offer.batch.instance ??= new WebAssembly.Instance(offer.batch.module, this.imports);
-    const slot = this.freeSlots.pop()!;
-    this.table.set(slot, offer.batch.instance.exports[`u${offer.unit}`] as WebAssembly.ExportValue as never);
-    const block: CompiledBlock = { pc, fetchTag: host.fetchTag, pa, generation: offer.generation, slot, entry: offer.entry };
-    const list = this.blocks.get(pc);
-    if (list === undefined) this.blocks.set(pc, [block]); else list.push(block);
-    this.stats.blocks++;
-    this.stats.fromPeers++;
-    this.install(block);
-    this.stats.compileMs += performance.now() - started;
-    return true;
-  }
-
-  private forgetPeerBlocks(): void {
-    this.peerBlocks.clear();
-    this.peerBlockCount = 0;
-    this.peerHot.fill(0);
+    for (const b of candidates) {
+      if (b.fetchTag === host.fetchTag && b.pa === pa && host.codePages.generation(pa) === b.generation) {
+        this.install(b);
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -705,13 +574,6 @@ export class Jit {
     });
     this.stats.modules++;
     this.stats.units += units.length;
-    this.options.exchange?.offer({
-      module,
-      blocks: units.flatMap((unit, u) => unit.blocks.map((i, entry) => {
-        const p = batch[i];
-        return { pc: p.code.start, pa: p.pa, generation: p.generation, priv: unit.priv, unit: u, entry };
-      })),
-    });
   }
 
   /**
@@ -777,7 +639,6 @@ export class Jit {
     this.moves.fill(0);
     this.trail = [];
     this.deferred.fill(0);
-    this.forgetPeerBlocks();
     this.stats.flushes++;
   }
 }

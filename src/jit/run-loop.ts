@@ -25,7 +25,7 @@ export function runWithJit(hart: Hart, jit: Jit, budget: number): Exit {
       if (event !== -1) return event;
     }
     checkEvents = true;
-    if (jit.polling) jit.poll();
+    if (jit.compiling) jit.poll();
     if (hart.fenceIPending || Atomics.load(hart.mem, hart.ctl + Control.CodeWritten) !== 0) {
       hart.fenceIPending = false;
       Atomics.store(hart.mem, hart.ctl + Control.CodeWritten, 0);

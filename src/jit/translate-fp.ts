@@ -43,8 +43,8 @@ const FAST_EXP_SPAN = 800;
 export const FP_LOCALS = 12;
 
 export interface FpContext {
-  /** The i32 local holding the byte offset of the hart's state block (a block module serves every hart). */
-  state: number;
+  /** Byte offset of the hart's state block. */
+  stateBase: number;
   /** Index of the first of the FP_LOCALS f64 locals. */
   first: number;
   /** Pushes x[r] (i64; 0 for x0), and pops into x[r]. */
@@ -54,10 +54,9 @@ export interface FpContext {
   interpreted(): void;
 }
 
-/** Offsets in the state block (from FpContext.state). */
-const fOffset = (r: number): number => (State.F + 2 * r) * 4;
-const mstatusOffset = (): number => (State.CSR + 2 * Slot.Mstatus) * 4;
-const fcsrOffset = (): number => (State.CSR + 2 * Slot.Fcsr) * 4;
+const fOffset = (c: FpContext, r: number): number => c.stateBase + (State.F + 2 * r) * 4;
+const mstatusOffset = (c: FpContext): number => c.stateBase + (State.CSR + 2 * Slot.Mstatus) * 4;
+const fcsrOffset = (c: FpContext): number => c.stateBase + (State.CSR + 2 * Slot.Fcsr) * 4;
 
 /** The inline TLB check of compiled code (translator.ts), for the FP loads and stores. */
 export interface TlbAccess {
@@ -83,14 +82,14 @@ export function emitFpMemory(f: FunctionBody, inst: number, c: FpContext, tlb: T
   f.begin(Op.If);
   if (store) {
     tlb.host(true);
-    f.get(c.state).mem(wide ? Op.I64Load : Op.I32Load, wide ? 3 : 2, fOffset(rs2));
+    f.i32(0).mem(wide ? Op.I64Load : Op.I32Load, wide ? 3 : 2, fOffset(c, rs2));
     f.mem(wide ? Op.I64Store : Op.I32Store, wide ? 3 : 2, 0);
   } else {
-    f.get(c.state);
+    f.i32(0);
     tlb.host(false);
     if (wide) f.mem(Op.I64Load, 3, 0);
     else f.mem(Op.I64Load32U, 2, 0).i64(-0x1_0000_0000n).op(Op.I64Or);
-    f.mem(Op.I64Store, 3, fOffset(rd));
+    f.mem(Op.I64Store, 3, fOffset(c, rd));
     setFsDirty(f, c);
   }
   f.op(Op.Else);
@@ -101,18 +100,18 @@ export function emitFpMemory(f: FunctionBody, inst: number, c: FpContext, tlb: T
 
 /** Marks mstatus.FS Dirty: an f register or fflags was written. */
 function setFsDirty(f: FunctionBody, c: FpContext): void {
-  f.get(c.state).get(c.state).mem(Op.I32Load, 2, mstatusOffset()).i32(Mstatus.FS).op(Op.I32Or).mem(Op.I32Store, 2, mstatusOffset());
+  f.i32(0).i32(0).mem(Op.I32Load, 2, mstatusOffset(c)).i32(Mstatus.FS).op(Op.I32Or).mem(Op.I32Store, 2, mstatusOffset(c));
 }
 
 /** Pushes 1 if mstatus.FS is not Off (FP instructions are legal), else 0. */
 function fsOn(f: FunctionBody, c: FpContext): void {
-  f.get(c.state).mem(Op.I32Load, 2, mstatusOffset()).i32(Mstatus.FS).op(Op.I32And).i32(0).op(Op.I32Ne);
+  f.i32(0).mem(Op.I32Load, 2, mstatusOffset(c)).i32(Mstatus.FS).op(Op.I32And).i32(0).op(Op.I32Ne);
 }
 
 /** Pushes 1 if FP instructions are legal and round to nearest-even with rounding mode `rm` (0, or 7 with frm RNE). */
 function fpOnInRne(f: FunctionBody, c: FpContext, rm: number): void {
   fsOn(f, c);
-  if (rm === 7) f.get(c.state).mem(Op.I32Load, 2, fcsrOffset()).i32(0xe0).op(Op.I32And).op(Op.I32Eqz).op(Op.I32And);
+  if (rm === 7) f.i32(0).mem(Op.I32Load, 2, fcsrOffset(c)).i32(0xe0).op(Op.I32And).op(Op.I32Eqz).op(Op.I32And);
 }
 
 /**
@@ -121,15 +120,15 @@ function fpOnInRne(f: FunctionBody, c: FpContext, rm: number): void {
  */
 function writeResult(f: FunctionBody, c: FpContext, result: number, rd: number): void {
   f.begin(Op.If);
-  f.get(c.state).get(c.state).mem(Op.I32Load, 2, fcsrOffset()).i32(NX).op(Op.I32Or).mem(Op.I32Store, 2, fcsrOffset());
+  f.i32(0).i32(0).mem(Op.I32Load, 2, fcsrOffset(c)).i32(NX).op(Op.I32Or).mem(Op.I32Store, 2, fcsrOffset(c));
   f.end();
-  f.get(c.state).get(result).mem(Op.F64Store, 3, fOffset(rd));
+  f.i32(0).get(result).mem(Op.F64Store, 3, fOffset(c, rd));
   setFsDirty(f, c);
 }
 
 /** Pushes whether f[r]'s exponent is in the fast range; `positive` also requires the sign clear. */
 function fastOperand(f: FunctionBody, c: FpContext, r: number, positive: boolean): void {
-  f.get(c.state).mem(Op.I64Load, 3, fOffset(r)).i64(52).op(Op.I64ShrU).op(Op.I32WrapI64);
+  f.i32(0).mem(Op.I64Load, 3, fOffset(c, r)).i64(52).op(Op.I64ShrU).op(Op.I32WrapI64);
   f.i32(positive ? 0xfff : 0x7ff).op(Op.I32And).i32(FAST_EXP_LOW).op(Op.I32Sub).i32(FAST_EXP_SPAN).op(Op.I32LtU);
 }
 
@@ -186,10 +185,10 @@ function emitFused(f: FunctionBody, inst: number, c: FpContext): void {
   fastOperand(f, c, rs2, false); f.op(Op.I32And);
   fastOperand(f, c, rs3, false); f.op(Op.I32And);
   f.begin(Op.If);
-  f.get(c.state).mem(Op.F64Load, 3, fOffset(rs1)).set(a);
+  f.i32(0).mem(Op.F64Load, 3, fOffset(c, rs1)).set(a);
   if (op === 0x4b || op === 0x4f) f.get(a).op(Op.F64Neg).set(a); // FNMSUB, FNMADD: -(a * b)
-  f.get(c.state).mem(Op.F64Load, 3, fOffset(rs2)).set(b);
-  f.get(c.state).mem(Op.F64Load, 3, fOffset(rs3)).set(cc);
+  f.i32(0).mem(Op.F64Load, 3, fOffset(c, rs2)).set(b);
+  f.i32(0).mem(Op.F64Load, 3, fOffset(c, rs3)).set(cc);
   if (op === 0x47 || op === 0x4f) f.get(cc).op(Op.F64Neg).set(cc); // FMSUB, FNMADD: - c
   f.get(a).get(b).op(Op.F64Mul).set(p);
   productError(f, a, b, p, u); f.set(e); // u, v, w, h are free until later: productError's scratch
@@ -250,8 +249,8 @@ export function emitFpNative(f: FunctionBody, inst: number, c: FpContext): boole
       fastOperand(f, c, rs1, sqrt); f.op(Op.I32And);
       if (!sqrt) { fastOperand(f, c, rs2, false); f.op(Op.I32And); }
       f.begin(Op.If);
-      f.get(c.state).mem(Op.F64Load, 3, fOffset(rs1)).set(a);
-      if (!sqrt) f.get(c.state).mem(Op.F64Load, 3, fOffset(rs2)).set(b);
+      f.i32(0).mem(Op.F64Load, 3, fOffset(c, rs1)).set(a);
+      if (!sqrt) f.i32(0).mem(Op.F64Load, 3, fOffset(c, rs2)).set(b);
       // r, and the error term (zero exactly when r is exact) on the stack.
       switch (f7) {
         case 0x01: case 0x05: { // TwoSum on a and ±b: s = a + b, bb = s - a, err = (a - (s - bb)) + (b - bb)
@@ -292,11 +291,11 @@ export function emitFpNative(f: FunctionBody, inst: number, c: FpContext): boole
     case 0x15: { // FMIN.D (rm 0), FMAX.D (rm 1): native unless an operand is a NaN
       if (rm > 1) return false;
       fsOn(f, c);
-      f.get(c.state).mem(Op.F64Load, 3, fOffset(rs1)).tee(a).get(a).op(Op.F64Eq).op(Op.I32And);
-      f.get(c.state).mem(Op.F64Load, 3, fOffset(rs2)).tee(b).get(b).op(Op.F64Eq).op(Op.I32And);
+      f.i32(0).mem(Op.F64Load, 3, fOffset(c, rs1)).tee(a).get(a).op(Op.F64Eq).op(Op.I32And);
+      f.i32(0).mem(Op.F64Load, 3, fOffset(c, rs2)).tee(b).get(b).op(Op.F64Eq).op(Op.I32And);
       f.begin(Op.If);
       // wasm's min and max order -0 below +0, as RISC-V does.
-      f.get(c.state).get(a).get(b).op(rm === 0 ? Op.F64Min : Op.F64Max).mem(Op.F64Store, 3, fOffset(rd));
+      f.i32(0).get(a).get(b).op(rm === 0 ? Op.F64Min : Op.F64Max).mem(Op.F64Store, 3, fOffset(c, rd));
       setFsDirty(f, c);
       f.op(Op.Else);
       c.interpreted();
@@ -308,13 +307,13 @@ export function emitFpNative(f: FunctionBody, inst: number, c: FpContext): boole
       fsOn(f, c);
       f.begin(Op.If);
       const sign = 0x8000_0000_0000_0000n;
-      f.get(c.state);
-      f.get(c.state).mem(Op.I64Load, 3, fOffset(rs1)).i64(~sign).op(Op.I64And);
-      f.get(c.state).mem(Op.I64Load, 3, fOffset(rs2));
+      f.i32(0);
+      f.i32(0).mem(Op.I64Load, 3, fOffset(c, rs1)).i64(~sign).op(Op.I64And);
+      f.i32(0).mem(Op.I64Load, 3, fOffset(c, rs2));
       if (rm === 1) f.i64(-1).op(Op.I64Xor);
       f.i64(sign).op(Op.I64And);
-      if (rm === 2) f.get(c.state).mem(Op.I64Load, 3, fOffset(rs1)).i64(sign).op(Op.I64And).op(Op.I64Xor);
-      f.op(Op.I64Or).mem(Op.I64Store, 3, fOffset(rd));
+      if (rm === 2) f.i32(0).mem(Op.I64Load, 3, fOffset(c, rs1)).i64(sign).op(Op.I64And).op(Op.I64Xor);
+      f.op(Op.I64Or).mem(Op.I64Store, 3, fOffset(c, rd));
       setFsDirty(f, c);
       f.op(Op.Else);
       c.interpreted();
@@ -324,8 +323,8 @@ export function emitFpNative(f: FunctionBody, inst: number, c: FpContext): boole
     case 0x51: { // FEQ.D (rm 2), FLT.D (rm 1), FLE.D (rm 0): native unless an operand is a NaN
       if (rm > 2) return false;
       fsOn(f, c);
-      f.get(c.state).mem(Op.F64Load, 3, fOffset(rs1)).tee(a).get(a).op(Op.F64Eq).op(Op.I32And);
-      f.get(c.state).mem(Op.F64Load, 3, fOffset(rs2)).tee(b).get(b).op(Op.F64Eq).op(Op.I32And);
+      f.i32(0).mem(Op.F64Load, 3, fOffset(c, rs1)).tee(a).get(a).op(Op.F64Eq).op(Op.I32And);
+      f.i32(0).mem(Op.F64Load, 3, fOffset(c, rs2)).tee(b).get(b).op(Op.F64Eq).op(Op.I32And);
       f.begin(Op.If);
       // Ordered operands: the comparison sets no flag (a NaN may set NV, which the FPU decides).
       f.get(a).get(b).op(rm === 2 ? Op.F64Eq : rm === 1 ? Op.F64Lt : Op.F64Le).op(Op.I64ExtendI32U);
@@ -342,10 +341,10 @@ export function emitFpNative(f: FunctionBody, inst: number, c: FpContext): boole
       fsOn(f, c);
       f.begin(Op.If);
       if (f7 === 0x71) {
-        f.get(c.state).mem(Op.I64Load, 3, fOffset(rs1));
+        f.i32(0).mem(Op.I64Load, 3, fOffset(c, rs1));
         c.put(rd);
       } else {
-        f.get(c.state); c.get(rs1); f.mem(Op.I64Store, 3, fOffset(rd));
+        f.i32(0); c.get(rs1); f.mem(Op.I64Store, 3, fOffset(c, rd));
         setFsDirty(f, c);
       }
       f.op(Op.Else);
@@ -375,7 +374,7 @@ function emitToInteger(f: FunctionBody, inst: number, c: FpContext): boolean {
   // The rounded value's range: above `low` and below `high` (exclusive), as f64s.
   const [low, high] = [[-2147483649, 2147483648], [-1, 4294967296], [-9223372036854777856, 9223372036854775808], [-1, 18446744073709551616]][kind];
   fsOn(f, c);
-  f.get(c.state).mem(Op.F64Load, 3, fOffset(rs1)).tee(x).op(ROUND_TO_INTEGRAL[rm]).tee(r).f64(low).op(Op.F64Gt).op(Op.I32And);
+  f.i32(0).mem(Op.F64Load, 3, fOffset(c, rs1)).tee(x).op(ROUND_TO_INTEGRAL[rm]).tee(r).f64(low).op(Op.F64Gt).op(Op.I32And);
   f.get(r).f64(high).op(Op.F64Lt).op(Op.I32And);
   f.begin(Op.If);
   f.get(r).get(x).op(Op.F64Ne);
@@ -408,7 +407,7 @@ function emitFromInteger(f: FunctionBody, inst: number, c: FpContext): boolean {
   if (wide) fpOnInRne(f, c, rm);
   else {
     fsOn(f, c);
-    if (rm === 7) f.get(c.state).mem(Op.I32Load, 2, fcsrOffset()).i32(5).op(Op.I32ShrU).i32(7).op(Op.I32And).i32(5).op(Op.I32LtU).op(Op.I32And);
+    if (rm === 7) f.i32(0).mem(Op.I32Load, 2, fcsrOffset(c)).i32(5).op(Op.I32ShrU).i32(7).op(Op.I32And).i32(5).op(Op.I32LtU).op(Op.I32And);
   }
   f.begin(Op.If);
   c.get(rs1);
@@ -434,9 +433,9 @@ function emitFromInteger(f: FunctionBody, inst: number, c: FpContext): boolean {
 
 /** Accrues NX in fflags, marking FS Dirty when that changes fflags (as the FPU's finish does). */
 function inexact(f: FunctionBody, c: FpContext): void {
-  f.get(c.state).mem(Op.I32Load, 2, fcsrOffset()).i32(NX).op(Op.I32And).op(Op.I32Eqz);
+  f.i32(0).mem(Op.I32Load, 2, fcsrOffset(c)).i32(NX).op(Op.I32And).op(Op.I32Eqz);
   f.begin(Op.If);
-  f.get(c.state).get(c.state).mem(Op.I32Load, 2, fcsrOffset()).i32(NX).op(Op.I32Or).mem(Op.I32Store, 2, fcsrOffset());
+  f.i32(0).i32(0).mem(Op.I32Load, 2, fcsrOffset(c)).i32(NX).op(Op.I32Or).mem(Op.I32Store, 2, fcsrOffset(c));
   setFsDirty(f, c);
   f.end();
 }

@@ -32,14 +32,6 @@ export const enum Glob {
   Exit = 0,
   /** The data TLB context tag shifted into the high word (an i64), set before code runs. */
   DataTag = 1,
-  /**
-   * Byte offsets in the memory of the instance's hart's state block, JIT area and wake word
-   * (Control.Wake), immutable i32s: a function copies them into L_STATE, L_JIT and L_WAKE, and
-   * addresses everything of its hart from there.
-   */
-  StateBase = 2,
-  JitArea = 3,
-  Wake = 4,
 }
 
 // Locals: parameter 0 is the budget; x1..x31 are locals 1..31.
@@ -57,19 +49,16 @@ const L_KIND = 41; // i32: the Exit to leave with
 const L_SKIP = 42; // i32: instructions of this trip that internal forward branches jumped over
 const L_ENTRY = 43; // i32: the unit's block to go to at the dispatch loop
 const L_FP = 44; // FP_LOCALS f64 locals for translate-fp.ts
-const L_STATE = L_FP + FP_LOCALS; // i32: the hart's state block (Glob.StateBase)
-const L_JIT = L_STATE + 1; // i32: its JIT area (Glob.JitArea)
-const L_WAKE = L_STATE + 2; // i32: its wake word (Glob.Wake)
 /** Nesting of the function's outer block (the shared exit path) and of a unit's dispatch loop inside it. */
 const EXIT_LEVEL = 0;
 const DISPATCH_LEVEL = 1;
 
-/**
- * What a translation depends on besides the guest code. Nothing of one hart: the hart's state block,
- * JIT area and wake word are reached through the globals Glob.StateBase, Glob.JitArea and Glob.Wake
- * that each instance imports, so every hart can instantiate a module any hart compiled.
- */
 export interface TranslateContext {
+  /** Byte offset of the hart's state block and JIT area in the memory. */
+  stateBase: number;
+  jitArea: number;
+  /** Byte offset of the hart's wake word: a loop goes round only while it equals State.WakeSeen. */
+  wakeAddress: number;
   /** Pause-loop exiting: iterations of a store-free spin loop before a Yield exit; 0 = off. */
   pleSpins: number;
 }
@@ -145,19 +134,15 @@ export function translateUnit(blocks: BlockCode[], ctx: TranslateContext, f: Fun
   f.locals(3, Type.I64); // spinA, spinB, next pc
   f.locals(4, Type.I32); // retired, kind, skip, entry
   f.locals(FP_LOCALS, Type.F64);
-  f.locals(3, Type.I32); // state, jit, wake
-  const pcOffset = State.PcLo * 4;
-  f.globalGet(Glob.StateBase).set(L_STATE);
-  f.globalGet(Glob.JitArea).set(L_JIT);
-  f.globalGet(Glob.Wake).set(L_WAKE);
+  const pcOffset = ctx.stateBase + State.PcLo * 4;
 
-  for (const r of [...loaded].sort((a, b) => a - b)) f.get(L_STATE).mem(Op.I64Load, 3, regOffset(r)).set(r);
+  for (const r of [...loaded].sort((a, b) => a - b)) f.i32(0).mem(Op.I64Load, 3, regOffset(ctx, r)).set(r);
 
   f.begin(Op.Block); // the shared exit path follows its end
   if (multi) {
     // Block i's body follows the end of the i-th innermost of these wasm blocks, so that the
     // br_table's target i is it.
-    f.get(L_STATE).mem(Op.I32Load, 2, State.JitEntry * 4).set(L_ENTRY);
+    f.i32(0).mem(Op.I32Load, 2, ctx.stateBase + State.JitEntry * 4).set(L_ENTRY);
     f.begin(Op.Loop); // DISPATCH_LEVEL: a `br` to it goes to the block in L_ENTRY
     for (let i = 0; i < blocks.length; i++) f.begin(Op.Block);
     f.get(L_ENTRY);
@@ -172,14 +157,13 @@ export function translateUnit(blocks: BlockCode[], ctx: TranslateContext, f: Fun
     f.op(Op.Unreachable);
   }
   f.end(); // block: the shared exit path
-  for (const r of written) f.get(L_STATE).get(r).mem(Op.I64Store, 3, regOffset(r));
-  f.get(L_STATE).get(L_NEXT_PC).mem(Op.I64Store, 3, pcOffset);
+  for (const r of written) f.i32(0).get(r).mem(Op.I64Store, 3, regOffset(ctx, r));
+  f.i32(0).get(L_NEXT_PC).mem(Op.I64Store, 3, pcOffset);
   f.get(L_KIND).globalSet(Glob.Exit);
   f.get(L_COUNT).get(L_RETIRED).op(Op.I32Add);
 }
 
-/** Offset of x[r] in the state block (from L_STATE). */
-const regOffset = (r: number): number => (State.X + 2 * r) * 4;
+const regOffset = (ctx: TranslateContext, r: number): number => ctx.stateBase + (State.X + 2 * r) * 4;
 
 /**
  * At a back-edge (a loop round a block, a jump to another block of the unit): pushes 1 if compiled
@@ -188,10 +172,10 @@ const regOffset = (r: number): number => (State.X + 2 * r) * 4;
  * an interrupt or a remote fence there. The wake word is read with an atomic load, which the engine
  * may not hoist out of a loop that stores nothing.
  */
-function emitGoOn(f: FunctionBody): void {
+function emitGoOn(f: FunctionBody, ctx: TranslateContext): void {
   f.get(L_COUNT).get(L_BUDGET).op(Op.I32LtS);
-  f.get(L_WAKE).atomic(AtomicOp.I32Load, 2, 0);
-  f.get(L_STATE).mem(Op.I32Load, 2, State.WakeSeen * 4).op(Op.I32Eq);
+  f.i32(0).atomic(AtomicOp.I32Load, 2, ctx.wakeAddress);
+  f.i32(0).mem(Op.I32Load, 2, ctx.stateBase + State.WakeSeen * 4).op(Op.I32Eq);
   f.op(Op.I32And);
 }
 
@@ -234,7 +218,7 @@ function translateBody(plan: BlockPlan, unit: UnitContext): void {
   const { block, internal } = plan;
   const insts = block.insts;
   const n = insts.length;
-  const pcOffset = State.PcLo * 4;
+  const pcOffset = ctx.stateBase + State.PcLo * 4;
 
   const get = (r: number): void => { if (r === 0) f.i64(0); else f.get(r); };
   const put = (r: number): void => { if (r === 0) f.op(Op.Drop); else f.set(r); };
@@ -261,7 +245,7 @@ function translateBody(plan: BlockPlan, unit: UnitContext): void {
     f.get(L_COUNT).i32(retired).op(Op.I32Add);
     if (internal.size > 0) f.get(L_SKIP).op(Op.I32Sub).i32(0).set(L_SKIP); // counted: the next block starts at 0
     f.set(L_COUNT);
-    emitGoOn(f);
+    emitGoOn(f, ctx);
     f.op(Op.I32Eqz);
     f.begin(Op.If);
     exit(Exit.None, pc, 0);
@@ -283,9 +267,9 @@ function translateBody(plan: BlockPlan, unit: UnitContext): void {
     hit: (store, size) => {
       const offset = store ? ((inst >> 25) << 5) | ((inst >>> 7) & 31) : inst >> 20;
       get((inst >>> 15) & 31); f.i64(offset).op(Op.I64Add).set(L_ADDR);
-      emitTlbHit(f, store ? JitArea.StoreTags : JitArea.LoadTags, size);
+      emitTlbHit(f, ctx.jitArea + (store ? JitArea.StoreTags : JitArea.LoadTags), size);
     },
-    host: (store) => emitHostAddress(f, store ? JitArea.StoreHost : JitArea.LoadHost),
+    host: (store) => emitHostAddress(f, ctx.jitArea + (store ? JitArea.StoreHost : JitArea.LoadHost)),
   });
 
   if (multi && spinCandidate) f.i32(0).set(L_SPINS); // entered from another block: no spin counted yet
@@ -374,9 +358,9 @@ function translateBody(plan: BlockPlan, unit: UnitContext): void {
       case 0x03: { // LOAD
         const size = 1 << (f3 & 3);
         get(rs1); f.i64(imm).op(Op.I64Add).set(L_ADDR);
-        emitTlbHit(f, JitArea.LoadTags, size);
+        emitTlbHit(f, ctx.jitArea + JitArea.LoadTags, size);
         f.begin(Op.If, Type.I64);
-        emitHostAddress(f, JitArea.LoadHost);
+        emitHostAddress(f, ctx.jitArea + JitArea.LoadHost);
         f.mem([Op.I64Load8S, Op.I64Load16S, Op.I64Load32S, Op.I64Load, Op.I64Load8U, Op.I64Load16U, Op.I64Load32U][f3], f3 & 3, 0);
         f.op(Op.Else);
         f.get(L_ADDR).op(Op.I32WrapI64).get(L_ADDR).i64(32).op(Op.I64ShrU).op(Op.I32WrapI64).i32(f3);
@@ -385,7 +369,7 @@ function translateBody(plan: BlockPlan, unit: UnitContext): void {
         f.begin(Op.If);
         exit(Exit.Trap, pc, k);
         f.end();
-        f.get(L_JIT).mem(Op.I64Load, 3, JitArea.SlowValue);
+        f.i32(0).mem(Op.I64Load, 3, ctx.jitArea + JitArea.SlowValue);
         f.end();
         put(rd);
         break;
@@ -394,9 +378,9 @@ function translateBody(plan: BlockPlan, unit: UnitContext): void {
         const size = 1 << f3;
         const sImm = ((inst >> 25) << 5) | ((inst >>> 7) & 31);
         get(rs1); f.i64(sImm).op(Op.I64Add).set(L_ADDR);
-        emitTlbHit(f, JitArea.StoreTags, size);
+        emitTlbHit(f, ctx.jitArea + JitArea.StoreTags, size);
         f.begin(Op.If);
-        emitHostAddress(f, JitArea.StoreHost);
+        emitHostAddress(f, ctx.jitArea + JitArea.StoreHost);
         get(rs2);
         f.mem([Op.I64Store8, Op.I64Store16, Op.I64Store32, Op.I64Store][f3], f3, 0);
         f.op(Op.Else);
@@ -416,15 +400,15 @@ function translateBody(plan: BlockPlan, unit: UnitContext): void {
       }
       case 0x0f: // FENCE, FENCE.TSO, PAUSE: a full barrier on the host
         f.fence();
-        if (inst === PAUSE && ctx.pleSpins > 0) emitPauseCount(f, () => exit(Exit.Yield, next, k + 1));
+        if (inst === PAUSE && ctx.pleSpins > 0) emitPauseCount(f, ctx.stateBase, () => exit(Exit.Yield, next, k + 1));
         break;
-      case 0x2f: emitAtomic(f, inst, k, pc, ctx, get, put, exit, regOffset); break;
+      case 0x2f: emitAtomic(f, inst, k, pc, ctx, get, put, exit, (r) => regOffset(ctx, r)); break;
       case 0x07: case 0x27: case 0x43: case 0x47: case 0x4b: case 0x4f: case 0x53: {
         // The FPU works on the state block: x[rs1] (an FP load or store's base, or an FCVT/FMV
         // source) goes there first, and an x destination (compares, FCVT to integer, FMV.X, FCLASS)
         // comes back.
         const interpreted = (): void => {
-          if (rs1 !== 0) f.get(L_STATE).get(rs1).mem(Op.I64Store, 3, regOffset(rs1));
+          if (rs1 !== 0) f.i32(0).get(rs1).mem(Op.I64Store, 3, regOffset(ctx, rs1));
           f.i32(inst);
           callHelper(f, Fn.Fp).tee(L_IDX).op(Op.I32Eqz);
           f.begin(Op.If);
@@ -436,10 +420,10 @@ function translateBody(plan: BlockPlan, unit: UnitContext): void {
           f.end();
           const f5 = inst >>> 27;
           if ((inst & 0x7f) === 0x53 && (f5 === 0x18 || f5 === 0x1c || f5 === 0x14) && rd !== 0) {
-            f.get(L_STATE).mem(Op.I64Load, 3, regOffset(rd)).set(rd);
+            f.i32(0).mem(Op.I64Load, 3, regOffset(ctx, rd)).set(rd);
           }
         };
-        const fpContext = { state: L_STATE, first: L_FP, get, put, interpreted };
+        const fpContext = { stateBase: ctx.stateBase, first: L_FP, get, put, interpreted };
         const op = inst & 0x7f;
         const native = op === 0x07 || op === 0x27 ? emitFpMemory(f, inst, fpContext, tlbAccess(inst)) : emitFpNative(f, inst, fpContext);
         if (!native) interpreted();
@@ -447,7 +431,7 @@ function translateBody(plan: BlockPlan, unit: UnitContext): void {
       }
       case 0x73: { // Zicsr: the interpreter's CSR file works on the state block, like the FPU
         if (f3 === 0) { // ECALL, EBREAK, SRET, MRET: the hart takes the trap or returns, and the dispatcher goes on
-          f.get(L_STATE).i64(pc).mem(Op.I64Store, 3, pcOffset);
+          f.i32(0).i64(pc).mem(Op.I64Store, 3, pcOffset);
           f.i32(inst);
           f.get(L_COUNT).i32(k).op(Op.I32Add);
           if (internal.size > 0) f.get(L_SKIP).op(Op.I32Sub);
@@ -455,7 +439,7 @@ function translateBody(plan: BlockPlan, unit: UnitContext): void {
           f.begin(Op.If);
           exit(Exit.Interpret, pc, k);
           f.end();
-          const newPc = (): void => { f.get(L_STATE).mem(Op.I64Load, 3, pcOffset); };
+          const newPc = (): void => { f.i32(0).mem(Op.I64Load, 3, pcOffset); };
           f.get(L_IDX).i32(1).op(Op.I32Eq);
           f.begin(Op.If);
           exit(Exit.None, newPc, k); // a trap: the instruction did not retire
@@ -471,11 +455,11 @@ function translateBody(plan: BlockPlan, unit: UnitContext): void {
         if (slot >= 0) {
           // CSRRW/S/C and their immediate forms: the old value, then the write (S and C with a zero
           // source do not write), then rd, as rs1 may be rd.
-          const slotOffset = (State.CSR + 2 * slot) * 4;
+          const slotOffset = ctx.stateBase + (State.CSR + 2 * slot) * 4;
           const op = f3 & 3;
-          f.get(L_STATE).mem(Op.I64Load, 3, slotOffset).set(L_TMP);
+          f.i32(0).mem(Op.I64Load, 3, slotOffset).set(L_TMP);
           if (op === 1 || rs1 !== 0) {
-            f.get(L_STATE);
+            f.i32(0);
             const source = (): void => { if (f3 >= 4) f.i64(rs1); else get(rs1); };
             if (op === 1) source();
             else if (op === 2) { f.get(L_TMP); source(); f.op(Op.I64Or); }
@@ -488,17 +472,17 @@ function translateBody(plan: BlockPlan, unit: UnitContext): void {
         }
         /** The access through the interpreter's CSR file (Fn.Csr), with its exits. */
         const throughCsrFile = (): void => {
-          if (f3 < 4 && rs1 !== 0) f.get(L_STATE).get(rs1).mem(Op.I64Store, 3, regOffset(rs1));
-          f.get(L_STATE).i64(pc).mem(Op.I64Store, 3, pcOffset);
+          if (f3 < 4 && rs1 !== 0) f.i32(0).get(rs1).mem(Op.I64Store, 3, regOffset(ctx, rs1));
+          f.i32(0).i64(pc).mem(Op.I64Store, 3, pcOffset);
           f.i32(inst);
           f.get(L_COUNT).i32(k).op(Op.I32Add); // retired in this block before it
           if (internal.size > 0) f.get(L_SKIP).op(Op.I32Sub);
           callHelper(f, Fn.Csr).tee(L_IDX).op(Op.I32Eqz);
-          const handlerPc = (): void => { f.get(L_STATE).mem(Op.I64Load, 3, pcOffset); };
+          const handlerPc = (): void => { f.i32(0).mem(Op.I64Load, 3, pcOffset); };
           f.begin(Op.If);
           exit(Exit.None, handlerPc, k); // the exception was taken: go on at its handler
           f.end();
-          if (rd !== 0) f.get(L_STATE).mem(Op.I64Load, 3, regOffset(rd)).set(rd);
+          if (rd !== 0) f.i32(0).mem(Op.I64Load, 3, regOffset(ctx, rd)).set(rd);
           f.get(L_IDX).i32(2).op(Op.I32Eq);
           f.begin(Op.If);
           exit(Exit.EndBlock, next, k + 1);
@@ -509,11 +493,11 @@ function translateBody(plan: BlockPlan, unit: UnitContext): void {
           f.end();
         };
         if ((inst >>> 20) === CsrNum.Sstatus && priv >= 1) {
-          emitSstatus(f, inst, { get, put, throughCsrFile });
+          emitSstatus(f, inst, ctx.stateBase, { get, put, throughCsrFile });
           break;
         }
         if ((inst >>> 20) === CsrNum.Time && rs1 === 0 && (f3 & 3) >= 2) {
-          emitTimeRead(f, priv, rd, put, throughCsrFile);
+          emitTimeRead(f, priv, ctx.stateBase, rd, put, throughCsrFile);
           break;
         }
         throughCsrFile();
@@ -527,7 +511,7 @@ function translateBody(plan: BlockPlan, unit: UnitContext): void {
         } else if (target === block.start) {
           // An unconditional self-loop: go round while the budget lasts.
           f.get(L_COUNT).i32(n).op(Op.I32Add).set(L_COUNT);
-          emitGoOn(f);
+          emitGoOn(f, ctx);
           f.brIf(loopBack());
           exit(Exit.None, target, 0);
         } else {
@@ -561,8 +545,8 @@ function translateBody(plan: BlockPlan, unit: UnitContext): void {
           f.get(L_COUNT).i32(n).op(Op.I32Add);
           if (internal.size > 0) f.get(L_SKIP).op(Op.I32Sub).i32(0).set(L_SKIP); // this trip's count; the next starts at 0
           f.set(L_COUNT);
-          if (spinCandidate) emitSpinCheck(f, rs1, rs2, State.PleWindow * 4, () => exit(Exit.Yield, target, 0), get);
-          emitGoOn(f);
+          if (spinCandidate) emitSpinCheck(f, rs1, rs2, ctx.stateBase + State.PleWindow * 4, () => exit(Exit.Yield, target, 0), get);
+          emitGoOn(f, ctx);
           f.brIf(loopBack());
           exit(Exit.None, target, 0);
         } else {
@@ -597,9 +581,9 @@ function translateBody(plan: BlockPlan, unit: UnitContext): void {
  * access goes through the CSR file, which raises the illegal-instruction exception or serves it
  * anyway as the builtin SBI firmware does (csrs.ts counterAllowed).
  */
-function emitTimeRead(f: FunctionBody, priv: number, rd: number, put: (r: number) => void, throughCsrFile: () => void): void {
+function emitTimeRead(f: FunctionBody, priv: number, stateBase: number, rd: number, put: (r: number) => void, throughCsrFile: () => void): void {
   const TM = 1 << 1;
-  const enable = (slot: Slot): void => { f.get(L_STATE).mem(Op.I32Load, 2, (State.CSR + 2 * slot) * 4).i32(TM).op(Op.I32And); };
+  const enable = (slot: Slot): void => { f.i32(0).mem(Op.I32Load, 2, stateBase + (State.CSR + 2 * slot) * 4).i32(TM).op(Op.I32And); };
   if (priv < 3) {
     enable(Slot.Mcounteren);
     if (priv === 0) { enable(Slot.Scounteren); f.op(Op.I32And); }
@@ -615,15 +599,15 @@ function emitTimeRead(f: FunctionBody, priv: number, rd: number, put: (r: number
 }
 
 function emitSstatus(
-  f: FunctionBody, inst: number,
+  f: FunctionBody, inst: number, stateBase: number,
   c: { get: (r: number) => void; put: (r: number) => void; throughCsrFile: () => void },
 ): void {
   const rd = (inst >>> 7) & 31, rs1 = (inst >>> 15) & 31, f3 = (inst >>> 12) & 7;
   const op = f3 & 3;
   const writes = op === 1 || rs1 !== 0;
-  const status = (State.CSR + 2 * Slot.Mstatus) * 4;
+  const status = stateBase + (State.CSR + 2 * Slot.Mstatus) * 4;
   const OLD = L_IDX, NEW = L_RETIRED; // i32 scratch (L_RETIRED is set again at any exit)
-  f.get(L_STATE).mem(Op.I32Load, 2, status).set(OLD);
+  f.i32(0).mem(Op.I32Load, 2, status).set(OLD);
   if (writes) {
     const source = (): void => { if (f3 >= 4) f.i32(rs1); else { c.get(rs1); f.op(Op.I32WrapI64); } };
     f.get(OLD).i32(~SSTATUS_WRITABLE).op(Op.I32And);
@@ -638,7 +622,7 @@ function emitSstatus(
     c.throughCsrFile();
     f.op(Op.Else);
   }
-  if (writes) f.get(L_STATE).get(NEW).op(Op.I64ExtendI32U).mem(Op.I64Store, 3, status); // the high word is 0 after a write, as csrs.ts has it
+  if (writes) f.i32(0).get(NEW).op(Op.I64ExtendI32U).mem(Op.I64Store, 3, status); // the high word is 0 after a write, as csrs.ts has it
   if (rd !== 0) {
     // The old value as sstatus reads: SD (bit 63) when FS or XS is Dirty.
     f.get(OLD).i32(Mstatus.FS).op(Op.I32And).i32(Mstatus.FS).op(Op.I32Eq);
@@ -667,37 +651,37 @@ function emitAtomic(
   const size = wide ? 8 : 4;
   const f5 = inst >>> 27;
   const isLr = f5 === 0x02, isSc = f5 === 0x03;
-  const res = (word: number): number => word * 4;
+  const res = (word: number): number => ctx.stateBase + word * 4;
   get(rs1); f.set(L_ADDR);
-  emitTlbHit(f, isLr ? JitArea.LoadTags : JitArea.StoreTags, size);
+  emitTlbHit(f, ctx.jitArea + (isLr ? JitArea.LoadTags : JitArea.StoreTags), size);
   f.begin(Op.If, Type.I64);
-  emitHostAddress(f, isLr ? JitArea.LoadHost : JitArea.StoreHost);
+  emitHostAddress(f, ctx.jitArea + (isLr ? JitArea.LoadHost : JitArea.StoreHost));
   f.set(L_IDX); // from here on L_IDX is the host address
   if (isLr) {
     f.get(L_IDX).atomic(wide ? AtomicOp.I64Load : AtomicOp.I32Load, wide ? 3 : 2, 0);
     if (!wide) f.op(Op.I64ExtendI32S);
     f.set(L_TMP);
-    f.get(L_STATE).i32(size).mem(Op.I32Store, 2, res(State.ResValid));
-    f.get(L_STATE).get(L_IDX).mem(Op.I32Store, 2, res(State.ResAddr));
-    f.get(L_STATE).get(L_TMP).mem(Op.I64Store, 2, res(State.ResValLo)); // lo and hi; W's hi is never read
+    f.i32(0).i32(size).mem(Op.I32Store, 2, res(State.ResValid));
+    f.i32(0).get(L_IDX).mem(Op.I32Store, 2, res(State.ResAddr));
+    f.i32(0).get(L_TMP).mem(Op.I64Store, 2, res(State.ResValLo)); // lo and hi; W's hi is never read
     f.get(L_TMP);
   } else if (isSc) {
     // Succeeds (rd = 0) if the reservation is for this address and the word still holds what LR read.
-    f.get(L_STATE).mem(Op.I32Load, 2, res(State.ResValid)).i32(size).op(Op.I32Eq);
-    f.get(L_STATE).mem(Op.I32Load, 2, res(State.ResAddr)).get(L_IDX).op(Op.I32Eq).op(Op.I32And);
+    f.i32(0).mem(Op.I32Load, 2, res(State.ResValid)).i32(size).op(Op.I32Eq);
+    f.i32(0).mem(Op.I32Load, 2, res(State.ResAddr)).get(L_IDX).op(Op.I32Eq).op(Op.I32And);
     f.begin(Op.If, Type.I64);
     f.get(L_IDX);
     if (wide) {
-      f.get(L_STATE).mem(Op.I64Load, 2, res(State.ResValLo)).tee(L_TMP);
+      f.i32(0).mem(Op.I64Load, 2, res(State.ResValLo)).tee(L_TMP);
       get(rs2); f.atomic(AtomicOp.I64RmwCmpxchg, 3, 0);
       f.get(L_TMP).op(Op.I64Ne).op(Op.I64ExtendI32U);
     } else {
-      f.get(L_STATE).mem(Op.I32Load, 2, res(State.ResValLo)).tee(L_RETIRED); // a spare i32 until the exit sets it
+      f.i32(0).mem(Op.I32Load, 2, res(State.ResValLo)).tee(L_RETIRED); // a spare i32 until the exit sets it
       get(rs2); f.op(Op.I32WrapI64).atomic(AtomicOp.I32RmwCmpxchg, 2, 0);
       f.get(L_RETIRED).op(Op.I32Ne).op(Op.I64ExtendI32U);
     }
     f.op(Op.Else).i64(1).end();
-    f.get(L_STATE).i32(0).mem(Op.I32Store, 2, res(State.ResValid));
+    f.i32(0).i32(0).mem(Op.I32Store, 2, res(State.ResValid));
   } else {
     const rmw: Record<number, [AtomicOp, AtomicOp]> = {
       0x01: [AtomicOp.I32RmwXchg, AtomicOp.I64RmwXchg], 0x00: [AtomicOp.I32RmwAdd, AtomicOp.I64RmwAdd],
@@ -711,33 +695,32 @@ function emitAtomic(
   }
   f.op(Op.Else);
   // Slow path: the interpreter's atomic() reads rs1/rs2 from the state block and writes rd there.
-  for (const r of [rs1, rs2]) if (r !== 0) f.get(L_STATE).get(r).mem(Op.I64Store, 3, regOffset(r));
+  for (const r of [rs1, rs2]) if (r !== 0) f.i32(0).get(r).mem(Op.I64Store, 3, regOffset(r));
   f.i32(inst);
   callHelper(f, Fn.AtomicSlow).op(Op.I32Eqz);
   f.begin(Op.If);
   exit(Exit.Trap, pc, k);
   f.end();
-  if (rd !== 0) f.get(L_STATE).mem(Op.I64Load, 3, regOffset(rd)); else f.i64(0);
+  if (rd !== 0) f.i32(0).mem(Op.I64Load, 3, regOffset(rd)); else f.i64(0);
   f.end();
   put(rd);
 }
 
 /**
- * Pushes whether an access of `size` bytes at L_ADDR hits the TLB whose tags are at `tags` in the
- * hart's JIT area, and
+ * Pushes whether an access of `size` bytes at L_ADDR hits the TLB whose tags are at `tags`, and
  * leaves the entry's index in L_IDX. The tag is compared with the page address plus the access's
  * misaligned low bits, which no tag has, so a misaligned access misses and takes the slow path.
  */
 function emitTlbHit(f: FunctionBody, tags: number, size: number): void {
   f.get(L_ADDR).op(Op.I32WrapI64).i32(12).op(Op.I32ShrU).i32(TLB_MASK).op(Op.I32And).set(L_IDX);
-  f.get(L_IDX).i32(3).op(Op.I32Shl).get(L_JIT).op(Op.I32Add).mem(Op.I64Load, 3, tags);
+  f.get(L_IDX).i32(3).op(Op.I32Shl).mem(Op.I64Load, 3, tags);
   f.get(L_ADDR).i64(~0xfff | (size - 1)).op(Op.I64And).globalGet(Glob.DataTag).op(Op.I64Xor);
   f.op(Op.I64Eq);
 }
 
-/** Pushes the buffer address of L_ADDR through the TLB entry's host page offset (`hostTable` in the JIT area). */
+/** Pushes the buffer address of L_ADDR through the TLB entry's host page offset. */
 function emitHostAddress(f: FunctionBody, hostTable: number): void {
-  f.get(L_IDX).i32(2).op(Op.I32Shl).get(L_JIT).op(Op.I32Add).mem(Op.I32Load, 2, hostTable);
+  f.get(L_IDX).i32(2).op(Op.I32Shl).mem(Op.I32Load, 2, hostTable);
   f.get(L_ADDR).op(Op.I32WrapI64).i32(0xfff).op(Op.I32And).op(Op.I32Add);
 }
 
@@ -745,14 +728,14 @@ function emitHostAddress(f: FunctionBody, hostTable: number): void {
  * PAUSE under pause-loop exiting, as the interpreter does it: one more in State.PauseCount, and the
  * one that reaches the window (State.PleWindow) resets the count and leaves with a Yield.
  */
-function emitPauseCount(f: FunctionBody, leave: () => void): void {
-  const count = State.PauseCount * 4;
-  f.get(L_STATE);
-  f.get(L_STATE).mem(Op.I32Load, 2, count).i32(1).op(Op.I32Add);
+function emitPauseCount(f: FunctionBody, stateBase: number, leave: () => void): void {
+  const count = stateBase + State.PauseCount * 4;
+  f.i32(0);
+  f.i32(0).mem(Op.I32Load, 2, count).i32(1).op(Op.I32Add);
   f.mem(Op.I32Store, 2, count);
-  f.get(L_STATE).mem(Op.I32Load, 2, count).get(L_STATE).mem(Op.I32Load, 2, State.PleWindow * 4).op(Op.I32GeS);
+  f.i32(0).mem(Op.I32Load, 2, count).i32(0).mem(Op.I32Load, 2, stateBase + State.PleWindow * 4).op(Op.I32GeS);
   f.begin(Op.If);
-  f.get(L_STATE).i32(0).mem(Op.I32Store, 2, count);
+  f.i32(0).i32(0).mem(Op.I32Store, 2, count);
   leave();
   f.end();
 }
@@ -768,7 +751,7 @@ function emitSpinCheck(f: FunctionBody, rs1: number, rs2: number, windowAt: numb
   get(rs2); f.get(L_SPIN_B).op(Op.I64Eq);
   f.op(Op.I32And);
   f.begin(Op.If);
-  f.get(L_SPINS).i32(1).op(Op.I32Add).tee(L_SPINS).get(L_STATE).mem(Op.I32Load, 2, windowAt).op(Op.I32GeS);
+  f.get(L_SPINS).i32(1).op(Op.I32Add).tee(L_SPINS).i32(0).mem(Op.I32Load, 2, windowAt).op(Op.I32GeS);
   f.begin(Op.If);
   leave();
   f.end();

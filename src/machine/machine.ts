@@ -8,7 +8,6 @@ import { CodePages } from '../memory/code-pages.ts';
 import type { JitStats } from '../jit/jit.ts';
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import { randomUUID } from 'node:crypto';
 import { Control, Global, HsmState, RAM_OFFSET, State, StopReason, controlWordBase, createSharedMemory, requestStop, stateByteBase } from '../memory/layout.ts';
 import { MachineClock } from '../memory/clock.ts';
 import { ALL_EXTENSIONS } from '../memory/extensions.ts';
@@ -221,8 +220,6 @@ function buildAndRun(config: MachineConfig, io: MachineIo, threads: VcpuThread[]
   // vCPU, its thread takes time from them. Measured on this 2-core host, medians of five 2-hart
   // Linux boots: compiling in place 2.57 s, on the pool 2.71 s (interpreting only: 2.40 s).
   const compilePool = jit && availableParallelism() > harts ? new CompilePool() : undefined;
-  // Harts share what they compile (vcpu/block-exchange.ts), on a channel of this machine's own.
-  const blockExchange = jit && harts > 1 ? `hartvm-blocks-${randomUUID()}` : undefined;
   for (let hart = 0; hart < harts; hart++) {
     const compilePort = compilePool?.connect();
     const init: VcpuInit = {
@@ -235,7 +232,6 @@ function buildAndRun(config: MachineConfig, io: MachineIo, threads: VcpuThread[]
       jit: config.jit ?? DEFAULT_JIT,
       extensions: config.extensions ?? ALL_EXTENSIONS,
       compilePort,
-      blockExchange,
     };
     const worker = threads[hart].worker;
     workers.push(worker);

@@ -17,7 +17,6 @@ import { HartsControl } from '../memory/harts-control.ts';
 import { Control, HsmState, RunState, StopReason, controlWordBase, requestStop } from '../memory/layout.ts';
 import { RunTokens } from '../memory/run-tokens.ts';
 import { compilerOn } from './compile-client.ts';
-import { exchangeOn } from './block-exchange.ts';
 import type { PleConfig } from './pause-loop.ts';
 import { VcpuPlatform } from './platform.ts';
 import { VcpuRunLoop } from './run-loop.ts';
@@ -50,8 +49,6 @@ export interface VcpuInit {
   extensions: number;
   /** This hart's channel to the machine's JIT compile pool (vmm/compile-pool.ts), when it has one. */
   compilePort?: MessagePort;
-  /** The name of the channel the machine's harts share compiled modules on (block-exchange.ts), when they do. */
-  blockExchange?: string;
 }
 
 /** The control plane a vCPU worker exposes over comlink. Served between slices of guest execution. */
@@ -98,11 +95,9 @@ export async function runVcpu(init: VcpuInit): Promise<void> {
   const harts = new HartsControl(mem, init.harts);
   hart.pleSpinLimit = init.ple.enabled ? init.ple.spins : 0;
   let jit: Jit | undefined;
-  let exchange: ReturnType<typeof exchangeOn> | undefined;
   if (init.jit && !init.trace) {
     const compiler = init.compilePort !== undefined ? compilerOn(init.compilePort) : undefined;
-    exchange = init.blockExchange !== undefined ? exchangeOn(init.blockExchange) : undefined;
-    jit = new Jit(hart, { pleSpins: hart.pleSpinLimit, compiler, exchange });
+    jit = new Jit(hart, { pleSpins: hart.pleSpinLimit, compiler });
   }
 
   let sbi: SbiContext | undefined;
@@ -162,7 +157,6 @@ export async function runVcpu(init: VcpuInit): Promise<void> {
 
   // With the builtin SBI, every hart but the boot hart starts STOPPED (SBI HSM) and waits for hart_start.
   await loop.run(harts.hsmState(init.hart) === HsmState.Started ? VcpuState.Running : VcpuState.Stopped);
-  exchange?.close();
   hart.saveState();
   Atomics.store(mem, ctl + Control.RunState, RunState.Finished);
   post({
