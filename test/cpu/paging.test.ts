@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BareHart, CODE, Cause, CsrNum, Mstatus, PRIV_S, PRIV_U, RAM_BASE, mTrapAt, sTrapAt } from './helpers/bare-hart.ts';
-import { csrw, ld, lw, nop, sd, sfenceVma, sw } from './helpers/asm.ts';
+import { add, addi, bne, csrw, ld, lui, lw, nop, sd, sfenceVma, sw } from './helpers/asm.ts';
 import { Access } from '../../src/cpu/trap-causes.ts';
 import { FlushScope, TLB_MASK } from '../../src/memory/layout.ts';
 import { HartsControl } from '../../src/memory/harts-control.ts';
@@ -513,6 +513,31 @@ describe('satp writes and global mappings', () => {
     expect([cached(m, DATA_VA), cached(m, KERNEL_VA)]).toEqual([true, true]);
     m.step();
     expect([cached(m, DATA_VA), cached(m, KERNEL_VA)]).toEqual([false, true]);
+  });
+
+  it('drops every non-global entry at a satp write, also more of them than the TLB keeps a list of', () => {
+    for (const pages of [40, 300]) { // the TLBs list 256 (mmu.ts NON_GLOBAL_LIST), then sweep
+      const m = new BareHart();
+      const pt = new PageTables(m, SV39);
+      pt.map(RAM_BASE, RAM_BASE, Pte.R | Pte.X | Pte.A, 2);
+      pt.map(KERNEL_VA, KERNEL_PA, RW | Pte.G);
+      // From the ninth page on: KERNEL_VA's TLB slot (its page number's low bits, 5) stays out of the way.
+      const first = DATA_VA + 8 * PAGE;
+      for (let k = 0; k < pages; k++) pt.map(first + k * PAGE, USER_A, RW);
+      pt.install(1n);
+      m.setX(5, first);
+      m.setX(7, pages);
+      m.setX(8, KERNEL_VA);
+      m.setX(9, (SV39 << 60n) | (2n << 44n) | BigInt(pt.root / PAGE)); // ASID 2, the same tables
+      // x10 = 4096; then a load from each page; then the kernel page, and satp.
+      m.load([lui(10, 1), ld(6, 5, 0), add(5, 5, 10), addi(7, 7, -1), bne(7, 0, -12), ld(6, 8, 0), csrw(CsrNum.Satp, 9)]);
+      m.enter(PRIV_S);
+      m.step(2 + 4 * pages);
+      const userCached = (): number => Array.from({ length: pages }, (_, k) => cached(m, first + k * PAGE)).filter(Boolean).length;
+      expect(userCached()).toBe(pages);
+      m.step();
+      expect([userCached(), cached(m, KERNEL_VA)]).toEqual([0, true]);
+    }
   });
 
   it('a G bit in a non-leaf PTE makes the mappings below it global', () => {

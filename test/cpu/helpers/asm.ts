@@ -88,6 +88,13 @@ export function jal(rd: number, offset: number): number {
   const imm = ((offset >> 20) & 1) << 31 | ((offset >> 1) & 0x3ff) << 21 | ((offset >> 11) & 1) << 20 | ((offset >> 12) & 0xff) << 12;
   return (imm | (checkReg(rd) << 7) | JAL) >>> 0;
 }
+/** BNE with a byte offset (even, ±4 KiB). */
+export function bne(rs1: number, rs2: number, offset: number): number {
+  checkImm(offset, 13);
+  if (offset % 2 !== 0) throw new RangeError(`bne offset ${offset} is odd`);
+  const imm = ((offset >> 12) & 1) << 31 | ((offset >> 5) & 0x3f) << 25 | ((offset >> 1) & 0xf) << 8 | ((offset >> 11) & 1) << 7;
+  return (imm | (checkReg(rs2) << 20) | (checkReg(rs1) << 15) | (1 << 12) | 0x63) >>> 0;
+}
 /** `j .`: a jump to itself, where a test parks the hart. */
 export const jSelf = (): number => jal(0, 0);
 
