@@ -108,6 +108,14 @@ export class HartState {
   sbi: SbiHandler | undefined;
   /** With the builtin SBI the machine timer (mtimecmp) is the supervisor's timer: it raises STIP. */
   timerToSupervisor = false;
+  /**
+   * The last look at the clock between blocks found no timer due (interrupts.ts timersMayBeDue): at
+   * instret `timersQuietFrom`, with these compare values; `timersQuietChecks` checks since trusted it.
+   */
+  timersQuietFrom = NaN;
+  timersQuietMtimecmp = NaN;
+  timersQuietStimecmp = NaN;
+  timersQuietChecks = 0;
 
   constructor(readonly memory: WebAssembly.Memory, id: number, ramBytes: number, readonly platform: HartPlatform) {
     const buf = memory.buffer as unknown as SharedArrayBuffer;

@@ -30,6 +30,7 @@ export function readMip(h: HartState, withTimers: boolean): number {
       mip |= h.timerToSupervisor ? IrqBit.STIP : IrqBit.MTIP;
     }
     if (sstc) mip = (mip & ~IrqBit.STIP) | (now >= stimecmp(h) ? IrqBit.STIP : 0);
+    if ((mip & (IrqBit.MTIP | IrqBit.STIP)) !== 0) h.timersQuietFrom = NaN; // pendingInterrupt must see it too
   }
   return mip;
 }
@@ -42,12 +43,54 @@ function stimecmp(h: HartState): number {
   return (h.csr[Slot.Stimecmp * 2 + 1] >>> 0) * TWO32 + (h.csr[Slot.Stimecmp * 2] >>> 0);
 }
 
-/** The highest-priority interrupt that is pending and enabled at the current privilege, or -1. */
+/**
+ * How long interrupt checks trust a look at the clock that found no timer due: fewer than
+ * TIMER_LOOK_INSTRUCTIONS instructions and at most TIMER_LOOK_CHECKS checks (the interpreter brings
+ * instret up to date only when it returns, checking every 1024 instructions meanwhile). A look is a
+ * call into the engine (performance.now), and a Linux guest's hart checks hundreds of thousands of
+ * times a second: once per move between compiled code and the interpreter, and after each CSR
+ * access and xRET compiled code hands over. In bench:kernel the looks took 7% of the vCPU thread's
+ * time. A timer is now taken at most a few thousand instructions late, within what compiled code
+ * already allows itself (it checks between slices of 16384 instructions).
+ */
+const TIMER_LOOK_INSTRUCTIONS = 512;
+const TIMER_LOOK_CHECKS = 4;
+
+/**
+ * Whether a timer may be due: false without looking at the clock while a recent look, with the same
+ * compare values, found none due (HartState.timersQuiet*). A write to minstret that moves instret
+ * back, and any look elsewhere that finds a timer due (readMip), make the next check look.
+ */
+function timersMayBeDue(h: HartState): boolean {
+  const sstc = sstcEnabled(h);
+  // The compare values that count, as readMip has them.
+  const m = h.timerToSupervisor && sstc ? Infinity : mtimecmp(h);
+  const s = sstc ? stimecmp(h) : Infinity;
+  const since = h.instret - h.timersQuietFrom;
+  if (since >= 0 && since < TIMER_LOOK_INSTRUCTIONS && h.timersQuietChecks < TIMER_LOOK_CHECKS &&
+    m === h.timersQuietMtimecmp && s === h.timersQuietStimecmp) {
+    h.timersQuietChecks++;
+    return false;
+  }
+  const now = h.platform.mtime();
+  if (now >= m || now >= s) return true;
+  h.timersQuietFrom = h.instret;
+  h.timersQuietMtimecmp = m;
+  h.timersQuietStimecmp = s;
+  h.timersQuietChecks = 0;
+  return false;
+}
+
+/**
+ * The highest-priority interrupt that is pending and enabled at the current privilege, or -1. The
+ * timers may count as not due on a recent look at the clock (timersMayBeDue): what a guest's CSR
+ * write changes, enables and compare values, is read afresh every time.
+ */
 export function pendingInterrupt(h: HartState): number {
   const csr = h.csr;
   const mie = csr[Slot.Mie * 2];
   if (mie === 0) return -1;
-  const pending = readMip(h, (mie & (IrqBit.MTIP | IrqBit.STIP)) !== 0) & mie;
+  const pending = readMip(h, (mie & (IrqBit.MTIP | IrqBit.STIP)) !== 0 && timersMayBeDue(h)) & mie;
   if (pending === 0) return -1;
   const status = csr[Slot.Mstatus * 2];
   const mideleg = csr[Slot.Mideleg * 2];

@@ -272,6 +272,29 @@ describe('interrupt enables', () => {
   });
 });
 
+describe('the machine timer between looks at the clock (interrupts.ts timersMayBeDue)', () => {
+  const NOPS_40 = Array.from({ length: 40 }, () => nop());
+  const timerAt1000 = (h: BareHart): void => { h.csrWriteM(CsrNum.Mie, IrqBit.MTIP); h.setMtimecmp(1000n); h.mtime = 999; };
+
+  it('is taken within a few checks of coming due, without a write to mtimecmp', () => {
+    const m = prepare(PRIV_U, NOPS_40, { setUp: timerAt1000 });
+    m.step(10); // the checks have looked at the clock and found it not due
+    m.mtime = 1000;
+    let steps = 0;
+    while (m.hart.priv === PRIV_U && steps < 40) { m.step(); steps++; }
+    expect(m.hart.priv).toBe(PRIV_M);
+    expect(steps).toBeLessThanOrEqual(5); // TIMER_LOOK_CHECKS checks trusted, then a look
+  });
+
+  it('is taken at the next check when mtimecmp moves to a time already passed', () => {
+    const m = prepare(PRIV_U, NOPS_40, { setUp: timerAt1000 });
+    m.step(10);
+    m.setMtimecmp(999n);
+    m.step();
+    expect(m.mTrap()).toEqual(mTrapAt(INTERRUPT | BigInt(Irq.MTI), CODE + 40));
+  });
+});
+
 describe('interrupt priority', () => {
   /** Raises each of the six standard interrupts the way its source would. */
   function raise(m: BareHart, irq: Irq): void {
