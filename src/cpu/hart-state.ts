@@ -109,8 +109,9 @@ export class HartState {
   /** With the builtin SBI the machine timer (mtimecmp) is the supervisor's timer: it raises STIP. */
   timerToSupervisor = false;
   /**
-   * The last look at the clock between blocks found no timer due (interrupts.ts timersMayBeDue): at
-   * instret `timersQuietFrom`, with these compare values; `timersQuietChecks` checks since trusted it.
+   * The last look at the clock for an interrupt check found no timer due (interrupts.ts
+   * timersMayBeDue): at instret `timersQuietFrom` (NaN: look next time), with these compare values;
+   * `timersQuietChecks` checks have trusted it since.
    */
   timersQuietFrom = NaN;
   timersQuietMtimecmp = NaN;
