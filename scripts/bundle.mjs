@@ -9,6 +9,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { lazyUnicodeTables } from './bundle-lazy-unicode.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const BUNDLE_DIR = path.join(ROOT, 'build', 'dist');
@@ -30,7 +31,9 @@ function newestSource(dir) {
 }
 
 function isFresh() {
-  const newest = Math.max(newestSource(path.join(ROOT, 'src')), statSync(path.join(ROOT, 'package.json')).mtimeMs);
+  // The bundler's own scripts count too: a change to how bundles are made makes them stale.
+  const scripts = ['bundle.mjs', 'bundle-lazy-unicode.mjs'].map((f) => statSync(path.join(ROOT, 'scripts', f)).mtimeMs);
+  const newest = Math.max(newestSource(path.join(ROOT, 'src')), statSync(path.join(ROOT, 'package.json')).mtimeMs, ...scripts);
   return Object.keys(ENTRIES).every((name) => {
     const out = path.join(BUNDLE_DIR, `${name}.mjs`);
     return existsSync(out) && statSync(out).mtimeMs >= newest;
@@ -48,7 +51,7 @@ export async function ensureBundle() {
       const tmp = path.join(BUNDLE_DIR, `${name}.${process.pid}.tmp.mjs`);
       await esbuild.build({
         entryPoints: [path.join(ROOT, entry)], outfile: tmp, bundle: true, format: 'esm', platform: 'node',
-        target: 'node20', external: UNBUNDLED, logLevel: 'error',
+        target: 'node20', external: UNBUNDLED, logLevel: 'error', plugins: [lazyUnicodeTables],
       });
       renameSync(tmp, path.join(BUNDLE_DIR, `${name}.mjs`));
     }
