@@ -36,6 +36,8 @@ import { VcpuState } from './vcpu-state.ts';
  * before its exit path ever ran can stay up to 30% slower for the whole process).
  */
 const WARMUP_RUNS = 64;
+/** Slices interpreted before the JIT is made (VcpuParts.makeJit), within the short warm-up runs. */
+const JIT_AFTER_RUNS = WARMUP_RUNS / 2;
 const WARMUP_BUDGET = 200;
 /**
  * Guest time a running vCPU has before it trains the interpreter (VcpuParts.warmUp). A short guest
@@ -75,8 +77,13 @@ const PLE_WINDOW_GROWTH = 16;
 
 export interface VcpuParts {
   hart: Hart;
-  /** The compiled-code tier, when the JIT is on. */
-  jit: Jit | undefined;
+  /**
+   * Makes the compiled-code tier, when the JIT is on. Called once the hart has run JIT_AFTER_RUNS
+   * slices (a few thousand instructions): setting it up (its function table, lookup table and
+   * runtime module) takes some 13 ms, which a short guest never needs and a long one never misses,
+   * since no code is hot that soon.
+   */
+  makeJit: (() => Jit) | undefined;
   harts: HartsControl;
   /** The machine's run tokens: guest code runs only while this vCPU holds one. */
   tokens: RunTokens;
@@ -111,6 +118,8 @@ export class VcpuRunLoop {
   private readonly halt = new HaltPoller();
   private readonly actions: ExitActions;
   private runs = 0;
+  /** The compiled-code tier, once made (VcpuParts.makeJit). */
+  private jit: Jit | undefined;
   private readonly directed = new DirectedYield();
   /** Whether this vCPU holds a run token (mirrors its Control.Token word, which only it changes from Held). */
   private holding = false;
@@ -300,14 +309,15 @@ export class VcpuRunLoop {
 
   /** Guest code for one slice: compiled code where there is some, else the interpreter. */
   private execute(): Exit {
-    const { hart, jit } = this.parts;
+    const { hart, makeJit } = this.parts;
     if (this.parts.trace) {
       process.stderr.write(`hart${hart.id} pc=${hart.pc.toString(16)} priv=${hart.priv}\n`);
       return hart.run(1);
     }
     const budget = this.runs < WARMUP_RUNS ? WARMUP_BUDGET : this.warmUpDue ? BUDGET_BEFORE_WARM_UP : BUDGET;
     this.runs++;
-    return jit !== undefined ? runWithJit(hart, jit, budget) : hart.run(budget);
+    if (this.jit === undefined && makeJit !== undefined && this.runs > JIT_AFTER_RUNS) this.jit = makeJit();
+    return this.jit !== undefined ? runWithJit(hart, this.jit, budget) : hart.run(budget);
   }
 
   /**

@@ -95,10 +95,11 @@ export async function runVcpu(init: VcpuInit): Promise<void> {
   const harts = new HartsControl(mem, init.harts);
   hart.pleSpinLimit = init.ple.enabled ? init.ple.spins : 0;
   let jit: Jit | undefined;
-  if (init.jit && !init.trace) {
+  const makeJit = init.jit && !init.trace ? (): Jit => {
     const compiler = init.compilePort !== undefined ? compilerOn(init.compilePort) : undefined;
     jit = new Jit(hart, { pleSpins: hart.pleSpinLimit, compiler });
-  }
+    return jit;
+  } : undefined;
 
   let sbi: SbiContext | undefined;
   if (init.firmware === 'builtin') {
@@ -123,7 +124,7 @@ export async function runVcpu(init: VcpuInit): Promise<void> {
 
   const started = performance.now();
   const loop = new VcpuRunLoop({
-    hart, jit, harts, sbi, tokens: new RunTokens(mem, init.harts), timesliceMicros: init.timesliceMicros,
+    hart, makeJit, harts, sbi, tokens: new RunTokens(mem, init.harts), timesliceMicros: init.timesliceMicros,
     trace: init.trace, pleYield: init.ple.yield, pleSleepMicros: init.ple.sleepMicros,
     // What is left of it, early in the guest rather than before it (run-loop.ts), so that a short
     // guest starts at once.
