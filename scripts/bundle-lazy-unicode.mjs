@@ -3,9 +3,9 @@
 // a /^\p{RGI_Emoji}$/v regular expression at module load. The first Segmenter loads ICU's break
 // iterator data and the emoji expression compiles Unicode's emoji sequence sets: loading the CLI
 // bundle took 39 ms of the main thread with them and 3 ms without, for widths that only a help or
-// error text ever measures (string-width measures printable ASCII without either). This plugin makes both be built on first
-// use instead. Only those exact declarations are rewritten; a version of the package that spells
-// them otherwise is bundled as it is.
+// error text ever measures (string-width measures printable ASCII without either). This plugin
+// makes both be built on first use instead. Only those exact declarations are rewritten; a version
+// of the package that spells them otherwise is bundled as it is.
 
 const SEGMENTER = 'const segmenter = new Intl.Segmenter();';
 const LAZY_SEGMENTER = 'let segmenterOnFirstUse;\n' +

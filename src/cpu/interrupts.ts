@@ -18,18 +18,27 @@ function mtimecmp(h: HartState): number {
   return hi * TWO32 + (h.mem[h.ctl + Control.MtimecmpLo] >>> 0);
 }
 
+/**
+ * The compare values whose timers raise an interrupt now, Infinity for one that does not count.
+ * With Sstc on, STIP is stimecmp's alone and the SBI timer (mtimecmp -> STIP) stands aside; without
+ * it, stimecmp raises nothing.
+ */
+function mtimecmpInUse(h: HartState): number {
+  return h.timerToSupervisor && sstcEnabled(h) ? Infinity : mtimecmp(h);
+}
+
+function stimecmpInUse(h: HartState): number {
+  return sstcEnabled(h) ? stimecmp(h) : Infinity;
+}
+
 /** mip as the guest sees it: software bits, bits raised by other threads, and the timers. */
 export function readMip(h: HartState, withTimers: boolean): number {
   const csr = h.csr;
   let mip = csr[Slot.Mip * 2] | Atomics.load(h.mem, h.ctl + Control.PendingIrq);
   if (withTimers) {
     const now = h.platform.mtime();
-    const sstc = sstcEnabled(h);
-    // With Sstc on, STIP is stimecmp's alone; the SBI timer (mtimecmp -> STIP) then stands aside.
-    if (!(h.timerToSupervisor && sstc) && now >= mtimecmp(h)) {
-      mip |= h.timerToSupervisor ? IrqBit.STIP : IrqBit.MTIP;
-    }
-    if (sstc) mip = (mip & ~IrqBit.STIP) | (now >= stimecmp(h) ? IrqBit.STIP : 0);
+    if (now >= mtimecmpInUse(h)) mip |= h.timerToSupervisor ? IrqBit.STIP : IrqBit.MTIP;
+    if (sstcEnabled(h)) mip = (mip & ~IrqBit.STIP) | (now >= stimecmpInUse(h) ? IrqBit.STIP : 0);
     if ((mip & (IrqBit.MTIP | IrqBit.STIP)) !== 0) h.timersQuietFrom = NaN; // pendingInterrupt must see it too
   }
   return mip;
@@ -62,10 +71,7 @@ const TIMER_LOOK_CHECKS = 4;
  * back, and any look elsewhere that finds a timer due (readMip), make the next check look.
  */
 function timersMayBeDue(h: HartState): boolean {
-  const sstc = sstcEnabled(h);
-  // The compare values that count, as readMip has them.
-  const m = h.timerToSupervisor && sstc ? Infinity : mtimecmp(h);
-  const s = sstc ? stimecmp(h) : Infinity;
+  const m = mtimecmpInUse(h), s = stimecmpInUse(h);
   const since = h.instret - h.timersQuietFrom;
   if (since >= 0 && since < TIMER_LOOK_INSTRUCTIONS && h.timersQuietChecks < TIMER_LOOK_CHECKS &&
     m === h.timersQuietMtimecmp && s === h.timersQuietStimecmp) {
