@@ -34,6 +34,25 @@ describe('JIT differential mode with translation units (the blocks of a page in 
   });
 });
 
+describe('JIT differential mode on random system code (random-system-program.ts)', () => {
+  // S-mode and U-mode bodies under Sv39: page faults taken from compiled loads and stores, ECALLs,
+  // SRET and MRET, SFENCE.VMA, page-table writes, sstatus.SUM and MXR changing the data context.
+  // The tiers must agree on the privilege and the whole CSR file too, at every block boundary.
+  const names = [501, 502, 503, 504, 505, 506, 507, 508].map((seed) => `sys-${seed}`);
+  it.each(names)('%s', (name) => {
+    const result = runLockstep(randomProgramElf(name), 200_000);
+    expect(result.mismatch).toBe('');
+    expect(result.finished).toBe(true);
+    expect(result.translated / result.instret).toBeGreaterThan(0.8);
+  });
+  it.each(names)('%s with translation units', (name) => {
+    const result = runLockstep(randomProgramElf(name), 200_000, { units: true });
+    expect(result.mismatch).toBe('');
+    expect(result.finished).toBe(true);
+    expect(result.translated / result.instret).toBeGreaterThan(0.8);
+  });
+});
+
 /** The other families of random programs (random-program.ts), each under its name prefix. */
 const FAMILIES: [title: string, prefix: string, first: number, last: number][] = [
   ['with bit manipulation and Zicond', 'bitmanip', 201, 212],

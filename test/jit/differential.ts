@@ -1,10 +1,12 @@
 /**
  * @fileoverview Differential mode: one guest program run on both tiers in lockstep, the JIT on one
  * machine and the interpreter (the reference) on another, comparing architectural state (pc, the x
- * and f registers, fcsr, instret) at every block boundary and guest RAM at the end. The first difference is
- * reported with the block it appeared after, so a translation bug points at its instruction.
+ * and f registers, fcsr, instret, the privilege and the CSR file) at every block boundary and guest
+ * RAM at the end. The first difference is reported with the block it appeared after, so a
+ * translation bug points at its instruction.
  *
- * Each side is a bare single hart in M-mode on its own memory, with one device: the test finisher
+ * Each side is a single hart that starts in M-mode (a program may go on in S- or U-mode under
+ * paging: random-system-program.ts) on its own memory, with one device: the test finisher
  * at 0x10_0000 (a store there ends the run). Every block start is translated at once, so the JIT
  * side runs compiled code wherever it can.
  *
@@ -117,6 +119,9 @@ function compare(jit: Hart, ref: Hart): string {
   for (let i = 2; i < 64; i++) if (jit.r[i] !== ref.r[i]) return `x${i >> 1}`;
   for (let i = 0; i < 64; i++) if (jit.f[i] !== ref.f[i]) return `f${i >> 1}`;
   if (jit.fpu.readCsr(0x003) !== ref.fpu.readCsr(0x003)) return 'fcsr';
+  if (jit.priv !== ref.priv) return 'privilege';
+  // The CSR file: status, trap and address-translation state, which system code changes.
+  for (let i = 0; i < jit.csr.length; i++) if (jit.csr[i] !== ref.csr[i]) return `CSR slot ${i >> 1} (csr-numbers.ts Slot)`;
   return '';
 }
 

@@ -14,6 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../helpers/hartvm-cli.ts';
+import { systemProgram } from './random-system-program.ts';
 
 /** mulberry32: a small, fast, seedable PRNG (deterministic for a given seed). */
 export function prng(seed: number): () => number {
@@ -27,15 +28,15 @@ export function prng(seed: number): () => number {
   };
 }
 
-const R_OPS = ['add', 'sub', 'sll', 'slt', 'sltu', 'xor', 'srl', 'sra', 'or', 'and',
+export const R_OPS = ['add', 'sub', 'sll', 'slt', 'sltu', 'xor', 'srl', 'sra', 'or', 'and',
   'mul', 'mulh', 'mulhsu', 'mulhu', 'div', 'divu', 'rem', 'remu',
   'addw', 'subw', 'sllw', 'srlw', 'sraw', 'mulw', 'divw', 'divuw', 'remw', 'remuw'];
-const I_OPS = ['addi', 'slti', 'sltiu', 'xori', 'ori', 'andi', 'addiw'];
-const SHIFT_OPS: [string, number][] = [['slli', 64], ['srli', 64], ['srai', 64], ['slliw', 32], ['srliw', 32], ['sraiw', 32]];
-const LOADS: [string, number][] = [['lb', 1], ['lh', 2], ['lw', 4], ['ld', 8], ['lbu', 1], ['lhu', 2], ['lwu', 4]];
-const STORES: [string, number][] = [['sb', 1], ['sh', 2], ['sw', 4], ['sd', 8]];
-const BRANCHES = ['beq', 'bne', 'blt', 'bge', 'bltu', 'bgeu'];
-const AMOS = ['amoswap', 'amoadd', 'amoxor', 'amoand', 'amoor', 'amomin', 'amomaxu'];
+export const I_OPS = ['addi', 'slti', 'sltiu', 'xori', 'ori', 'andi', 'addiw'];
+export const SHIFT_OPS: [string, number][] = [['slli', 64], ['srli', 64], ['srai', 64], ['slliw', 32], ['srliw', 32], ['sraiw', 32]];
+export const LOADS: [string, number][] = [['lb', 1], ['lh', 2], ['lw', 4], ['ld', 8], ['lbu', 1], ['lhu', 2], ['lwu', 4]];
+export const STORES: [string, number][] = [['sb', 1], ['sh', 2], ['sw', 4], ['sd', 8]];
+export const BRANCHES = ['beq', 'bne', 'blt', 'bge', 'bltu', 'bgeu'];
+export const AMOS = ['amoswap', 'amoadd', 'amoxor', 'amoand', 'amoor', 'amomin', 'amomaxu'];
 /** Bit manipulation (Zba, Zbb, Zbc, Zbs, Zbkb, Zbkx) and Zicond, for the programs with `bitmanip`. */
 const B_R_OPS = ['add.uw', 'sh1add', 'sh2add', 'sh3add', 'sh1add.uw', 'sh2add.uw', 'sh3add.uw', 'andn', 'orn', 'xnor',
   'max', 'maxu', 'min', 'minu', 'rol', 'ror', 'rolw', 'rorw', 'clmul', 'clmulh', 'clmulr', 'bclr', 'bext', 'binv', 'bset',
@@ -54,7 +55,7 @@ const CSR_OPS = ['csrrw {rd}, mscratch, {rs}', 'csrrs {rd}, mscratch, {rs}', 'cs
 /** CZERO.EQZ and CZERO.NEZ as GCC 12 (which predates Zicond) can assemble them: OP, funct7 7. */
 const ZICOND_FUNCT3 = [5, 7];
 
-const SPECIAL = ['0', '1', '-1', '0x8000000000000000', '0x7fffffffffffffff', '0xffffffff80000000', '0x80000000',
+export const SPECIAL = ['0', '1', '-1', '0x8000000000000000', '0x7fffffffffffffff', '0xffffffff80000000', '0x80000000',
   '0x7fffffff', '0xffffffff', '2', '-2', '0x100000000'];
 
 export interface RandomProgramOptions {
@@ -77,6 +78,11 @@ export interface RandomProgramOptions {
   bitmanip?: boolean;
   /** Whether the body has CSR accesses too. */
   csr?: boolean;
+  /**
+   * System code (random-system-program.ts): the body runs at this privilege under Sv39 paging,
+   * with page faults, system calls and page-table writes. The other options but `branches` do not apply.
+   */
+  system?: 'supervisor' | 'user';
   /**
    * Whether the body has ECALLs (and SFENCE.VMAs) too: each ECALL traps to a handler (mtvec) that
    * steps mepc over it and returns with MRET, both run as compiled code like the body.
@@ -219,6 +225,9 @@ for (let seed = 301; seed <= 306; seed++) {
 for (const seed of [101, 102, 103]) {
   RANDOM_PROGRAMS[`late-${seed}`] = { seed, length: 50, loops: 30_000, branches: true, fp: false };
 }
+for (let seed = 501; seed <= 508; seed++) {
+  RANDOM_PROGRAMS[`sys-${seed}`] = { seed, length: 70, loops: 30, branches: seed % 2 === 0, system: seed <= 504 ? 'supervisor' : 'user' };
+}
 // Compiled blocks chained in the dispatcher, reading the counters: their instret must count the
 // blocks before them in the same entry.
 RANDOM_PROGRAMS['late-csr-111'] = { seed: 111, length: 50, loops: 30_000, branches: true, csr: true };
@@ -241,8 +250,8 @@ export function buildRandomProgram(name: string, dir = path.join(ROOT, 'build', 
   const source = path.join(ROOT, 'build', 'jit-random', `${name}.S`);
   mkdirSync(path.dirname(source), { recursive: true });
   const elf = path.join(dir, `${name}.elf`);
-  writeFileSync(source, randomProgram(o));
-  const march = o.fp ? 'rv64imafdc_zicsr' : o.bitmanip ? 'rv64imac_zba_zbb_zbc_zbs_zbkb_zbkx' : o.csr ? 'rv64imac_zicsr' : 'rv64imac';
+  writeFileSync(source, o.system !== undefined ? systemProgram(o) : randomProgram(o));
+  const march = o.fp ? 'rv64imafdc_zicsr' : o.bitmanip ? 'rv64imac_zba_zbb_zbc_zbs_zbkb_zbkx' : o.csr || o.system ? 'rv64imac_zicsr' : 'rv64imac';
   execFileSync('riscv64-unknown-elf-gcc', [`-march=${march}`, '-mabi=lp64', '-nostdlib', '-nostartfiles', '-static',
     '-mcmodel=medany', '-s', '-Wl,-n', '-Wl,--build-id=none', '-Wl,--no-warn-rwx-segments', '-T', path.join(ROOT, 'test', 'guest', 'link.ld'), '-o', elf, source]);
   return elf;
