@@ -24,7 +24,7 @@ export function statsLines(stats: HartStats[]): string[] {
       const perSecond = h.micros > 0 ? (j.interpreterRuns * 1e6) / h.micros : 0;
       lines.push(`hart ${h.hart}: jit: ${j.blocks} blocks in ${j.units} units (up to ${j.largestUnit} blocks) ` +
         `in ${j.modules} modules, compiled in ${j.offThreadMs.toFixed(1)} ms on the pool and ${j.compileMs.toFixed(1)} ms here; ` +
-        `${share.toFixed(1)}% of instructions ran translated, ${j.interpreterRuns} moves to the interpreter (${Math.round(perSecond)}/s); ` +
+        `${share.toFixed(1)}% of instructions ran translated, ${j.interpreterRuns} moves to the interpreter (${Math.round(perSecond)}/s), ${j.trapsInCompiledCode} exceptions entered in compiled code; ` +
         `${j.invalidated} blocks invalidated, ${j.flushes} cache flushes`);
     }
   }

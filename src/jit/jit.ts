@@ -26,6 +26,7 @@ import { compileBlocks, type CompileJob, type CompileResult } from './block-modu
 import { MAX_BLOCK_INSTRUCTIONS, branchOffset, endsBlock, jalOffset, readBlock, type BlockCode } from './block.ts';
 import { buildRuntimeModule } from './runtime.ts';
 import { atomic } from '../cpu/atomics.ts';
+import { raise } from '../cpu/traps.ts';
 import { Exit } from '../cpu/exit.ts';
 import type { Hart } from '../cpu/hart.ts';
 import { privilegeOfTag } from '../cpu/mmu.ts';
@@ -179,6 +180,8 @@ export interface JitStats {
   largestUnit: number;
   /** Times the run loop left compiled code for the interpreter (a miss on a block not compiled yet, or an instruction compiled code hands over). */
   interpreterRuns: number;
+  /** Exceptions from slow paths (page faults, say) that compiled code entered itself and went on at the handler. */
+  trapsInCompiledCode: number;
   /** Time this thread spent translating, compiling and instantiating. */
   compileMs: number;
   /** Time the compile pool spent on this hart's batches. */
@@ -190,7 +193,7 @@ export interface JitStats {
 }
 
 export class Jit {
-  readonly stats: JitStats = { blocks: 0, modules: 0, units: 0, largestUnit: 0, interpreterRuns: 0, compileMs: 0, offThreadMs: 0, instret: 0, invalidated: 0, flushes: 0 };
+  readonly stats: JitStats = { blocks: 0, modules: 0, units: 0, largestUnit: 0, interpreterRuns: 0, trapsInCompiledCode: 0, compileMs: 0, offThreadMs: 0, instret: 0, invalidated: 0, flushes: 0 };
   /** Why the last enter() returned: Exit.None is a miss or a spent budget. */
   exitKind = Exit.None;
 
@@ -280,6 +283,15 @@ export class Jit {
         if (!host.eventsInCompiledCode()) return 0;
         this.followContexts();
         this.setStatePc(host.pc);
+        return 1;
+      },
+      // A slow path in the block that just left raised an exception at the pc it left in the state
+      // block: enter the trap there (the run loop's Exit.Trap path does the same) and go on at the handler.
+      trap: (): number => {
+        host.pc = raise(host, this.statePc());
+        this.followContexts();
+        this.setStatePc(host.pc);
+        this.stats.trapsInCompiledCode++;
         return 1;
       },
       storeSlow: (lo: number, hi: number, f3: number, vlo: number, vhi: number): number => {

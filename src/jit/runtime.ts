@@ -30,10 +30,12 @@ const HELPERS = ['mulhu', 'mulh', 'mulhsu', 'div64s', 'div64u', 'rem64s', 'rem64
 const BITMANIP_HELPERS = ['clmul', 'clmulh', 'clmulr', 'xperm4', 'xperm8'] as const;
 /**
  * The interpreter's slow paths and the clock, imported from JavaScript in this order: function
- * indexes 0-6; then the dispatcher's own, `events` (index 7: Hart.eventsInCompiledCode).
+ * indexes 0-6; then the dispatcher's own, `events` (index 7: Hart.eventsInCompiledCode) and
+ * `trap` (index 8: enters the trap a slow path raised).
  */
-const SLOW_PATHS = ['loadSlow', 'storeSlow', 'atomicSlow', 'fp', 'csr', 'system', 'mtime', 'events'] as const;
+const SLOW_PATHS = ['loadSlow', 'storeSlow', 'atomicSlow', 'fp', 'csr', 'system', 'mtime', 'events', 'trap'] as const;
 const EVENTS = 7;
+const TRAP = 8;
 
 const I64_MIN = -(1n << 63n);
 
@@ -61,6 +63,7 @@ export function buildRuntimeModule(stateBase: number, jitArea: number, tableSize
     { module: 'e', name: 'system', kind: 'func', type: 2 },
     { module: 'e', name: 'mtime', kind: 'func', type: 5 },
     { module: 'e', name: 'events', kind: 'func', type: 6 },
+    { module: 'e', name: 'trap', kind: 'func', type: 6 },
     { module: 'e', name: 'memory', kind: 'memory', shared: true, min: 0, max: 65536 },
     { module: 'e', name: 'table', kind: 'table', min: tableSize },
     { module: 'e', name: 'helpers', kind: 'table', min: Fn.Count },
@@ -73,11 +76,12 @@ export function buildRuntimeModule(stateBase: number, jitArea: number, tableSize
   const names: string[] = [];
   const index = (name: string): number => SLOW_PATHS.length + names.indexOf(name);
 
-  // run(budget): locals 1 total (i32), 2 pc (i64), 3 lookup entry (i32), 4 TLB index, then the entry's function word (i32)
+  // run(budget): locals 1 total (i32), 2 pc (i64), 3 lookup entry (i32), 4 TLB index, then the
+  // entry's function word (i32), 5 the total when compiled code last entered a trap itself (i32)
   const run = new FunctionBody();
   run.locals(1, Type.I32);
   run.locals(1, Type.I64);
-  run.locals(2, Type.I32);
+  run.locals(3, Type.I32);
   // The exit kind goes back through the state block: reading or writing a WebAssembly.Global from
   // JavaScript is a call into the engine, and every entry would pay two.
   const leave = (): void => {
@@ -85,6 +89,7 @@ export function buildRuntimeModule(stateBase: number, jitArea: number, tableSize
     run.get(1).op(Op.Return);
   };
   run.i32(0).globalSet(0);
+  run.i32(-1).set(5);
   run.begin(Op.Loop);
   run.i32(0).mem(Op.I64Load, 3, stateBase + State.PcLo * 4).set(2);
   // entry = lookupSet(pc) * 32 (layout.ts), the set's first way; the second is 16 bytes on.
@@ -115,8 +120,19 @@ export function buildRuntimeModule(stateBase: number, jitArea: number, tableSize
   run.get(4).i32(0xffff).op(Op.I32And);
   run.code.byte(Op.CallIndirect).u32(0).u32(0);
   run.get(1).op(Op.I32Add).set(1);
+  // A block that left: for the run loop, unless a slow path raised an exception (a page fault,
+  // say). trap() enters it, as the interpreter would, and compiled code goes on at the handler;
+  // but only when something retired since the last trap it entered: a fault that repeats without
+  // progress (a handler whose first access faults too) goes to the run loop, which counts it
+  // against the budget, so that it cannot keep the hart here, where its timer is not looked at.
   run.globalGet(0);
+  run.begin(Op.If);
+  run.globalGet(0).i32(Exit.Trap).op(Op.I32Ne).get(5).get(1).op(Op.I32GeS).op(Op.I32Or);
   run.begin(Op.If); leave(); run.end();
+  run.get(1).set(5);
+  run.call(TRAP).op(Op.Drop);
+  run.i32(0).globalSet(0);
+  run.end();
   // Events: handled here if they only need a TLB flush or an interrupt taken (events() moves the pc
   // to the handler), otherwise left to the run loop.
   run.i32(0).atomic(AtomicOp.I32Load, 2, wakeAddress);

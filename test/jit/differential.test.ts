@@ -44,12 +44,15 @@ describe('JIT differential mode on random system code (random-system-program.ts)
     expect(result.mismatch).toBe('');
     expect(result.finished).toBe(true);
     expect(result.translated / result.instret).toBeGreaterThan(0.8);
+    // Page faults after the first instruction of a block are entered inside compiled code.
+    expect(result.stats.trapsInCompiledCode).toBeGreaterThan(0);
   });
   it.each(names)('%s with translation units', (name) => {
     const result = runLockstep(randomProgramElf(name), 200_000, { units: true });
     expect(result.mismatch).toBe('');
     expect(result.finished).toBe(true);
     expect(result.translated / result.instret).toBeGreaterThan(0.8);
+    expect(result.stats.trapsInCompiledCode).toBeGreaterThan(0);
   });
 });
 
