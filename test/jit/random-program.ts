@@ -36,7 +36,7 @@ export const SHIFT_OPS: [string, number][] = [['slli', 64], ['srli', 64], ['srai
 export const LOADS: [string, number][] = [['lb', 1], ['lh', 2], ['lw', 4], ['ld', 8], ['lbu', 1], ['lhu', 2], ['lwu', 4]];
 export const STORES: [string, number][] = [['sb', 1], ['sh', 2], ['sw', 4], ['sd', 8]];
 export const BRANCHES = ['beq', 'bne', 'blt', 'bge', 'bltu', 'bgeu'];
-export const AMOS = ['amoswap', 'amoadd', 'amoxor', 'amoand', 'amoor', 'amomin', 'amomaxu'];
+const AMOS = ['amoswap', 'amoadd', 'amoxor', 'amoand', 'amoor', 'amomin', 'amomaxu'];
 /** Bit manipulation (Zba, Zbb, Zbc, Zbs, Zbkb, Zbkx) and Zicond, for the programs with `bitmanip`. */
 const B_R_OPS = ['add.uw', 'sh1add', 'sh2add', 'sh3add', 'sh1add.uw', 'sh2add.uw', 'sh3add.uw', 'andn', 'orn', 'xnor',
   'max', 'maxu', 'min', 'minu', 'rol', 'ror', 'rolw', 'rorw', 'clmul', 'clmulh', 'clmulr', 'bclr', 'bext', 'binv', 'bset',
@@ -99,6 +99,20 @@ const FP_SPECIAL = ['0', '0x8000000000000000', '0x7ff0000000000000', '0xfff00000
   '0x7ff4000000000000', '0x0000000000000001', '0x000fffffffffffff', '0x7fefffffffffffff', '0x3ff0000000000000',
   '0x5fe0000000000000', '0x2010000000000000'];
 
+/**
+ * An AMO, or an LR/SC pair, on an aligned word of the store area (x31 + 512 on), its address in a
+ * scratch register.
+ */
+export function atomicOnStoreArea(rnd: () => number, reg: () => string): string[] {
+  const width = rnd() < 0.5 ? 'w' : 'd';
+  const size = width === 'w' ? 4 : 8;
+  const base = reg();
+  const lines = [`  addi ${base}, x31, ${Math.floor(rnd() * (512 / size)) * size + 512}`];
+  if (rnd() < 0.3) lines.push(`  lr.${width} ${reg()}, (${base})`, `  sc.${width} ${reg()}, ${reg()}, (${base})`);
+  else lines.push(`  ${AMOS[Math.floor(rnd() * AMOS.length)]}.${width} ${reg()}, ${reg()}, (${base})`);
+  return lines;
+}
+
 /** Assembly text of a random program: x31 points at a data area, x30 counts the loop. */
 export function randomProgram(o: RandomProgramOptions): string {
   const rnd = prng(o.seed);
@@ -152,13 +166,7 @@ export function randomProgram(o: RandomProgramOptions): string {
       const [op, size] = pick(STORES);
       lines.push(`  ${op} ${reg()}, ${Math.floor(rnd() * (512 / size)) * size + 512}(x31)`);
     } else if (k < 0.9) {
-      // An AMO, or an LR/SC pair, on an aligned word of the store area (address in a scratch register).
-      const width = rnd() < 0.5 ? 'w' : 'd';
-      const size = width === 'w' ? 4 : 8;
-      const base = reg();
-      lines.push(`  addi ${base}, x31, ${Math.floor(rnd() * (512 / size)) * size + 512}`);
-      if (rnd() < 0.3) lines.push(`  lr.${width} ${reg()}, (${base})`, `  sc.${width} ${reg()}, ${reg()}, (${base})`);
-      else lines.push(`  ${pick(AMOS)}.${width} ${reg()}, ${reg()}, (${base})`);
+      lines.push(...atomicOnStoreArea(rnd, reg));
     } else if (k < 0.93 && o.fp) {
       const fr = (): string => `f${Math.floor(rnd() * 32)}`;
       const j = rnd();

@@ -28,7 +28,7 @@
  * data area (identity-mapped, so the same address under paging).
  */
 
-import { AMOS, LOADS, R_OPS, I_OPS, SHIFT_OPS, SPECIAL, STORES, BRANCHES, prng, type RandomProgramOptions } from './random-program.ts';
+import { LOADS, R_OPS, I_OPS, SHIFT_OPS, SPECIAL, STORES, BRANCHES, atomicOnStoreArea, prng, type RandomProgramOptions } from './random-program.ts';
 
 /** Pages of the window at VA 0x4000_0000. */
 const WINDOW_PAGES = 8;
@@ -119,14 +119,8 @@ export function systemProgram(o: RandomProgramOptions): string {
     else if (k < 0.62) { const [op, w] = pick(SHIFT_OPS); lines.push(`  ${op} ${reg()}, ${reg()}, ${Math.floor(rnd() * w)}`); }
     else if (k < 0.72) { const [op, size] = pick(LOADS); lines.push(`  ${op} ${reg()}, ${Math.floor(rnd() * (512 / size)) * size}(x31)`); }
     else if (k < 0.8) { const [op, size] = pick(STORES); lines.push(`  ${op} ${reg()}, ${Math.floor(rnd() * (512 / size)) * size + 512}(x31)`); }
-    else if (k < 0.84) {
-      const width = rnd() < 0.5 ? 'w' : 'd';
-      const size = width === 'w' ? 4 : 8;
-      const base = reg();
-      lines.push(`  addi ${base}, x31, ${Math.floor(rnd() * (512 / size)) * size + 512}`);
-      if (rnd() < 0.3) lines.push(`  lr.${width} ${reg()}, (${base})`, `  sc.${width} ${reg()}, ${reg()}, (${base})`);
-      else lines.push(`  ${pick(AMOS)}.${width} ${reg()}, ${reg()}, (${base})`);
-    } else if (k < 0.92 && o.branches) {
+    else if (k < 0.84) lines.push(...atomicOnStoreArea(rnd, reg));
+    else if (k < 0.92 && o.branches) {
       const l = `L${label++}`;
       lines.push(`  ${pick(BRANCHES)} ${reg()}, ${reg()}, ${l}`);
       for (let s = Math.floor(rnd() * 3); s > 0; s--) lines.push(`  ${pick(R_OPS)} ${reg()}, ${reg()}, ${reg()}`);
