@@ -9,8 +9,8 @@
  * the pc's hotness count goes up, and at HOT_THRESHOLD its block is queued. Until then the
  * interpreter runs the code, counting block starts in the same counters and returning to the run
  * loop when it reaches a hot one. Queued blocks are compiled together, many to a module, when
- * BATCH_BLOCKS are waiting or the oldest has waited BATCH_WAIT_MS; the blocks of a batch on one
- * guest page share a function (translationUnits), and go to each other inside it.
+ * batch-policy.ts says (enough of them, or the oldest has waited long enough); the blocks of a
+ * batch on one guest page share a function (translationUnits), and go to each other inside it.
  *
  * With a BlockCompiler (the machine's compile pool), a batch is translated and compiled on another
  * thread while the hart goes on interpreting it; the run loop polls for finished modules and only
@@ -24,6 +24,7 @@
 import { Fn } from './helper-table.ts';
 import { compileBlocks, type CompileJob, type CompileResult } from './block-module.ts';
 import { MAX_BLOCK_INSTRUCTIONS, branchOffset, endsBlock, jalOffset, readBlock, type BlockCode } from './block.ts';
+import { batchDue } from './batch-policy.ts';
 import { buildRuntimeModule } from './runtime.ts';
 import { atomic } from '../cpu/atomics.ts';
 import { raise } from '../cpu/traps.ts';
@@ -89,12 +90,6 @@ const TRAIL_LENGTH = 32;
 const enum Queued { Now, Later, Never }
 /** Time between two looks for finished modules (ms): each look is a call into the engine. */
 const POLL_INTERVAL_MS = 0.1;
-/**
- * Queued blocks are compiled together once this many wait, or the oldest has waited BATCH_WAIT_MS:
- * a module costs about 100 µs on this host however small, a function in it only a few more.
- */
-const BATCH_BLOCKS = 64;
-const BATCH_WAIT_MS = 2;
 
 /** Whether a block reaches the end of its page: the code after it lies on the next. */
 function endsPage(code: BlockCode): boolean {
@@ -231,6 +226,8 @@ export class Jit {
   private readonly deferred = new Uint8Array(TARGET_PROFILE_ENTRIES);
   private pending: PendingBlock[] = [];
   private firstQueuedAt = 0;
+  /** When the first block of `pending` that loops to its own start was queued, or -1 if none does. */
+  private firstLoopQueuedAt = -1;
   /** Batches at the compile pool, by job id, with their translation units. */
   private readonly inFlight = new Map<number, { batch: PendingBlock[]; units: CompileJob['units'] }>();
   private nextJobId = 1;
@@ -373,7 +370,8 @@ export class Jit {
       if (queued === Queued.Never) this.hot[h] = HOT_NEVER;
       else if (queued === Queued.Later) this.hot[h] = HOT_THRESHOLD - (STRAIGHT_LINE_THRESHOLD - HOT_THRESHOLD);
     }
-    if (this.pending.length > 0 && (this.pending.length >= BATCH_BLOCKS || performance.now() - this.firstQueuedAt >= BATCH_WAIT_MS)) {
+    if (this.pending.length > 0 && batchDue({ blocks: this.pending.length, firstQueuedAt: this.firstQueuedAt, firstLoopQueuedAt: this.firstLoopQueuedAt },
+      performance.now(), this.options.compiler !== undefined)) {
       if (this.options.compiler !== undefined) {
         this.submitPending(this.options.compiler);
         return false;
@@ -528,7 +526,9 @@ export class Jit {
     const generation = host.codePages.markCode(pa, Math.min(pageLeft, 4 * 128));
     const code = readBlock(host.u16, pageHost, pc, host.expand, host.extensions);
     if (code.insts.length === 0) return Queued.Never;
-    if (this.pending.length === 0) this.firstQueuedAt = performance.now();
+    const now = performance.now();
+    if (this.pending.length === 0) { this.firstQueuedAt = now; this.firstLoopQueuedAt = -1; }
+    if (this.firstLoopQueuedAt < 0 && loopsToStart(code)) this.firstLoopQueuedAt = now;
     this.pending.push({ code, fetchTag: host.fetchTag, pa, generation });
     return Queued.Now;
   }
