@@ -23,20 +23,15 @@ export const POOL_STRAIGHT_LINE_WAIT_MS = 30;
 /** With a pool, a queued loop block sends the batch this long after it was queued. */
 export const POOL_LOOP_WAIT_MS = 2;
 
-/** What the policy looks at: the queue as it is now. */
-export interface BatchQueue {
-  /** Blocks waiting. */
-  blocks: number;
-  /** When the first of them was queued (performance.now()). */
-  firstQueuedAt: number;
-  /** When the first that loops to its own start was queued, or -1 if none of them does. */
-  firstLoopQueuedAt: number;
-}
-
-/** Whether the queued blocks should be compiled now; `pool` says whether a compile pool takes them. */
-export function batchDue(q: BatchQueue, now: number, pool: boolean): boolean {
-  if (q.blocks === 0) return false;
-  if (!pool) return q.blocks >= BATCH_BLOCKS || now - q.firstQueuedAt >= BATCH_WAIT_MS;
-  return q.blocks >= POOL_BATCH_BLOCKS || now - q.firstQueuedAt >= POOL_STRAIGHT_LINE_WAIT_MS ||
-    (q.firstLoopQueuedAt >= 0 && now - q.firstLoopQueuedAt >= POOL_LOOP_WAIT_MS);
+/**
+ * Whether the queued blocks should be compiled now: `blocks` wait, the first queued at
+ * `firstQueuedAt` (performance.now()), the first that loops to its own start at `firstLoopQueuedAt`
+ * (-1 if none does); `pool` says whether a compile pool takes the batch. (Plain arguments: the JIT
+ * asks on every miss while blocks wait.)
+ */
+export function batchDue(blocks: number, firstQueuedAt: number, firstLoopQueuedAt: number, now: number, pool: boolean): boolean {
+  if (blocks === 0) return false;
+  if (!pool) return blocks >= BATCH_BLOCKS || now - firstQueuedAt >= BATCH_WAIT_MS;
+  return blocks >= POOL_BATCH_BLOCKS || now - firstQueuedAt >= POOL_STRAIGHT_LINE_WAIT_MS ||
+    (firstLoopQueuedAt >= 0 && now - firstLoopQueuedAt >= POOL_LOOP_WAIT_MS);
 }

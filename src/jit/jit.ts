@@ -370,8 +370,8 @@ export class Jit {
       if (queued === Queued.Never) this.hot[h] = HOT_NEVER;
       else if (queued === Queued.Later) this.hot[h] = HOT_THRESHOLD - (STRAIGHT_LINE_THRESHOLD - HOT_THRESHOLD);
     }
-    if (this.pending.length > 0 && batchDue({ blocks: this.pending.length, firstQueuedAt: this.firstQueuedAt, firstLoopQueuedAt: this.firstLoopQueuedAt },
-      performance.now(), this.options.compiler !== undefined)) {
+    if (this.pending.length > 0 &&
+      batchDue(this.pending.length, this.firstQueuedAt, this.firstLoopQueuedAt, performance.now(), this.options.compiler !== undefined)) {
       if (this.options.compiler !== undefined) {
         this.submitPending(this.options.compiler);
         return false;

@@ -4,31 +4,28 @@ import {
   BATCH_BLOCKS, BATCH_WAIT_MS, POOL_BATCH_BLOCKS, POOL_LOOP_WAIT_MS, POOL_STRAIGHT_LINE_WAIT_MS, batchDue,
 } from '../../src/jit/batch-policy.ts';
 
-const straight = (blocks: number) => ({ blocks, firstQueuedAt: 100, firstLoopQueuedAt: -1 });
-
 describe('batch policy', () => {
   it('never sends an empty queue', () => {
-    expect(batchDue({ blocks: 0, firstQueuedAt: 0, firstLoopQueuedAt: -1 }, 1e9, false)).toBe(false);
-    expect(batchDue({ blocks: 0, firstQueuedAt: 0, firstLoopQueuedAt: -1 }, 1e9, true)).toBe(false);
+    expect(batchDue(0, 0, -1, 1e9, false)).toBe(false);
+    expect(batchDue(0, 0, -1, 1e9, true)).toBe(false);
   });
 
   it('in place: a small batch, soon', () => {
-    expect(batchDue(straight(1), 100 + BATCH_WAIT_MS - 0.1, false)).toBe(false);
-    expect(batchDue(straight(1), 100 + BATCH_WAIT_MS, false)).toBe(true);
-    expect(batchDue(straight(BATCH_BLOCKS), 100, false)).toBe(true);
+    expect(batchDue(1, 100, -1, 100 + BATCH_WAIT_MS - 0.1, false)).toBe(false);
+    expect(batchDue(1, 100, -1, 100 + BATCH_WAIT_MS, false)).toBe(true);
+    expect(batchDue(BATCH_BLOCKS, 100, -1, 100, false)).toBe(true);
   });
 
   it('with a pool: straight-line blocks gather longer and in greater number', () => {
-    expect(batchDue(straight(1), 100 + BATCH_WAIT_MS, true)).toBe(false);
-    expect(batchDue(straight(BATCH_BLOCKS), 100, true)).toBe(false);
-    expect(batchDue(straight(1), 100 + POOL_STRAIGHT_LINE_WAIT_MS - 0.1, true)).toBe(false);
-    expect(batchDue(straight(1), 100 + POOL_STRAIGHT_LINE_WAIT_MS, true)).toBe(true);
-    expect(batchDue(straight(POOL_BATCH_BLOCKS), 100, true)).toBe(true);
+    expect(batchDue(1, 100, -1, 100 + BATCH_WAIT_MS, true)).toBe(false);
+    expect(batchDue(BATCH_BLOCKS, 100, -1, 100, true)).toBe(false);
+    expect(batchDue(1, 100, -1, 100 + POOL_STRAIGHT_LINE_WAIT_MS - 0.1, true)).toBe(false);
+    expect(batchDue(1, 100, -1, 100 + POOL_STRAIGHT_LINE_WAIT_MS, true)).toBe(true);
+    expect(batchDue(POOL_BATCH_BLOCKS, 100, -1, 100, true)).toBe(true);
   });
 
   it('with a pool: a queued loop sends the batch soon after it was queued', () => {
-    const q = { blocks: 3, firstQueuedAt: 100, firstLoopQueuedAt: 110 };
-    expect(batchDue(q, 110 + POOL_LOOP_WAIT_MS - 0.1, true)).toBe(false);
-    expect(batchDue(q, 110 + POOL_LOOP_WAIT_MS, true)).toBe(true);
+    expect(batchDue(3, 100, 110, 110 + POOL_LOOP_WAIT_MS - 0.1, true)).toBe(false);
+    expect(batchDue(3, 100, 110, 110 + POOL_LOOP_WAIT_MS, true)).toBe(true);
   });
 });
