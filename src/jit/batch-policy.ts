@@ -10,8 +10,9 @@
  * which run many times faster compiled) still go within 2 ms, but straight-line blocks (warm kernel
  * paths, which reach their threshold a few at a time) gather for up to 30 ms, or 512 blocks. Fewer,
  * larger modules, with more of a page's blocks in one translation unit, made a Linux guest's
- * fork+exit+wait 6% faster at one hart (six paired rounds, every round faster; its steady state
- * 9%) and left the boot as it was; in place, the same rule made a 2-hart boot 3% slower.
+ * fork+exit+wait 6-15% faster at one hart in paired rounds and left its boot and an awk loop as
+ * they were (bench/reports/kernel-speed.txt, session 7); in place, the same rule made a 2-hart
+ * boot 3% slower, so there it is not used.
  */
 
 /** Batches compiled in place: this many blocks, or this long after the first was queued. */
