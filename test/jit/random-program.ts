@@ -2,7 +2,8 @@
  * @fileoverview Random RV64IMC programs for the JIT's differential tests: a seeded generator of
  * assembly text (the assembler picks compressed encodings where it can), built with the Debian
  * cross compiler. Registers start from a table of awkward values (0, -1, the minimum integers,
- * near-overflow constants), so division, shifts and comparisons meet their edge cases.
+ * near-overflow constants), so division, shifts and comparisons meet their edge cases. The system
+ * code family (S- and U-mode under paging) comes from random-system-program.ts.
  *
  * The programs the tests run (RANDOM_PROGRAMS) are committed, built, under test/fixtures/jit-random,
  * so that the unit tests need no cross compiler; test/guest-build checks that they are what this
