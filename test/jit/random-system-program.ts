@@ -55,7 +55,7 @@ export function systemProgram(o: RandomProgramOptions): string {
     lines.push('  la x5, s_handler', '  li x6, 0x80000000', '  sub x5, x5, x6', '  srli x5, x5, 12', '  slli x5, x5, 3',
       '  la x6, pt_ram', '  add x5, x5, x6', '  ld x6, 0(x5)', `  andi x6, x6, ${~U}`, '  sd x6, 0(x5)');
   }
-  // The window's leaves: page j onto window_ram + 4096 j, the odd ones not valid.
+  // The window's leaves: page j onto window_ram + 4096 j, the even ones not valid at first.
   lines.push('  la x5, pt_window', '  la x6, window_ram', '  srli x6, x6, 2', `  ori x6, x6, ${R | W | A | D | U}`, `  li x7, ${WINDOW_PAGES}`,
     '2:', '  andi x8, x7, 1', '  or x8, x8, x6', '  sd x8, 0(x5)', '  addi x6, x6, 1024', '  addi x5, x5, 8', '  addi x7, x7, -1', '  bnez x7, 2b');
   // Pointers to the next level: root[0] a gigapage onto PA 0, root[1] the window, root[2] RAM.
