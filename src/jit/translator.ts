@@ -71,13 +71,20 @@ function isIntegerOpcode(inst: number): boolean {
   return op === 0x13 || op === 0x33 || op === 0x1b || op === 0x3b;
 }
 
+/** SFENCE.VMA or SINVAL.VMA: a system instruction whose rs1 and rs2 are registers (address and ASID). */
+function isAddressFence(inst: number): boolean {
+  const f7 = inst >>> 25;
+  return (inst & 0x707f) === 0x73 && (f7 === 0x09 || f7 === 0x0b);
+}
+
 function regUse(insts: GuestInstruction[]): RegUse {
   const read = new Set<number>(), written = new Set<number>();
   for (const { inst } of insts) {
     const op = inst & 0x7f;
     const rd = (inst >>> 7) & 31, rs1 = (inst >>> 15) & 31, rs2 = (inst >>> 20) & 31;
     const readsRs1 = op !== 0x37 && op !== 0x17 && op !== 0x6f && op !== 0x0f;
-    const readsRs2 = op === 0x33 || op === 0x3b || op === 0x23 || op === 0x63 || (op === 0x2f && (inst >>> 27) !== 0x02);
+    const readsRs2 = op === 0x33 || op === 0x3b || op === 0x23 || op === 0x63 || (op === 0x2f && (inst >>> 27) !== 0x02) ||
+      isAddressFence(inst);
     const writesRd = op !== 0x23 && op !== 0x63 && op !== 0x0f;
     if (readsRs1 && rs1 !== 0) read.add(rs1);
     if (readsRs2 && rs2 !== 0) read.add(rs2);
@@ -431,6 +438,14 @@ function translateBody(plan: BlockPlan, unit: UnitContext): void {
       }
       case 0x73: { // Zicsr: the interpreter's CSR file works on the state block, like the FPU
         if (f3 === 0) { // ECALL, EBREAK, SRET, MRET: the hart takes the trap or returns, and the dispatcher goes on
+          // SFENCE.VMA reads its address and ASID from the state block, where a register this
+          // function wrote is not yet (the exit path stores them): its two sources go there first
+          // (regUse counts both as read, so their locals hold them). In the other encodings these
+          // fields are constants, not registers.
+          if (isAddressFence(inst)) {
+            if (rs1 !== 0) f.i32(0).get(rs1).mem(Op.I64Store, 3, regOffset(ctx, rs1));
+            if (rs2 !== 0) f.i32(0).get(rs2).mem(Op.I64Store, 3, regOffset(ctx, rs2));
+          }
           f.i32(0).i64(pc).mem(Op.I64Store, 3, pcOffset);
           f.i32(inst);
           f.get(L_COUNT).i32(k).op(Op.I32Add);

@@ -107,10 +107,15 @@ export function systemProgram(o: RandomProgramOptions): string {
         const t = reg(), page = Math.floor(rnd() * WINDOW_PAGES), offset = 8 * Math.floor(rnd() * 256);
         lines.push(`  lui ${t}, ${0x40000 + page}`, `  ld ${reg()}, ${offset}(${t})`, `  lui ${t}, 0x40`, '  csrc sstatus, ' + t,
           `  lui ${t}, ${0x40000 + page}`, `  ld ${reg()}, ${offset}(${t})`);
-      } else if (j < 0.85) { // a window page invalid again, and the fence that makes it so
-        const page = Math.floor(rnd() * WINDOW_PAGES);
-        lines.push(`  ld x28, ${8 * page}(x26)`, '  andi x28, x28, -2', `  sd x28, ${8 * page}(x26)`,
-          rnd() < 0.5 ? '  sfence.vma x0, x0' : `  lui x28, ${0x40000 + page}\n  sfence.vma x28, x0`);
+      } else if (j < 0.85) {
+        // A window page read (its translation cached), made invalid, fenced (the whole TLB, or that
+        // page through an address computed just before), and read again: the second read must
+        // fault, whatever the TLB held.
+        const t = reg(), page = Math.floor(rnd() * WINDOW_PAGES), offset = 8 * Math.floor(rnd() * 256);
+        lines.push(`  lui ${t}, ${0x40000 + page}`, `  ld ${reg()}, ${offset}(${t})`,
+          `  ld x28, ${8 * page}(x26)`, '  andi x28, x28, -2', `  sd x28, ${8 * page}(x26)`,
+          rnd() < 0.3 ? '  sfence.vma x0, x0' : `  lui x28, ${0x40000 + page}\n  sfence.vma x28, x0`,
+          `  lui ${t}, ${0x40000 + page}`, `  ld ${reg()}, ${offset}(${t})`);
       } else {
         lines.push(rnd() < 0.5 ? '  sfence.vma x0, x0' : `  sfence.vma ${reg()}, x0`);
       }
