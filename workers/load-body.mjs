@@ -1,6 +1,6 @@
-// What every worker bootstrap does: Node 20 cannot start a worker from a .ts file, so a bootstrap
-// loads its body as the bundle esbuild made (HARTVM_BUNDLE_DIR, set by bin/hartvm.mjs) or, without
-// one, the TypeScript source through tsx.
+// What the ES-module worker bootstraps do (vcpu.worker.cjs does the same in CommonJS): Node 20
+// cannot start a worker from a .ts file, so a bootstrap loads its body as the bundle esbuild made
+// (HARTVM_BUNDLE_DIR, set by bin/hartvm.mjs) or, without one, the TypeScript source through tsx.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 

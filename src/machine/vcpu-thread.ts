@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import type { VcpuInit } from '../vcpu/vcpu.ts';
 
-const VCPU_WORKER = fileURLToPath(new URL('../../workers/vcpu.worker.mjs', import.meta.url));
+const VCPU_WORKER = fileURLToPath(new URL('../../workers/vcpu.worker.cjs', import.meta.url));
 
 export interface VcpuThreadEvents {
   /** The thread failed outside the guest (its body did not load, an internal error). */
