@@ -10,6 +10,10 @@
  * as an OS's idle-wait would. Barriers between phases nap the same way. Hart 0 checks the counter,
  * prints "locks: tas T ticket T" (each phase's mtime ticks, 10 MHz) on the UART and ends the run
  * through the finisher (code 1 on a wrong count). Harts >= HARTS park.
+ * A phase lasts from the first hart's start to the last hart's finish: each hart lowers the round's
+ * start word to its own start time (amominu) and raises the end word to its finish (amomaxu). Hart
+ * 0's own view is no measure: a hart whose vCPU had no host CPU when the barrier opened starts late
+ * and can find a phase half done, or arrive after the others have finished.
  * Built by bench/overcommit.ts with -DHARTS= -DTOTAL= -DCS_WORK=. */
 #include "console.h"
 .option norvc
@@ -27,9 +31,11 @@ _start:
   li s3, 1
   li s7, 0                    /* barriers this hart has passed */
   li s6, TOTAL / HARTS / 10   /* the warm-up round's acquisitions per hart and phase */
+  la s11, spans               /* this round's phase spans */
   call barrier
 round:
-  ld s10, 0(s5)               /* phase 1 starts (hart 0's time is the one printed) */
+  ld t0, 0(s5)                /* phase 1 starts for this hart */
+  amominu.d zero, t0, (s11)
 
   /* Phase 1: LR/SC test-and-test-and-set. */
   mv s0, s6
@@ -47,8 +53,13 @@ round:
   lw t0, 0(s1)
   bnez t0, 2b
   j 1b
-3:call barrier
-  ld s9, 0(s5)                /* phase 1 ends, phase 2 starts */
+3:ld t0, 0(s5)                /* phase 1 ends for this hart */
+  addi t1, s11, 8
+  amomaxu.d zero, t0, (t1)
+  call barrier
+  ld t0, 0(s5)                /* phase 2 starts for this hart */
+  addi t1, s11, 16
+  amominu.d zero, t0, (t1)
 
   /* Phase 2: ticket lock. */
   mv s0, s6
@@ -66,11 +77,14 @@ round:
   sw t0, 0(s2)
   addi s0, s0, -1
   bnez s0, 4b
+  ld t0, 0(s5)                /* phase 2 ends for this hart */
+  addi t1, s11, 24
+  amomaxu.d zero, t0, (t1)
   call barrier
-  ld s8, 0(s5)                /* phase 2 ends */
   li t0, TOTAL / HARTS
   beq s6, t0, 7f
   mv s6, t0                   /* the warm-up is done: the timed round */
+  addi s11, s11, 32
   j round
 
 7:bnez a0, park
@@ -80,11 +94,15 @@ round:
   bne t1, t2, fail
   la a1, msg_tas
   call puts
-  sub a0, s9, s10
+  ld t0, 0(s11)
+  ld a0, 8(s11)
+  sub a0, a0, t0
   call putdec
   la a1, msg_ticket
   call puts
-  sub a0, s8, s9
+  ld t0, 16(s11)
+  ld a0, 24(s11)
+  sub a0, a0, t0
   call putdec
   li a0, '\n'
   call putc
@@ -150,3 +168,6 @@ next_ticket: .word 0
 now_serving: .word 0
   .balign 64
 counter: .dword 0
+  .balign 64
+/* Per round (warm-up, timed): phase 1's first start and last end, phase 2's first start and last end. */
+spans: .dword -1, 0, -1, 0, -1, 0, -1, 0
