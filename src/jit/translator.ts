@@ -173,6 +173,14 @@ export function translateUnit(blocks: BlockCode[], ctx: TranslateContext, f: Fun
 const regOffset = (ctx: TranslateContext, r: number): number => ctx.stateBase + (State.X + 2 * r) * 4;
 
 /**
+ * Stores x[r]'s local to the state block, where a helper reads it: a register the function wrote is
+ * not there until the exit path stores it. x0 has no local and is never written.
+ */
+function storeReg(f: FunctionBody, ctx: TranslateContext, r: number): void {
+  if (r !== 0) f.i32(0).get(r).mem(Op.I64Store, 3, regOffset(ctx, r));
+}
+
+/**
  * At a back-edge (a loop round a block, a jump to another block of the unit): pushes 1 if compiled
  * code may go on, that is budget is left and nothing was asked of the hart since it last looked
  * (its wake word still equals State.WakeSeen), else 0 and it leaves for the dispatcher, which takes
@@ -409,13 +417,13 @@ function translateBody(plan: BlockPlan, unit: UnitContext): void {
         f.fence();
         if (inst === PAUSE && ctx.pleSpins > 0) emitPauseCount(f, ctx.stateBase, () => exit(Exit.Yield, next, k + 1));
         break;
-      case 0x2f: emitAtomic(f, inst, k, pc, ctx, get, put, exit, (r) => regOffset(ctx, r)); break;
+      case 0x2f: emitAtomic(f, inst, k, pc, ctx, get, put, exit); break;
       case 0x07: case 0x27: case 0x43: case 0x47: case 0x4b: case 0x4f: case 0x53: {
         // The FPU works on the state block: x[rs1] (an FP load or store's base, or an FCVT/FMV
         // source) goes there first, and an x destination (compares, FCVT to integer, FMV.X, FCLASS)
         // comes back.
         const interpreted = (): void => {
-          if (rs1 !== 0) f.i32(0).get(rs1).mem(Op.I64Store, 3, regOffset(ctx, rs1));
+          storeReg(f, ctx, rs1);
           f.i32(inst);
           callHelper(f, Fn.Fp).tee(L_IDX).op(Op.I32Eqz);
           f.begin(Op.If);
@@ -443,8 +451,8 @@ function translateBody(plan: BlockPlan, unit: UnitContext): void {
           // (regUse counts both as read, so their locals hold them). In the other encodings these
           // fields are constants, not registers.
           if (isAddressFence(inst)) {
-            if (rs1 !== 0) f.i32(0).get(rs1).mem(Op.I64Store, 3, regOffset(ctx, rs1));
-            if (rs2 !== 0) f.i32(0).get(rs2).mem(Op.I64Store, 3, regOffset(ctx, rs2));
+            storeReg(f, ctx, rs1);
+            storeReg(f, ctx, rs2);
           }
           f.i32(0).i64(pc).mem(Op.I64Store, 3, pcOffset);
           f.i32(inst);
@@ -487,7 +495,7 @@ function translateBody(plan: BlockPlan, unit: UnitContext): void {
         }
         /** The access through the interpreter's CSR file (Fn.Csr), with its exits. */
         const throughCsrFile = (): void => {
-          if (f3 < 4 && rs1 !== 0) f.i32(0).get(rs1).mem(Op.I64Store, 3, regOffset(ctx, rs1));
+          if (f3 < 4) storeReg(f, ctx, rs1);
           f.i32(0).i64(pc).mem(Op.I64Store, 3, pcOffset);
           f.i32(inst);
           f.get(L_COUNT).i32(k).op(Op.I32Add); // retired in this block before it
@@ -659,7 +667,7 @@ function emitSstatus(
 function emitAtomic(
   f: FunctionBody, inst: number, k: number, pc: number, ctx: TranslateContext,
   get: (r: number) => void, put: (r: number) => void,
-  exit: (kind: Exit, pc: number, retired: number) => void, regOffset: (r: number) => number,
+  exit: (kind: Exit, pc: number, retired: number) => void,
 ): void {
   const rd = (inst >>> 7) & 31, rs1 = (inst >>> 15) & 31, rs2 = (inst >>> 20) & 31;
   const wide = ((inst >>> 12) & 7) === 3;
@@ -710,13 +718,14 @@ function emitAtomic(
   }
   f.op(Op.Else);
   // Slow path: the interpreter's atomic() reads rs1/rs2 from the state block and writes rd there.
-  for (const r of [rs1, rs2]) if (r !== 0) f.i32(0).get(r).mem(Op.I64Store, 3, regOffset(r));
+  storeReg(f, ctx, rs1);
+  storeReg(f, ctx, rs2);
   f.i32(inst);
   callHelper(f, Fn.AtomicSlow).op(Op.I32Eqz);
   f.begin(Op.If);
   exit(Exit.Trap, pc, k);
   f.end();
-  if (rd !== 0) f.i32(0).mem(Op.I64Load, 3, regOffset(rd)); else f.i64(0);
+  if (rd !== 0) f.i32(0).mem(Op.I64Load, 3, regOffset(ctx, rd)); else f.i64(0);
   f.end();
   put(rd);
 }
